@@ -1,0 +1,211 @@
+/*
+ * lab: experiment driver for src/asr.c.  It #includes asr.c so it can read
+ * the per-utterance measurements (vk_asr_feats) and change the tuning knobs
+ * without exporting them from the real module.
+ *
+ * usage: lab [-snr dB] [-end ms] [-ctx answer|menu] manifest.tsv datadir > out.tsv
+ * Every clip is padded with 0.5 s of silence each side and fed in 20 ms
+ * chunks, one fresh stream (vk_asr_reset) per clip.  With -snr, clips whose
+ * label is yes/no are mixed with the scnoise recordings (round robin, random
+ * offset, noise over the whole padded clip) at that speech-to-noise ratio.
+ * Output: one line per utterance with the raw features and timings.
+ */
+#include "../../src/asr.c"
+
+#include <sndfile.h>
+#include <time.h>
+
+static const char *ANSWER_JSGF =
+    "#JSGF V1.0;\n"
+    "grammar answer;\n"
+    "public <answer> = <yes> | <no> | <unsure> | <cmd>;\n"
+    "<yes> = yes {yes} | yeah {yes} | yep {yes} | yes please {yes} | sure {yes} | i do {yes} | that's right {yes};\n"
+    "<no> = no {no} | nope {no} | not really {no} | no thanks {no} | i don't {no};\n"
+    "<unsure> = not sure | i'm not sure | i don't know | maybe;\n"
+    "<cmd> = help | repeat | say that again | go back | back | skip | stop | pause | continue;\n";
+static const char *ANSWER_WORDS[] = {"yes", "yeah", "yep", "please", "sure", "i", "do",
+    "that's", "right", "no", "nope", "not", "really", "thanks", "don't", "i'm", "know",
+    "maybe", "help", "repeat", "say", "that", "again", "go", "back", "skip", "stop",
+    "pause", "continue"};
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static int16_t *load(const char *path, size_t *n)
+{
+    SF_INFO si;
+    memset(&si, 0, sizeof si);
+    SNDFILE *sf = sf_open(path, SFM_READ, &si);
+    if (!sf)
+        return NULL;
+    if (si.samplerate != 16000 || si.channels != 1) {
+        fprintf(stderr, "%s: not 16k mono\n", path);
+        sf_close(sf);
+        return NULL;
+    }
+    int16_t *b = vk_malloc((size_t)si.frames * sizeof *b + 2);
+    *n = (size_t)sf_readf_short(sf, b, si.frames);
+    sf_close(sf);
+    return b;
+}
+
+static double rms_active(const int16_t *x, size_t n)
+{
+    /* mean power of the 10 ms frames within 20 dB of the loudest */
+    size_t nf = n / 160;
+    double mx = 0, *pw = vk_calloc(nf + 1, sizeof *pw);
+    for (size_t f = 0; f < nf; f++) {
+        double s = 0;
+        for (int i = 0; i < 160; i++)
+            s += (double)x[f * 160 + i] * x[f * 160 + i];
+        pw[f] = s / 160;
+        if (pw[f] > mx)
+            mx = pw[f];
+    }
+    double s = 0;
+    int c = 0;
+    for (size_t f = 0; f < nf; f++)
+        if (pw[f] >= mx / 100) {
+            s += pw[f];
+            c++;
+        }
+    free(pw);
+    return c ? s / c : 0;
+}
+
+int main(int argc, char **argv)
+{
+    double snr = 1e9;
+    int end_ms = 0, ai = 1;
+    const char *ctx = "answer";
+    const char *grammar = ANSWER_JSGF;
+    while (ai < argc && argv[ai][0] == '-') {
+        if (!strcmp(argv[ai], "-snr"))
+            snr = atof(argv[++ai]);
+        else if (!strcmp(argv[ai], "-end"))
+            end_ms = atoi(argv[++ai]);
+        else if (!strcmp(argv[ai], "-g")) {
+            size_t gl;
+            grammar = vk_read_file(argv[++ai], 1 << 20, &gl);
+        } else if (!strcmp(argv[ai], "-bias"))
+            vk_asr_tuning.bias = atof(argv[++ai]);
+        ai++;
+    }
+    if (argc - ai < 2) {
+        fprintf(stderr, "usage: lab [-snr dB] [-end ms] manifest.tsv datadir\n");
+        return 2;
+    }
+    (void)ctx;
+    const char *man = argv[ai], *dir = argv[ai + 1];
+    vk_asr_opts o = {0};
+    o.end_silence_ms = end_ms;
+    vk_asr *a;
+    char eb[256];
+    double t0 = now_ms();
+    if (vk_asr_create(&o, &a, eb, sizeof eb) != VK_OK) {
+        fprintf(stderr, "create: %s\n", eb);
+        return 1;
+    }
+    double t1 = now_ms();
+    if (vk_asr_add_context(a, "answer", grammar, ANSWER_WORDS,
+                           sizeof ANSWER_WORDS / sizeof *ANSWER_WORDS, eb, sizeof eb) != VK_OK) {
+        fprintf(stderr, "ctx: %s\n", eb);
+        return 1;
+    }
+    double t2 = now_ms();
+    fprintf(stderr, "create %.1f ms, add_context %.1f ms\n", t1 - t0, t2 - t1);
+
+    /* noise clips for mixing */
+    FILE *mf = fopen(man, "r");
+    char line[2048], path[4096];
+    int16_t *noise[64];
+    size_t nnoise[64];
+    int nn = 0;
+    while (fgets(line, sizeof line, mf))
+        if (strstr(line, "/scnoise/") && nn < 64) {
+            *strchr(line, '\t') = 0;
+            snprintf(path, sizeof path, "%s/%s", dir, line);
+            noise[nn] = load(path, &nnoise[nn]);
+            if (noise[nn])
+                nn++;
+        }
+    rewind(mf);
+    srand(7);
+    int ci = 0;
+    printf("path\tlabel\tspeaker\tuidx\twords\tconf\tnframes\tg_ascr\tpl_ascr\tg_score\tnwords\tgarbage\td\tstart\tend\tturn_ms\tclip_ms\tclip_s\n");
+    while (fgets(line, sizeof line, mf)) {
+        char *f[5];
+        int nf = 0;
+        char *p = line;
+        line[strcspn(line, "\r\n")] = 0;
+        while (nf < 5 && p) {
+            f[nf++] = p;
+            p = strchr(p, '\t');
+            if (p)
+                *p++ = 0;
+        }
+        if (nf < 3 || !strcmp(f[0], "path"))
+            continue;
+        int isyn = !strcmp(f[1], "yes") || !strcmp(f[1], "no");
+        if (snr < 1e8 && !isyn)
+            continue;
+        snprintf(path, sizeof path, "%s/%s", dir, f[0]);
+        size_t n;
+        int16_t *x = load(path, &n);
+        if (!x)
+            continue;
+        size_t pad = 8000, tot = n + 2 * pad;
+        int16_t *y = vk_calloc(tot, sizeof *y);
+        memcpy(y + pad, x, n * sizeof *x);
+        if (snr < 1e8 && nn) {
+            int k = ci++ % nn;
+            double ps = rms_active(x, n);
+            size_t off = (size_t)rand() % (nnoise[k] - tot);
+            double pn = 0;
+            for (size_t i = 0; i < tot; i++)
+                pn += (double)noise[k][off + i] * noise[k][off + i];
+            pn /= tot;
+            double g = pn > 0 ? sqrt(ps / pn / pow(10, snr / 10)) : 0;
+            for (size_t i = 0; i < tot; i++) {
+                double v = y[i] + g * noise[k][off + i];
+                y[i] = (int16_t)(v > 32767 ? 32767 : v < -32768 ? -32768 : v);
+            }
+        }
+        vk_asr_reset(a);
+        int u = 0;
+        double c0 = now_ms();
+        for (size_t i = 0; i <= tot; i += 320) {
+            size_t k = tot - i < 320 ? tot - i : 320;
+            double s0 = now_ms();
+            vk_asr_state st = k ? vk_asr_feed(a, y + i, k) : vk_asr_flush(a);
+            double s1 = now_ms();
+            if (st == VK_ASR_DONE) {
+                vk_asr_result r;
+                vk_asr_result(a, &r);
+                vk_asr_feats *fe = &a->feats;
+                printf("%s\t%s\t%s\t%d\t%s\t%.4f\t%d\t%ld\t%ld\t%ld\t%d\t%d\t%.2f\t%.2f\t%.2f\t%.3f\t%.2f\t%.2f\n",
+                       f[0], f[1], f[2], u++, r.words, r.confidence, fe->nframes,
+                       fe->g_ascr, fe->pl_ascr, fe->g_score, fe->nwords, fe->garbage, fe->d,
+                       r.start_s, r.end_s, s1 - s0, 0.0, tot / 16000.0);
+            }
+            if (!k)
+                break;
+        }
+        double c1 = now_ms();
+        if (!u)
+            printf("%s\t%s\t%s\t-1\t\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t%.2f\t%.2f\n", f[0], f[1], f[2],
+                   c1 - c0, tot / 16000.0);
+        else
+            printf("%s\t%s\t%s\t-2\t\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t%.2f\t%.2f\n", f[0], f[1], f[2],
+                   c1 - c0, tot / 16000.0);
+        free(x);
+        free(y);
+    }
+    fclose(mf);
+    vk_asr_destroy(a);
+    return 0;
+}

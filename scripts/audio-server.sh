@@ -1,0 +1,212 @@
+#!/bin/sh
+# audio-server.sh: a private, headless PulseAudio that gives the PortAudio
+# backend real, real-time-clocked audio devices on a machine with no sound
+# card (CI containers, developer laptops without speakers).
+#
+#   audio-server.sh start   start the server (idempotent) and print the env
+#   audio-server.sh stop    kill it and remove its runtime directory
+#   audio-server.sh env     print the `export` lines a client must run
+#   audio-server.sh status  exit 0 if it is running
+#
+# What it builds:
+#   null sink kiosk_speaker   what the kiosk plays; record it with
+#                             parecord -d kiosk_speaker.monitor
+#   null sink kiosk_micfeed   what a test "says"; play into it with
+#                             paplay -d kiosk_micfeed file.wav
+#   ALSA pcm kiosk_speaker    playback into the kiosk_speaker sink
+#   ALSA pcm kiosk_mic        capture from kiosk_micfeed.monitor
+#   ALSA pcm kiosk_loop       capture from kiosk_speaker.monitor, so a test
+#                             can hear the kiosk's own output (round trip)
+#   ALSA pcm default          the same as kiosk_mic / kiosk_speaker
+#
+# PortAudio only sees ALSA devices defined in the config file named by
+# ALSA_CONFIG_PATH, and it skips the names null/file/hw/plug, hence our own
+# kiosk_* names.  The config holds only these devices, so PortAudio does not
+# probe (and complain about) the system's cards.
+#
+# Everything lives under $VK_AUDIO_RUNTIME (default
+# /tmp/voice-kiosk-audio-<uid>), so several users or checkouts can each run
+# their own by setting it.  Works as root in a container without dbus:
+# PulseAudio only warns about root when it is not in --system mode.
+set -eu
+
+RUNTIME=${VK_AUDIO_RUNTIME:-/tmp/voice-kiosk-audio-$(id -u)}
+SOCKET=$RUNTIME/native
+PIDFILE=$RUNTIME/pulse.pid
+KEEPALIVE_PIDS=$RUNTIME/keepalive.pids
+PA_CONFIG=$RUNTIME/server.pa
+ALSA_CONF=$RUNTIME/asound.conf
+LOG=$RUNTIME/pulse.log
+
+print_env() {
+    echo "export VK_AUDIO_RUNTIME='$RUNTIME'"
+    echo "export PULSE_SERVER='unix:$SOCKET'"
+    echo "export PULSE_RUNTIME_PATH='$RUNTIME'"
+    echo "export ALSA_CONFIG_PATH='$ALSA_CONF'"
+    # PortAudio is linked with JACK; never let it spawn a JACK server.
+    echo "export JACK_NO_START_SERVER=1"
+}
+
+# The client side of every pactl/pacat call below.
+client_env() {
+    PULSE_SERVER=unix:$SOCKET
+    PULSE_RUNTIME_PATH=$RUNTIME
+    export PULSE_SERVER PULSE_RUNTIME_PATH
+}
+
+is_running() {
+    [ -f "$PIDFILE" ] || return 1
+    pid=$(cat "$PIDFILE" 2>/dev/null) || return 1
+    [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 1
+    client_env
+    pactl info >/dev/null 2>&1
+}
+
+write_configs() {
+    # -n below skips default.pa, so this is the whole server: no hardware
+    # detection, no suspend-on-idle (a suspended sink would stop the clock),
+    # anonymous auth on a private socket so no cookie is needed.
+    cat >"$PA_CONFIG" <<EOF
+load-module module-native-protocol-unix socket=$SOCKET auth-anonymous=1
+load-module module-null-sink sink_name=kiosk_speaker rate=16000 channels=1 format=s16le sink_properties=device.description=kiosk_speaker
+load-module module-null-sink sink_name=kiosk_micfeed rate=16000 channels=1 format=s16le sink_properties=device.description=kiosk_micfeed
+set-default-sink kiosk_speaker
+set-default-source kiosk_micfeed.monitor
+EOF
+    # The pulse plug-in takes the server from PULSE_SERVER, but naming it
+    # here too keeps the devices working if a client forgets the variable.
+    cat >"$ALSA_CONF" <<EOF
+# Written by scripts/audio-server.sh; use with ALSA_CONFIG_PATH=$ALSA_CONF
+pcm.kiosk_speaker {
+    type pulse
+    server "unix:$SOCKET"
+    device "kiosk_speaker"
+    hint { show on description "voice-kiosk test speaker (PulseAudio null sink)" }
+}
+pcm.kiosk_mic {
+    type pulse
+    server "unix:$SOCKET"
+    device "kiosk_micfeed.monitor"
+    hint { show on description "voice-kiosk test microphone (fed via kiosk_micfeed)" }
+}
+pcm.kiosk_loop {
+    type pulse
+    server "unix:$SOCKET"
+    device "kiosk_speaker.monitor"
+    hint { show on description "voice-kiosk loopback: hears kiosk_speaker" }
+}
+pcm.!default {
+    type asym
+    playback.pcm "kiosk_speaker"
+    capture.pcm "kiosk_mic"
+}
+ctl.!default {
+    type pulse
+    server "unix:$SOCKET"
+}
+EOF
+}
+
+start_keepalives() {
+    # A null sink with no streams renders in 2 s blocks.  A client that
+    # connects then waits for the block already scheduled: PortAudio's first
+    # microphone frame took 1.7-2.0 s after a fresh start, and 25 ms once
+    # the server had run for 2 s.  So: a silent low-latency stream on each
+    # sink keeps its block short for good (silence mixes into the speaker
+    # as zeros), and a suspend/resume cycle, once both are attached, drops
+    # the 2 s block scheduled before they were.
+    : >"$KEEPALIVE_PIDS"
+    for sink in kiosk_speaker kiosk_micfeed; do
+        pacat --playback --device="$sink" --latency-msec=10 \
+            --rate=16000 --channels=1 --format=s16le \
+            --client-name=vk-keepalive --stream-name="keepalive-$sink" \
+            </dev/zero >/dev/null 2>&1 &
+        echo $! >>"$KEEPALIVE_PIDS"
+    done
+    i=0
+    until [ "$(pactl list short sink-inputs 2>/dev/null | wc -l)" -ge 2 ]; do
+        i=$((i + 1))
+        if [ "$i" -gt 200 ]; then
+            echo "audio-server: keep-alive streams did not attach" >&2
+            exit 1
+        fi
+        sleep 0.01
+    done
+    for sink in kiosk_speaker kiosk_micfeed; do
+        pactl suspend-sink "$sink" 1
+        pactl suspend-sink "$sink" 0
+    done
+}
+
+start() {
+    if is_running; then
+        print_env
+        return 0
+    fi
+    stop_quiet
+    mkdir -p "$RUNTIME"
+    chmod 700 "$RUNTIME"
+    write_configs
+    client_env
+    # HOME/XDG dirs point into RUNTIME so nothing touches the user's own
+    # PulseAudio state; -n -F loads only our script.
+    HOME=$RUNTIME XDG_CONFIG_HOME=$RUNTIME XDG_RUNTIME_DIR=$RUNTIME \
+        pulseaudio --daemonize=yes --system=false --use-pid-file=yes \
+        --exit-idle-time=-1 --disallow-exit=yes --disallow-module-loading=no \
+        --log-target="file:$LOG" --log-level=notice \
+        -n -F "$PA_CONFIG" >/dev/null 2>&1 || {
+        echo "audio-server: pulseaudio failed to start; see $LOG" >&2
+        exit 1
+    }
+    # The daemon writes its pid file under PULSE_RUNTIME_PATH.
+    [ -f "$RUNTIME/pid" ] && cp "$RUNTIME/pid" "$PIDFILE"
+    i=0
+    until pactl info >/dev/null 2>&1; do
+        i=$((i + 1))
+        if [ "$i" -gt 100 ]; then
+            echo "audio-server: no answer on $SOCKET after 5 s; see $LOG" >&2
+            exit 1
+        fi
+        sleep 0.05
+    done
+    [ -f "$PIDFILE" ] || cp "$RUNTIME/pid" "$PIDFILE"
+    start_keepalives
+    print_env
+}
+
+stop_quiet() {
+    if [ -f "$KEEPALIVE_PIDS" ]; then
+        while read -r p; do
+            kill "$p" 2>/dev/null || true
+        done <"$KEEPALIVE_PIDS"
+        rm -f "$KEEPALIVE_PIDS"
+    fi
+    for f in "$PIDFILE" "$RUNTIME/pid"; do
+        [ -f "$f" ] || continue
+        pid=$(cat "$f" 2>/dev/null || true)
+        [ -n "$pid" ] || continue
+        kill "$pid" 2>/dev/null || true
+        i=0
+        while kill -0 "$pid" 2>/dev/null && [ "$i" -lt 40 ]; do
+            sleep 0.05
+            i=$((i + 1))
+        done
+        kill -9 "$pid" 2>/dev/null || true
+    done
+    # Only ever remove our own directory.
+    case "$RUNTIME" in
+    /tmp/voice-kiosk-audio-* | */voice-kiosk-audio*) rm -rf "$RUNTIME" ;;
+    *) rm -f "$PIDFILE" "$RUNTIME/pid" "$SOCKET" "$PA_CONFIG" "$ALSA_CONF" ;;
+    esac
+}
+
+case "${1:-}" in
+start) start ;;
+stop) stop_quiet ;;
+env) print_env ;;
+status) is_running ;;
+*)
+    echo "usage: $0 start|stop|env|status" >&2
+    exit 2
+    ;;
+esac

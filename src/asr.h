@@ -1,0 +1,98 @@
+/*
+ * asr: speech recognition with PocketSphinx, and the only module that
+ * includes PocketSphinx headers.
+ *
+ * The recogniser is fed 16 kHz mono 16-bit samples in small frames (any
+ * size, typically 20 ms).  It finds the start and end of each utterance
+ * itself, decodes it with the grammar of the current *context* (answer,
+ * command or menu), and decides how sure it is.  Rejection lives here:
+ * an utterance that is noise, a cough, or words outside the grammar must
+ * come back with an empty `words` string or a low confidence.
+ *
+ * Meaning (the tag the dialog acts on) is NOT decided here: the caller
+ * maps `words` to a tag with the grammar module.  This module only knows
+ * JSGF text and the list of words it needs pronunciations for.
+ *
+ * All calls must come from one thread.
+ */
+#ifndef VK_ASR_H
+#define VK_ASR_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+
+typedef struct vk_asr vk_asr;
+
+/* Confidence bands, from the measured confidence scale (see the README's
+ * recognition table): at or above ACCEPT the dialog acts at once; from
+ * CONFIRM up to ACCEPT it asks "I heard yes. Is that right?"; below
+ * CONFIRM the input is rejected and the person is asked again. */
+#ifndef VK_ASR_ACCEPT
+#define VK_ASR_ACCEPT 0.80
+#endif
+#ifndef VK_ASR_CONFIRM
+#define VK_ASR_CONFIRM 0.40
+#endif
+
+typedef struct vk_asr_opts {
+    /* Acoustic model folder; NULL means Debian's
+     * /usr/share/pocketsphinx/model/en-us/en-us (package pocketsphinx-en-us). */
+    const char *model_dir;
+    /* Pronunciation dictionary to take the grammar words from; NULL means
+     * /usr/share/pocketsphinx/model/en-us/cmudict-en-us.dict. */
+    const char *dict_path;
+    /* Silence, in ms, that ends an utterance (end-of-speech window). 0 = default. */
+    int end_silence_ms;
+} vk_asr_opts;
+
+typedef enum {
+    VK_ASR_IDLE = 0,   /* no speech in progress */
+    VK_ASR_SPEECH = 1, /* speech in progress */
+    VK_ASR_DONE = 2    /* an utterance just ended; vk_asr_get_result() has it */
+} vk_asr_state;
+
+typedef struct vk_asr_result {
+    char words[256];   /* the hypothesis, lower case, single spaces; "" = rejected / nothing */
+    double confidence; /* 0..1, calibrated: see the README's recognition section */
+    double start_s;    /* utterance start and end, seconds since vk_asr_reset() */
+    double end_s;
+} vk_asr_result;
+
+/* Creates a recogniser.  On failure returns an error and writes a message
+ * naming the fix (for example the Debian package to install) into errbuf.
+ * *out is owned by the caller: free with vk_asr_destroy(). */
+vk_err vk_asr_create(const vk_asr_opts *opts, vk_asr **out, char *errbuf,
+                     size_t errlen) VK_WARN_UNUSED;
+
+/* Frees the recogniser.  NULL is a no-op. */
+void vk_asr_destroy(vk_asr *asr);
+
+/* Adds a context called `name` decoded with the JSGF grammar `jsgf`
+ * (borrowed; copied).  `words` lists every word the grammar uses (borrowed);
+ * each is looked up in the dictionary.  A word missing from the dictionary
+ * is an error naming the word (in errbuf). */
+vk_err vk_asr_add_context(vk_asr *asr, const char *name, const char *jsgf,
+                          const char *const *words, size_t nwords,
+                          char *errbuf, size_t errlen) VK_WARN_UNUSED;
+
+/* Selects the context for the next utterance.  If an utterance is in
+ * progress the switch happens when it ends. */
+vk_err vk_asr_set_context(vk_asr *asr, const char *name) VK_WARN_UNUSED;
+
+/* Drops any utterance in progress and restarts the stream clock at 0. */
+void vk_asr_reset(vk_asr *asr);
+
+/* Feeds n samples.  Returns VK_ASR_DONE once per utterance, right after it
+ * ends; the result is then read with vk_asr_get_result(). */
+vk_asr_state vk_asr_feed(vk_asr *asr, const int16_t *pcm, size_t n);
+
+/* Copies the result of the utterance that just ended. */
+void vk_asr_get_result(const vk_asr *asr, vk_asr_result *out);
+
+/* Ends the current utterance now (for example at end of a file) and returns
+ * VK_ASR_DONE if there was speech to decode, else VK_ASR_IDLE. */
+vk_asr_state vk_asr_flush(vk_asr *asr);
+
+#endif

@@ -1,0 +1,53 @@
+/*
+ * audio: the device interface.  A backend moves 16 kHz mono 16-bit frames
+ * between the kiosk loop and a microphone and speaker.  Two backends exist:
+ * audio_pa (PortAudio, real devices, paces the loop in real time) and
+ * audio_sim (the simulated room and virtual user, as fast as the CPU allows).
+ */
+#ifndef VK_AUDIO_H
+#define VK_AUDIO_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "err.h"
+
+#define VK_AUDIO_RATE 16000
+#define VK_AUDIO_FRAME 320 /* 20 ms */
+
+typedef struct vk_audio vk_audio;
+
+typedef struct vk_audio_ops {
+    /* Reads exactly n microphone samples.  A real backend blocks until they
+     * have arrived.  Returns VK_ERR_DEVICE if the device is gone. */
+    vk_err (*read)(vk_audio *a, int16_t *mic, size_t n);
+    /* Queues exactly n speaker samples.  Never blocks for long. */
+    vk_err (*write)(vk_audio *a, const int16_t *spk, size_t n);
+    /* Drops whatever is queued for the speaker but not yet played (used
+     * when a prompt is interrupted).  May be NULL. */
+    void (*flush_output)(vk_audio *a);
+    /* Frees the backend. */
+    void (*destroy)(vk_audio *a);
+} vk_audio_ops;
+
+/* Every backend struct starts with this header. */
+struct vk_audio {
+    const vk_audio_ops *ops;
+};
+
+static inline vk_err vk_audio_read(vk_audio *a, int16_t *mic, size_t n)
+{
+    return a->ops->read(a, mic, n);
+}
+static inline vk_err vk_audio_write(vk_audio *a, const int16_t *spk, size_t n)
+{
+    return a->ops->write(a, spk, n);
+}
+static inline void vk_audio_destroy(vk_audio *a)
+{
+    if (a)
+        a->ops->destroy(a);
+}
+
+#endif

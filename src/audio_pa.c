@@ -1,0 +1,581 @@
+/*
+ * audio_pa: the PortAudio backend, the kiosk's real microphone and speaker.
+ *
+ * Two PortAudio streams run at 16 kHz mono int16: one captures, one plays
+ * (separate streams so the microphone and the speaker may be different
+ * devices).  Their callbacks, on PortAudio's real-time threads, only move
+ * samples between the device and two lock-free rings (ring.h): capture
+ * into `mic`, playback out of `spk`, zeros when `spk` runs dry.  They take
+ * no locks, allocate nothing and log nothing.  Everything else happens on
+ * the kiosk loop's thread:
+ *
+ *   read()   waits for a frame to arrive in `mic`.  This wait is the one
+ *            place the kiosk is paced by the wall clock, so it polls with a
+ *            short sleep; it gives up with VK_ERR_DEVICE when a stream has
+ *            stopped or no sample has arrived for VK__PA_LOST_MS, so a lost
+ *            device never hangs the kiosk.
+ *   write()  queues into `spk`.
+ *   flush_output() asks the playback callback to drop what was queued up
+ *            to that moment (only the consumer may move a ring's read side).
+ *
+ * Latency: both streams ask PortAudio for VK__PA_LATENCY (50 ms) of
+ * suggested latency and let it pick the buffer size (it chose 200-sample
+ * callbacks).  Through the ALSA pulse plug-in, 10 to 80 ms all ran without
+ * underruns on an idle machine, with a measured round trip (write ->
+ * speaker -> monitor -> read) of 58 ms at 10 ms and 110 ms at 50 ms.  50 ms
+ * leaves headroom for a kiosk whose CPU is busy recognising speech, and
+ * barge-in still feels immediate.  Run with VK_AUDIO_PA_DEBUG=1 in the
+ * environment to see the start-up noise and, at destroy, the latencies
+ * PortAudio granted and the underrun counts.
+ *
+ * PortAudio's ALSA and JACK probing prints noise on stderr during
+ * Pa_Initialize; it is silenced there (see quiet_begin()).
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include "audio_pa.h"
+
+#include <alsa/asoundlib.h>
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <portaudio.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "mem.h"
+#include "ring.h"
+
+/* Suggested latency for both streams, in seconds. */
+#ifndef VK__PA_LATENCY
+#define VK__PA_LATENCY 0.050
+#endif
+/* read() reports the device lost after this long without a sample. */
+#define VK__PA_LOST_MS 2000
+/* write() waits at most this long for room before it gives up. */
+#define VK__PA_WRITE_WAIT_MS 250
+/* Polling step of read()/write() while they wait for the device. */
+#define VK__PA_POLL_US 2000
+/* The playback callback starts (and restarts after running dry) only once
+ * this much is queued.  The loop writes one 20 ms frame per microphone
+ * frame, but not in phase with the callback, which takes smaller bites:
+ * started on a single frame, the first prompt underran 5 ms in.  Half a
+ * frame of headroom absorbs that jitter for 10 ms of extra latency. */
+#define VK__PA_PREROLL (VK_AUDIO_FRAME + VK_AUDIO_FRAME / 2)
+/* Ring ceilings: 1 s of microphone backlog, 2 s of queued speech. */
+#define VK__PA_MIC_RING VK_AUDIO_RATE
+#define VK__PA_SPK_RING (2 * VK_AUDIO_RATE)
+
+typedef struct vk_audio_pa {
+    vk_audio base; /* must be first: vk_audio_* casts to it */
+    PaStream *in;
+    PaStream *out;
+    vk_ring *mic; /* producer: input callback; consumer: read() */
+    vk_ring *spk; /* producer: write(); consumer: output callback */
+    int pa_up;    /* Pa_Initialize succeeded; Pa_Terminate owed */
+    /* Loop thread only: samples ever accepted into spk. */
+    size_t spk_written;
+    /* flush_output() publishes spk_written here; the output callback
+     * discards queued samples until it has consumed that many. */
+    _Atomic size_t flush_mark;
+    /* Output callback only: samples ever taken out of spk, and whether it
+     * is playing (1) or waiting for VK__PA_PREROLL samples (0). */
+    size_t spk_consumed;
+    int spk_playing;
+    /* Set by PortAudio when either stream stops on its own (device error). */
+    _Atomic int stream_finished;
+    /* Statistics, written by the callbacks, read at destroy. */
+    _Atomic unsigned long mic_dropped;
+    _Atomic unsigned long spk_zero_filled;
+    _Atomic unsigned long xrun_flags;
+    _Atomic unsigned long spk_underruns; /* ran dry while playing */
+    _Atomic unsigned long out_bite;      /* largest callback request */
+} vk_audio_pa;
+
+/* ------------------------------------------------------------------ */
+/* Real-time callbacks: rings and atomics only.                        */
+
+static int input_cb(const void *input, void *output, unsigned long frames,
+                    const PaStreamCallbackTimeInfo *time,
+                    PaStreamCallbackFlags status, void *user)
+{
+    vk_audio_pa *a = user;
+    (void)output;
+    (void)time;
+    if (status & (paInputOverflow | paInputUnderflow))
+        atomic_fetch_add_explicit(&a->xrun_flags, 1, memory_order_relaxed);
+    if (!input)
+        return paContinue;
+    size_t put = vk_ring_write(a->mic, input, frames);
+    if (put < frames)
+        atomic_fetch_add_explicit(&a->mic_dropped, frames - put,
+                                  memory_order_relaxed);
+    return paContinue;
+}
+
+static int output_cb(const void *input, void *output, unsigned long frames,
+                     const PaStreamCallbackTimeInfo *time,
+                     PaStreamCallbackFlags status, void *user)
+{
+    vk_audio_pa *a = user;
+    int16_t *dst = output;
+    (void)input;
+    (void)time;
+    if (status & (paOutputUnderflow | paOutputOverflow))
+        atomic_fetch_add_explicit(&a->xrun_flags, 1, memory_order_relaxed);
+    size_t mark = atomic_load_explicit(&a->flush_mark, memory_order_acquire);
+    if (mark > a->spk_consumed) {
+        /* A flush: drop what was queued before it, and wait for a fresh
+         * preroll so the next prompt starts cleanly. */
+        a->spk_consumed += vk_ring_skip(a->spk, mark - a->spk_consumed);
+        a->spk_playing = 0;
+    }
+    if (frames > atomic_load_explicit(&a->out_bite, memory_order_relaxed))
+        atomic_store_explicit(&a->out_bite, frames, memory_order_relaxed);
+    size_t got = 0;
+    if (!a->spk_playing && vk_ring_available(a->spk) >= VK__PA_PREROLL)
+        a->spk_playing = 1;
+    if (a->spk_playing) {
+        got = vk_ring_read(a->spk, dst, frames);
+        a->spk_consumed += got;
+        if (got < frames) {
+            a->spk_playing = 0;
+            atomic_fetch_add_explicit(&a->spk_underruns, 1,
+                                      memory_order_relaxed);
+        }
+    }
+    if (got < frames) {
+        memset(dst + got, 0, (frames - got) * sizeof *dst);
+        atomic_fetch_add_explicit(&a->spk_zero_filled, frames - got,
+                                  memory_order_relaxed);
+    }
+    return paContinue;
+}
+
+static void finished_cb(void *user)
+{
+    vk_audio_pa *a = user;
+    atomic_store_explicit(&a->stream_finished, 1, memory_order_release);
+}
+
+/* ------------------------------------------------------------------ */
+/* Start-up noise.                                                     */
+
+static void alsa_quiet(const char *file, int line, const char *function,
+                       int err, const char *fmt, ...)
+{
+    (void)file;
+    (void)line;
+    (void)function;
+    (void)err;
+    (void)fmt;
+}
+
+/* Pa_Initialize probes every ALSA PCM and tries to reach a JACK server,
+ * and both libraries print to stderr when that fails, which on a kiosk
+ * console looks like an error even when nothing is wrong.  ALSA has a hook
+ * for its messages; JACK's go straight to fd 2, so fd 2 is pointed at
+ * /dev/null for the duration.  That is process-wide: another thread's
+ * stderr output in this window (start-up only) is lost.  Set
+ * VK_AUDIO_PA_DEBUG=1 to see everything. */
+static int quiet_begin(void)
+{
+    if (getenv("VK_AUDIO_PA_DEBUG"))
+        return -1;
+    /* PortAudio would otherwise try to launch jackd on every start. */
+    setenv("JACK_NO_START_SERVER", "1", 0);
+    snd_lib_error_set_handler(alsa_quiet);
+    fflush(stderr);
+    int saved = dup(STDERR_FILENO);
+    int devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
+    if (saved < 0 || devnull < 0) {
+        if (saved >= 0)
+            close(saved);
+        if (devnull >= 0)
+            close(devnull);
+        return -1;
+    }
+    dup2(devnull, STDERR_FILENO);
+    close(devnull);
+    return saved;
+}
+
+static void quiet_end(int saved)
+{
+    if (saved < 0)
+        return;
+    fflush(stderr);
+    dup2(saved, STDERR_FILENO);
+    close(saved);
+    snd_lib_error_set_handler(NULL);
+}
+
+static PaError pa_start_quietly(void)
+{
+    int saved = quiet_begin();
+    PaError e = Pa_Initialize();
+    quiet_end(saved);
+    return e;
+}
+
+/* ------------------------------------------------------------------ */
+/* Device lookup and messages.                                         */
+
+/* Appends printf-style text to buf (of size len, holding a string), and
+ * truncates rather than overflows. */
+static void append(char *buf, size_t len, const char *fmt, ...)
+{
+    if (!buf || len == 0)
+        return;
+    size_t used = strlen(buf);
+    if (used + 1 >= len)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf + used, len - used, fmt, ap);
+    va_end(ap);
+}
+
+static int contains_nocase(const char *hay, const char *needle)
+{
+    size_t n = strlen(needle);
+    for (; *hay; hay++) {
+        size_t i = 0;
+        while (i < n && hay[i] &&
+               tolower((unsigned char)hay[i]) ==
+                   tolower((unsigned char)needle[i]))
+            i++;
+        if (i == n)
+            return 1;
+    }
+    return n == 0;
+}
+
+static int channels(const PaDeviceInfo *d, int want_input)
+{
+    return want_input ? d->maxInputChannels : d->maxOutputChannels;
+}
+
+/* Finds the device for `name`: NULL means PortAudio's default; all digits
+ * means that index; otherwise an exact name, else the first name that
+ * contains it (case-insensitively).  Only devices with channels in the
+ * wanted direction count.  Returns paNoDevice if there is none. */
+static PaDeviceIndex find_device(const char *name, int want_input)
+{
+    if (!name || !*name)
+        return want_input ? Pa_GetDefaultInputDevice()
+                          : Pa_GetDefaultOutputDevice();
+    int count = Pa_GetDeviceCount();
+    const char *p = name;
+    while (isdigit((unsigned char)*p))
+        p++;
+    if (*p == '\0') {
+        long idx = strtol(name, NULL, 10);
+        if (idx >= 0 && idx < count) {
+            const PaDeviceInfo *d = Pa_GetDeviceInfo((PaDeviceIndex)idx);
+            if (d && channels(d, want_input) > 0)
+                return (PaDeviceIndex)idx;
+        }
+        return paNoDevice;
+    }
+    for (int pass = 0; pass < 2; pass++) {
+        for (PaDeviceIndex i = 0; i < count; i++) {
+            const PaDeviceInfo *d = Pa_GetDeviceInfo(i);
+            if (!d || !d->name || channels(d, want_input) <= 0)
+                continue;
+            if (pass == 0 ? strcmp(d->name, name) == 0
+                          : contains_nocase(d->name, name))
+                return i;
+        }
+    }
+    return paNoDevice;
+}
+
+/* Appends the list of devices, or "none", and the hint to simulate. */
+static void append_device_list(char *buf, size_t len)
+{
+    int count = Pa_GetDeviceCount();
+    append(buf, len, " Devices PortAudio can see:");
+    if (count <= 0)
+        append(buf, len, " none.");
+    for (int i = 0; i < count; i++) {
+        const PaDeviceInfo *d = Pa_GetDeviceInfo(i);
+        if (d)
+            append(buf, len, "%s %d \"%s\" (in=%d out=%d)", i ? ";" : "", i,
+                   d->name ? d->name : "?", d->maxInputChannels,
+                   d->maxOutputChannels);
+    }
+    if (count > 0)
+        append(buf, len, ".");
+    append(buf, len,
+           " Check the device names (voice-kiosk devices lists them), or run"
+           " `voice-kiosk simulate` to use the simulated audio device"
+           " instead.");
+}
+
+/* Appends "no microphone matches "x"." or "no default speaker.". */
+static void describe_missing(char *buf, size_t len, const char *what,
+                             const char *name)
+{
+    const char *sep = buf && buf[0] ? " " : "";
+    if (name && *name)
+        append(buf, len, "%saudio: no %s device matches \"%s\".", sep, what,
+               name);
+    else
+        append(buf, len, "%saudio: there is no default %s device.", sep,
+               what);
+}
+
+static void pa_failure(char *errbuf, size_t errlen, const char *what,
+                       PaError e)
+{
+    if (errbuf && errlen)
+        errbuf[0] = '\0';
+    append(errbuf, errlen, "audio: %s: %s.", what, Pa_GetErrorText(e));
+}
+
+/* ------------------------------------------------------------------ */
+/* The loop-thread side.                                               */
+
+static long long now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void nap(void)
+{
+    struct timespec ts = {0, VK__PA_POLL_US * 1000L};
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+        ;
+}
+
+static int device_gone(vk_audio_pa *a, PaStream *s)
+{
+    return atomic_load_explicit(&a->stream_finished, memory_order_acquire) ||
+           Pa_IsStreamActive(s) != 1;
+}
+
+static vk_err pa_read(vk_audio *base, int16_t *mic, size_t n)
+{
+    vk_audio_pa *a = (vk_audio_pa *)base;
+    size_t done = 0;
+    long long last_progress = now_ms();
+    while (done < n) {
+        size_t got = vk_ring_read(a->mic, mic + done, n - done);
+        if (got) {
+            done += got;
+            last_progress = now_ms();
+            continue;
+        }
+        if (device_gone(a, a->in) || now_ms() - last_progress > VK__PA_LOST_MS)
+            return VK_ERR_DEVICE;
+        nap();
+    }
+    return VK_OK;
+}
+
+/* Returns VK_ERR_LIMIT if the queue stays full for VK__PA_WRITE_WAIT_MS
+ * (the caller writes faster than real time; the rest is dropped), and
+ * VK_ERR_DEVICE if the playback stream has stopped. */
+static vk_err pa_write(vk_audio *base, const int16_t *spk, size_t n)
+{
+    vk_audio_pa *a = (vk_audio_pa *)base;
+    if (device_gone(a, a->out))
+        return VK_ERR_DEVICE;
+    size_t done = 0;
+    long long start = now_ms();
+    while (done < n) {
+        size_t put = vk_ring_write(a->spk, spk + done, n - done);
+        done += put;
+        a->spk_written += put;
+        if (done == n)
+            break;
+        if (device_gone(a, a->out))
+            return VK_ERR_DEVICE;
+        if (now_ms() - start > VK__PA_WRITE_WAIT_MS)
+            return VK_ERR_LIMIT;
+        nap();
+    }
+    return VK_OK;
+}
+
+static void pa_flush_output(vk_audio *base)
+{
+    vk_audio_pa *a = (vk_audio_pa *)base;
+    atomic_store_explicit(&a->flush_mark, a->spk_written,
+                          memory_order_release);
+}
+
+static void close_stream(PaStream *s)
+{
+    if (!s)
+        return;
+    /* Abort, not Stop: Stop would first play out what is queued, and a
+     * lost device may never drain. */
+    Pa_AbortStream(s);
+    Pa_CloseStream(s);
+}
+
+static void pa_destroy(vk_audio *base)
+{
+    vk_audio_pa *a = (vk_audio_pa *)base;
+    if (!a)
+        return;
+    if (getenv("VK_AUDIO_PA_DEBUG")) {
+        const PaStreamInfo *ii = a->in ? Pa_GetStreamInfo(a->in) : NULL;
+        const PaStreamInfo *oi = a->out ? Pa_GetStreamInfo(a->out) : NULL;
+        fprintf(stderr,
+                "audio_pa: latency in=%.1f ms out=%.1f ms; output callback "
+                "<= %lu samples; mic dropped=%lu; speaker zero-filled=%lu, "
+                "underruns=%lu; xrun callbacks=%lu\n",
+                ii ? ii->inputLatency * 1000 : -1.0,
+                oi ? oi->outputLatency * 1000 : -1.0,
+                atomic_load(&a->out_bite), atomic_load(&a->mic_dropped),
+                atomic_load(&a->spk_zero_filled),
+                atomic_load(&a->spk_underruns), atomic_load(&a->xrun_flags));
+    }
+    close_stream(a->in);
+    close_stream(a->out);
+    /* Rings outlive the streams: a callback may run until Abort returns. */
+    vk_ring_destroy(a->mic);
+    vk_ring_destroy(a->spk);
+    if (a->pa_up)
+        Pa_Terminate();
+    free(a);
+}
+
+static const vk_audio_ops pa_ops = {
+    .read = pa_read,
+    .write = pa_write,
+    .flush_output = pa_flush_output,
+    .destroy = pa_destroy,
+};
+
+static PaError open_stream(vk_audio_pa *a, PaDeviceIndex dev, int input,
+                           PaStream **out)
+{
+    PaStreamParameters p = {
+        .device = dev,
+        .channelCount = 1,
+        .sampleFormat = paInt16,
+        .suggestedLatency = VK__PA_LATENCY,
+        .hostApiSpecificStreamInfo = NULL,
+    };
+    PaError e = Pa_OpenStream(out, input ? &p : NULL, input ? NULL : &p,
+                              VK_AUDIO_RATE, paFramesPerBufferUnspecified,
+                              paClipOff | paDitherOff,
+                              input ? input_cb : output_cb, a);
+    if (e != paNoError) {
+        *out = NULL;
+        return e;
+    }
+    return Pa_SetStreamFinishedCallback(*out, finished_cb);
+}
+
+vk_err vk_audio_pa_open(const char *input_name, const char *output_name,
+                        vk_audio **out, char *errbuf, size_t errlen)
+{
+    vk_err err = VK_ERR_DEVICE;
+    if (errbuf && errlen)
+        errbuf[0] = '\0';
+    if (!out)
+        return VK_ERR_ARG;
+    *out = NULL;
+
+    vk_audio_pa *a = vk_calloc(1, sizeof *a);
+    a->base.ops = &pa_ops;
+    atomic_init(&a->flush_mark, 0);
+    atomic_init(&a->stream_finished, 0);
+    atomic_init(&a->mic_dropped, 0);
+    atomic_init(&a->spk_zero_filled, 0);
+    atomic_init(&a->xrun_flags, 0);
+    atomic_init(&a->spk_underruns, 0);
+    atomic_init(&a->out_bite, 0);
+    a->mic = vk_ring_create(VK__PA_MIC_RING);
+    a->spk = vk_ring_create(VK__PA_SPK_RING);
+
+    PaError e = pa_start_quietly();
+    if (e != paNoError) {
+        pa_failure(errbuf, errlen, "PortAudio did not start", e);
+        append(errbuf, errlen, " Run `voice-kiosk simulate` to use the"
+                               " simulated audio device instead.");
+        goto fail;
+    }
+    a->pa_up = 1;
+
+    PaDeviceIndex in = find_device(input_name, 1);
+    PaDeviceIndex outdev = find_device(output_name, 0);
+    if (in == paNoDevice || outdev == paNoDevice) {
+        if (in == paNoDevice)
+            describe_missing(errbuf, errlen, "microphone", input_name);
+        if (outdev == paNoDevice)
+            describe_missing(errbuf, errlen, "speaker", output_name);
+        append_device_list(errbuf, errlen);
+        goto fail;
+    }
+
+    e = open_stream(a, in, 1, &a->in);
+    if (e != paNoError) {
+        pa_failure(errbuf, errlen, "cannot open the microphone", e);
+        append(errbuf, errlen, " (device %d \"%s\").", in,
+               Pa_GetDeviceInfo(in)->name);
+        append_device_list(errbuf, errlen);
+        goto fail;
+    }
+    e = open_stream(a, outdev, 0, &a->out);
+    if (e != paNoError) {
+        pa_failure(errbuf, errlen, "cannot open the speaker", e);
+        append(errbuf, errlen, " (device %d \"%s\").", outdev,
+               Pa_GetDeviceInfo(outdev)->name);
+        append_device_list(errbuf, errlen);
+        goto fail;
+    }
+    /* Output first, so the speaker is already clocking silence when the
+     * first microphone frame lets the loop start writing. */
+    e = Pa_StartStream(a->out);
+    if (e == paNoError)
+        e = Pa_StartStream(a->in);
+    if (e != paNoError) {
+        pa_failure(errbuf, errlen, "cannot start the audio streams", e);
+        goto fail;
+    }
+    *out = &a->base;
+    return VK_OK;
+
+fail:
+    pa_destroy(&a->base);
+    return err;
+}
+
+int vk_audio_pa_list(FILE *out)
+{
+    if (pa_start_quietly() != paNoError)
+        return -1;
+    int count = Pa_GetDeviceCount();
+    if (count < 0) {
+        Pa_Terminate();
+        return -1;
+    }
+    PaDeviceIndex def_in = Pa_GetDefaultInputDevice();
+    PaDeviceIndex def_out = Pa_GetDefaultOutputDevice();
+    for (PaDeviceIndex i = 0; i < count; i++) {
+        const PaDeviceInfo *d = Pa_GetDeviceInfo(i);
+        if (!d)
+            continue;
+        const PaHostApiInfo *h = Pa_GetHostApiInfo(d->hostApi);
+        /* INDEX<TAB>in=N out=M<TAB>NAME<TAB>HOSTAPI[ default-in][ default-out] */
+        fprintf(out, "%d\tin=%d out=%d\t%s\t%s%s%s\n", i, d->maxInputChannels,
+                d->maxOutputChannels, d->name ? d->name : "?",
+                h && h->name ? h->name : "?",
+                i == def_in ? " default-in" : "",
+                i == def_out ? " default-out" : "");
+    }
+    Pa_Terminate();
+    return count;
+}

@@ -1,0 +1,27 @@
+/*
+ * audio_pa: the PortAudio backend, for real microphones and speakers.
+ *
+ * The PortAudio callback only copies samples to and from lock-free rings:
+ * it takes no locks, allocates nothing and logs nothing.  read() waits
+ * until a frame of microphone samples is there; write() queues speaker
+ * samples and plays silence on underrun.
+ */
+#ifndef VK_AUDIO_PA_H
+#define VK_AUDIO_PA_H
+
+#include "audio.h"
+
+/* Opens the named input and output devices (NULL = the default ones) at
+ * 16 kHz mono.  A name matches a device whose name contains it, or a
+ * device index.  On failure writes a message into errbuf that says what
+ * is missing, lists the devices that exist, and points to `simulate`.
+ * The result is freed with vk_audio_destroy(). */
+vk_err vk_audio_pa_open(const char *input_name, const char *output_name,
+                        vk_audio **out, char *errbuf,
+                        size_t errlen) VK_WARN_UNUSED;
+
+/* Prints the devices PortAudio can see, one per line, to `out`.
+ * Returns the number of devices, or -1 if PortAudio failed to start. */
+int vk_audio_pa_list(FILE *out);
+
+#endif

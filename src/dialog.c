@@ -1,0 +1,590 @@
+/*
+ * dialog: follows the script step by step.
+ *
+ * State is small on purpose: the current step, a mode (normal, confirming
+ * an unsure answer, confirming a stop), the noinput and nomatch counters of
+ * the current field, the questions answered so far (for "go back"), the
+ * question to resume after the crisis contacts, and the menu topics heard.
+ * Every decision is a table lookup or a short switch, so unit tests can walk
+ * every path without audio.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "dialog.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mem.h"
+
+#define MAX_HISTORY 64
+#define MAX_REPROMPT 3
+
+typedef enum { MODE_NORMAL, MODE_CONFIRM, MODE_STOP } mode;
+
+struct vk_dialog {
+    const vk_script *script;
+    vk_session *session;
+    vk_dialog_opts opts;
+    const vk_step *cur;
+    mode mode;
+    const char *pending; /* meaning awaiting confirmation */
+    int noinput, nomatch;
+    const vk_step *history[MAX_HISTORY];
+    int nhistory;
+    const char *resume; /* step after the question that led to a crisis */
+    unsigned topics_heard; /* bit i: menu option i */
+    bool returning_to_menu;
+    bool stopped;
+    bool ended;
+    bool safety;
+};
+
+/* Keys of the keypad, per context.  Table, not code. */
+static const struct {
+    char key;
+    const char *answer;
+    const char *menu;
+} key_map[] = {
+    {'1', "yes", "yes"},       {'2', "no", "no"},
+    {'3', "unsure", NULL},     {'r', "repeat", "repeat"},
+    {'h', "help", "help"},     {'?', "help", "help"},
+    {'b', "back", "back"},     {'s', "skip", "skip"},
+    {'q', "stop", "stop"},
+};
+
+const char *vk_dialog_key_meaning(char key, const char *context)
+{
+    key = (char)tolower((unsigned char)key);
+    for (size_t i = 0; i < sizeof key_map / sizeof key_map[0]; i++)
+        if (key_map[i].key == key)
+            return strcmp(context, "menu") == 0 ? key_map[i].menu
+                                                : key_map[i].answer;
+    return NULL;
+}
+
+/* ---- output helpers ------------------------------------------------------ */
+
+static vk_action *push(vk_actions *out, vk_action_type t)
+{
+    if (out->count >= VK_DIALOG_MAX_ACTIONS)
+        abort(); /* a broken invariant: no step produces this many */
+    vk_action *a = &out->items[out->count++];
+    memset(a, 0, sizeof *a);
+    a->type = t;
+    return a;
+}
+
+void vk_actions_clear(vk_actions *a)
+{
+    for (int i = 0; i < a->count; i++)
+        free(a->items[i].text);
+    a->count = 0;
+}
+
+typedef struct var {
+    const char *name;
+    const char *value;
+} var;
+
+/* Fills {name} placeholders from vars; unknown ones are left as they are
+ * (the checker has already refused them). */
+static char *expand(const char *text, const var *vars, int nvars)
+{
+    char *out = vk_malloc(VK_DIALOG_MAX_TEXT);
+    size_t o = 0;
+    for (const char *p = text; *p && o + 1 < VK_DIALOG_MAX_TEXT;) {
+        if (*p == '{') {
+            const char *e = strchr(p, '}');
+            int k = -1;
+            for (int i = 0; e && i < nvars; i++)
+                if (strlen(vars[i].name) == (size_t)(e - p - 1) &&
+                    strncmp(vars[i].name, p + 1, (size_t)(e - p - 1)) == 0)
+                    k = i;
+            if (k >= 0) {
+                size_t n = strlen(vars[k].value);
+                if (o + n >= VK_DIALOG_MAX_TEXT)
+                    n = VK_DIALOG_MAX_TEXT - o - 1;
+                memcpy(out + o, vars[k].value, n);
+                o += n;
+                p = e + 1;
+                continue;
+            }
+        }
+        out[o++] = *p++;
+    }
+    out[o] = '\0';
+    return out;
+}
+
+static void speak(vk_dialog *d, vk_actions *out, const char *id, char *text)
+{
+    vk_action *a = push(out, VK_ACT_SPEAK);
+    snprintf(a->id, sizeof a->id, "%s", id);
+    a->text = text;
+    a->safety = d->safety;
+}
+
+static void say(vk_dialog *d, vk_actions *out, const char *id,
+                const char *text)
+{
+    speak(d, out, id, expand(text, NULL, 0));
+}
+
+static void say_system(vk_dialog *d, vk_actions *out, const char *key,
+                       const var *vars, int nvars)
+{
+    char id[64];
+    snprintf(id, sizeof id, "system.%s", key);
+    speak(d, out, id, expand(vk_script_system(d->script, key), vars, nvars));
+}
+
+static const char *context_of(const vk_step *st)
+{
+    return st->type == VK_STEP_MENU ? "menu" : "answer";
+}
+
+static void listen(vk_dialog *d, vk_actions *out)
+{
+    push(out, VK_ACT_LISTEN)->context = context_of(d->cur);
+}
+
+/* Reads phone numbers digit by digit, with a pause between groups. */
+static void spell_phone(const char *phone, char *buf, size_t len)
+{
+    size_t o = 0;
+    bool gap = false;
+    for (const char *p = phone; *p && o + 4 < len; p++) {
+        if (isdigit((unsigned char)*p)) {
+            if (o > 0)
+                buf[o++] = gap ? ',' : ' ';
+            if (gap && o + 1 < len)
+                buf[o++] = ' ';
+            buf[o++] = *p;
+            gap = false;
+        } else if (o > 0) {
+            gap = true;
+        }
+    }
+    buf[o] = '\0';
+}
+
+static char *contact_list(const vk_dialog *d, bool crisis_only)
+{
+    char *all = vk_calloc(1, VK_DIALOG_MAX_TEXT);
+    size_t o = 0;
+    for (int i = 0; i < vk_script_contact_count(d->script); i++) {
+        const vk_contact *c = vk_script_contact(d->script, i);
+        if (crisis_only && !c->crisis)
+            continue;
+        char phone[128];
+        spell_phone(c->phone, phone, sizeof phone);
+        var vars[] = {{"name", c->name ? c->name : ""},
+                      {"offer", c->offer ? c->offer : ""},
+                      {"phone", phone},
+                      {"hours", c->hours ? c->hours : ""}};
+        char *one = expand(vk_script_system(d->script, "contact"), vars, 4);
+        o += (size_t)snprintf(all + o, VK_DIALOG_MAX_TEXT - o, "%s%s",
+                              o ? " " : "", one);
+        free(one);
+        if (o >= VK_DIALOG_MAX_TEXT)
+            break;
+    }
+    return all;
+}
+
+/* ---- stepping ------------------------------------------------------------ */
+
+static void enter(vk_dialog *d, const vk_step *st, vk_actions *out);
+
+static void end_session(vk_dialog *d, vk_actions *out, const char *reason)
+{
+    d->ended = true;
+    push(out, VK_ACT_END)->reason = reason;
+}
+
+static const vk_step *first_contacts(const vk_dialog *d)
+{
+    for (int i = 0; i < vk_script_step_count(d->script); i++)
+        if (vk_script_step_at(d->script, i)->type == VK_STEP_CONTACTS)
+            return vk_script_step_at(d->script, i);
+    return NULL;
+}
+
+static void go(vk_dialog *d, const char *target, vk_actions *out)
+{
+    if (target && strcmp(target, "resume") == 0)
+        target = d->resume;
+    const vk_step *st = vk_script_step(d->script, target);
+    if (!st) /* validated scripts cannot get here; end safely with contacts */
+        st = first_contacts(d);
+    enter(d, st, out);
+}
+
+static void enter(vk_dialog *d, const vk_step *st, vk_actions *out)
+{
+    d->cur = st;
+    d->mode = MODE_NORMAL;
+    d->noinput = d->nomatch = 0;
+    d->safety = st->type == VK_STEP_CRISIS;
+    char counts[2][16];
+    switch (st->type) {
+    case VK_STEP_SAY:
+    case VK_STEP_END:
+        say(d, out, st->id, st->text);
+        break;
+    case VK_STEP_QUESTION:
+    case VK_STEP_ASK:
+        say(d, out, st->id, st->text);
+        listen(d, out);
+        break;
+    case VK_STEP_MENU:
+        say(d, out, st->id,
+            d->returning_to_menu && st->text_again ? st->text_again : st->text);
+        d->returning_to_menu = false;
+        listen(d, out);
+        break;
+    case VK_STEP_CRISIS: {
+        push(out, VK_ACT_CRISIS);
+        char *list = contact_list(d, true);
+        var v[] = {{"crisis_contacts", list}};
+        speak(d, out, st->id, expand(st->text, v, 1));
+        free(list);
+        break;
+    }
+    case VK_STEP_SUMMARY: {
+        snprintf(counts[0], sizeof counts[0], "%d",
+                 vk_session_count(d->session, VK_ANSWER_YES));
+        snprintf(counts[1], sizeof counts[1], "%d",
+                 vk_session_count(d->session, VK_ANSWER_UNSURE));
+        var v[] = {{"yes_count", counts[0]}, {"unsure_count", counts[1]}};
+        speak(d, out, st->id, expand(st->text, v, 2));
+        break;
+    }
+    case VK_STEP_CONTACTS: {
+        push(out, VK_ACT_CONTACTS);
+        char *list = contact_list(d, false);
+        var v[] = {{"contacts", list}};
+        speak(d, out, st->id, expand(st->text, v, 1));
+        free(list);
+        break;
+    }
+    }
+}
+
+static bool waiting(const vk_dialog *d)
+{
+    return d->cur && (d->cur->type == VK_STEP_QUESTION ||
+                      d->cur->type == VK_STEP_ASK ||
+                      d->cur->type == VK_STEP_MENU);
+}
+
+/* Re-asks the current field after a help, stop-cancel or retry. */
+static void reask(vk_dialog *d, vk_actions *out)
+{
+    say(d, out, d->cur->id, d->cur->text);
+    listen(d, out);
+}
+
+static void choices_vars(const vk_dialog *d, var v[2])
+{
+    bool menu = d->cur->type == VK_STEP_MENU;
+    v[0] = (var){"choices", vk_script_system(d->script, menu ? "choices.menu"
+                                                             : "choices.answer")};
+    v[1] = (var){"keys", vk_script_system(d->script, menu ? "keys.menu"
+                                                          : "keys.answer")};
+}
+
+static void reprompt(vk_dialog *d, vk_actions *out, bool noinput)
+{
+    int *count = noinput ? &d->noinput : &d->nomatch;
+    (*count)++;
+    if (d->cur->type == VK_STEP_MENU && noinput && *count > MAX_REPROMPT) {
+        /* Silence after the reprompts moves on, as "no thanks" does. */
+        go(d, d->cur->on_no, out);
+        return;
+    }
+    int level = *count > MAX_REPROMPT ? MAX_REPROMPT : *count;
+    char key[32];
+    snprintf(key, sizeof key, "%s.%d", noinput ? "noinput" : "nomatch", level);
+    var v[2];
+    choices_vars(d, v);
+    say_system(d, out, key, v, 2);
+    listen(d, out);
+}
+
+static void help(vk_dialog *d, vk_actions *out)
+{
+    if (d->cur->help) {
+        char id[80];
+        snprintf(id, sizeof id, "%s.help", d->cur->id);
+        say(d, out, id, d->cur->help);
+    }
+    var v[2];
+    choices_vars(d, v);
+    say_system(d, out, "help", v, 2);
+    say(d, out, "system.choices", v[0].value);
+    say(d, out, "system.keys", v[1].value);
+    listen(d, out);
+}
+
+static void go_back(vk_dialog *d, vk_actions *out)
+{
+    /* The current question is not in the history yet; the last entry is the
+     * question before it. */
+    if (d->nhistory == 0) {
+        say_system(d, out, "back.first", NULL, 0);
+        reask(d, out);
+        return;
+    }
+    enter(d, d->history[--d->nhistory], out);
+}
+
+static void record(vk_dialog *d, vk_actions *out, vk_answer a)
+{
+    vk_session_set(d->session, d->cur->sign, a);
+    vk_action *act = push(out, VK_ACT_ANSWER);
+    act->sign = d->cur->sign;
+    act->answer = a;
+    if (d->nhistory < MAX_HISTORY)
+        d->history[d->nhistory++] = d->cur;
+}
+
+static void answer_question(vk_dialog *d, const char *m, vk_actions *out)
+{
+    const vk_step *q = d->cur;
+    if (strcmp(m, "skip") == 0) {
+        record(d, out, VK_ANSWER_SKIPPED);
+        say_system(d, out, "skip.done", NULL, 0);
+        go(d, q->next, out);
+        return;
+    }
+    vk_answer a = strcmp(m, "yes") == 0 ? VK_ANSWER_YES
+                  : strcmp(m, "no") == 0 ? VK_ANSWER_NO
+                                         : VK_ANSWER_UNSURE;
+    record(d, out, a);
+    const char *target = a == VK_ANSWER_YES && q->on_yes       ? q->on_yes
+                         : a == VK_ANSWER_NO && q->on_no       ? q->on_no
+                         : a == VK_ANSWER_UNSURE && q->on_unsure ? q->on_unsure
+                                                                 : q->next;
+    if (strcmp(target, q->next) != 0)
+        d->resume = q->next;
+    go(d, target, out);
+}
+
+static void answer_ask(vk_dialog *d, const char *m, vk_actions *out)
+{
+    if (strcmp(m, "yes") == 0)
+        go(d, d->cur->on_yes, out);
+    else if (strcmp(m, "no") == 0 || strcmp(m, "skip") == 0)
+        go(d, d->cur->on_no, out);
+    else
+        reprompt(d, out, false);
+}
+
+static void answer_menu(vk_dialog *d, const char *m, vk_actions *out)
+{
+    const vk_step *menu = d->cur;
+    if (strcmp(m, "no") == 0 || strcmp(m, "skip") == 0) {
+        go(d, menu->on_no, out);
+        return;
+    }
+    int pick = -1;
+    for (int i = 0; i < menu->noptions && pick < 0; i++) {
+        bool heard = d->topics_heard & (1u << i);
+        if (strcmp(m, "yes") == 0 ? !heard
+                                  : strcmp(menu->options[i].topic, m) == 0)
+            pick = i;
+    }
+    if (pick < 0 && strcmp(m, "yes") == 0) {
+        go(d, menu->on_no, out); /* every topic heard: move on */
+        return;
+    }
+    if (pick < 0) {
+        reprompt(d, out, false);
+        return;
+    }
+    if (pick < 32)
+        d->topics_heard |= 1u << pick;
+    d->returning_to_menu = true;
+    go(d, menu->options[pick].target, out);
+}
+
+/* Acts on a meaning the kiosk is sure of. */
+static void act(vk_dialog *d, const char *m, vk_actions *out)
+{
+    if (strcmp(m, "help") == 0) {
+        help(d, out);
+    } else if (strcmp(m, "repeat") == 0) {
+        reask(d, out);
+    } else if (strcmp(m, "stop") == 0) {
+        d->mode = MODE_STOP;
+        say_system(d, out, "stop.confirm", NULL, 0);
+        listen(d, out);
+    } else if (strcmp(m, "back") == 0 && d->cur->type != VK_STEP_MENU) {
+        go_back(d, out);
+    } else if (d->cur->type == VK_STEP_QUESTION &&
+               (strcmp(m, "yes") == 0 || strcmp(m, "no") == 0 ||
+                strcmp(m, "unsure") == 0 || strcmp(m, "skip") == 0)) {
+        answer_question(d, m, out);
+    } else if (d->cur->type == VK_STEP_ASK) {
+        answer_ask(d, m, out);
+    } else if (d->cur->type == VK_STEP_MENU) {
+        if (strcmp(m, "back") == 0)
+            reask(d, out);
+        else
+            answer_menu(d, m, out);
+    } else {
+        reprompt(d, out, false);
+    }
+}
+
+static bool is_answer(const char *m)
+{
+    return strcmp(m, "yes") == 0 || strcmp(m, "no") == 0 ||
+           strcmp(m, "unsure") == 0;
+}
+
+/* Handles the reply to "Is that right?" or "Do you want to stop?". */
+static void on_confirmation(vk_dialog *d, const char *m, vk_actions *out)
+{
+    mode was = d->mode;
+    d->mode = MODE_NORMAL;
+    bool yes = strcmp(m, "yes") == 0;
+    if (was == MODE_STOP) {
+        if (yes) {
+            d->stopped = true;
+            enter(d, first_contacts(d), out);
+        } else {
+            say_system(d, out, "stop.cancel", NULL, 0);
+            reask(d, out);
+        }
+        return;
+    }
+    if (yes) {
+        act(d, d->pending, out);
+    } else {
+        say_system(d, out, "confirm.retry", NULL, 0);
+        reask(d, out);
+    }
+}
+
+vk_dialog *vk_dialog_create(const vk_script *script, vk_session *session,
+                            const vk_dialog_opts *opts)
+{
+    vk_dialog *d = vk_calloc(1, sizeof *d);
+    d->script = script;
+    d->session = session;
+    d->opts = *opts;
+    return d;
+}
+
+void vk_dialog_destroy(vk_dialog *d)
+{
+    free(d);
+}
+
+void vk_dialog_start(vk_dialog *d, vk_actions *out)
+{
+    const vk_script *s = d->script;
+    vk_session *se = d->session;
+    vk_dialog_opts o = d->opts;
+    memset(d, 0, sizeof *d);
+    d->script = s;
+    d->session = se;
+    d->opts = o;
+    enter(d, vk_script_start(s), out);
+}
+
+void vk_dialog_on_spoken(vk_dialog *d, vk_actions *out)
+{
+    if (d->ended || !d->cur || waiting(d))
+        return;
+    if (d->cur->type == VK_STEP_END) {
+        end_session(d, out, d->stopped ? "stopped" : "completed");
+        return;
+    }
+    go(d, d->cur->next, out);
+}
+
+void vk_dialog_on_input(vk_dialog *d, const vk_input *in, vk_actions *out)
+{
+    if (d->ended || !waiting(d))
+        return;
+    const char *ctx = d->mode == MODE_NORMAL ? context_of(d->cur) : "answer";
+    const char *m = NULL;
+    bool sure = true;
+    switch (in->kind) {
+    case VK_IN_NOINPUT:
+        if (d->mode == MODE_STOP) { /* silence is not a yes to stopping */
+            d->mode = MODE_NORMAL;
+            reask(d, out);
+            return;
+        }
+        reprompt(d, out, true);
+        return;
+    case VK_IN_NOMATCH:
+        reprompt(d, out, false);
+        return;
+    case VK_IN_KEY:
+        m = vk_dialog_key_meaning(in->key, ctx);
+        break;
+    case VK_IN_SPEECH:
+        m = in->meaning;
+        if (!m || !*m || in->confidence < d->opts.confirm) {
+            reprompt(d, out, false);
+            return;
+        }
+        sure = in->confidence >= d->opts.accept;
+        break;
+    }
+    if (!m) {
+        reprompt(d, out, false);
+        return;
+    }
+    d->noinput = d->nomatch = 0;
+    if (d->mode != MODE_NORMAL && is_answer(m)) {
+        on_confirmation(d, m, out);
+        return;
+    }
+    /* An unsure answer is said back first, except where a yes or not sure
+     * would reach the crisis contacts: there, asking again could lose a
+     * safety moment, so it is taken at once. */
+    bool safety_path = d->cur->type == VK_STEP_QUESTION &&
+                       ((strcmp(m, "yes") == 0 && d->cur->on_yes) ||
+                        (strcmp(m, "unsure") == 0 && d->cur->on_unsure));
+    if (!sure && is_answer(m) && !safety_path && d->mode == MODE_NORMAL) {
+        d->mode = MODE_CONFIRM;
+        d->pending = strcmp(m, "yes") == 0 ? "yes"
+                     : strcmp(m, "no") == 0 ? "no"
+                                            : "unsure";
+        char key[32];
+        snprintf(key, sizeof key, "heard.%s", d->pending);
+        var v[] = {{"heard", vk_script_system(d->script, key)}};
+        say_system(d, out, "confirm", v, 1);
+        listen(d, out);
+        return;
+    }
+    d->mode = MODE_NORMAL;
+    act(d, m, out);
+}
+
+void vk_dialog_on_inactive(vk_dialog *d, vk_actions *out)
+{
+    if (d->ended)
+        return;
+    d->safety = false;
+    say_system(d, out, "timeout", NULL, 0);
+    end_session(d, out, "timeout");
+}
+
+bool vk_dialog_in_safety(const vk_dialog *d)
+{
+    return d->safety;
+}
+
+bool vk_dialog_ended(const vk_dialog *d)
+{
+    return d->ended;
+}

@@ -1,0 +1,98 @@
+/*
+ * dialog: the walk-through as a pure state machine.
+ *
+ * The dialog never touches audio, the recogniser or the clock.  The kiosk
+ * loop tells it what happened (a prompt finished, something was heard, a
+ * key was pressed, nothing was heard in time) and it answers with a list of
+ * actions (speak this, then listen in that context; record this answer;
+ * the crisis contacts start; the session ends).  This is the VoiceXML
+ * model: fields with grammars, counted noinput/nomatch events with tapered
+ * reprompts, universal commands, and confidence bands (accept, confirm,
+ * reject).  Nothing about the questions is known here: it follows the
+ * script.
+ */
+#ifndef VK_DIALOG_H
+#define VK_DIALOG_H
+
+#include <stdbool.h>
+
+#include "script.h"
+#include "session.h"
+
+#define VK_DIALOG_MAX_ACTIONS 16
+#define VK_DIALOG_MAX_TEXT 4096
+
+typedef enum {
+    VK_ACT_SPEAK,    /* say `text` (prompt `id`); `safety`: only a deliberate command stops it */
+    VK_ACT_LISTEN,   /* after the speech, listen in `context` */
+    VK_ACT_ANSWER,   /* sign `sign` was answered `answer` */
+    VK_ACT_CRISIS,   /* the crisis contacts start */
+    VK_ACT_CONTACTS, /* the local contacts start */
+    VK_ACT_END       /* the session is over; `reason` */
+} vk_action_type;
+
+typedef struct vk_action {
+    vk_action_type type;
+    char id[64];
+    char *text; /* SPEAK: owned by the action list */
+    bool safety;
+    const char *context; /* LISTEN: "answer" or "menu" */
+    int sign;
+    vk_answer answer;
+    const char *reason; /* END: "completed", "stopped" or "timeout" */
+} vk_action;
+
+typedef struct vk_actions {
+    vk_action items[VK_DIALOG_MAX_ACTIONS];
+    int count;
+} vk_actions;
+
+typedef enum {
+    VK_IN_SPEECH,  /* `meaning` recognised with `confidence` */
+    VK_IN_KEY,     /* key `key` */
+    VK_IN_NOINPUT, /* nothing heard before the no-answer timeout */
+    VK_IN_NOMATCH  /* something heard, not understood */
+} vk_input_kind;
+
+typedef struct vk_input {
+    vk_input_kind kind;
+    const char *meaning;
+    double confidence;
+    char key;
+} vk_input;
+
+typedef struct vk_dialog_opts {
+    double accept;  /* confidence at or above: act at once */
+    double confirm; /* at or above (and below accept): confirm first */
+} vk_dialog_opts;
+
+typedef struct vk_dialog vk_dialog;
+
+/* Creates a dialog over `script` and `session` (both borrowed; they must
+ * outlive it).  Free with vk_dialog_destroy(). */
+vk_dialog *vk_dialog_create(const vk_script *script, vk_session *session,
+                            const vk_dialog_opts *opts);
+/* Frees it.  NULL is a no-op. */
+void vk_dialog_destroy(vk_dialog *d);
+
+/* Starts a session at the first step. */
+void vk_dialog_start(vk_dialog *d, vk_actions *out);
+/* All speech queued by the last actions has been played, and it did not
+ * end in listening. */
+void vk_dialog_on_spoken(vk_dialog *d, vk_actions *out);
+/* Something happened while listening (or, for barge-in, while speaking). */
+void vk_dialog_on_input(vk_dialog *d, const vk_input *in, vk_actions *out);
+/* The person has been gone for the inactivity timeout. */
+void vk_dialog_on_inactive(vk_dialog *d, vk_actions *out);
+/* True while the current prompt is a safety message. */
+bool vk_dialog_in_safety(const vk_dialog *d);
+/* True once VK_ACT_END was produced. */
+bool vk_dialog_ended(const vk_dialog *d);
+
+/* Frees the texts held by an action list and empties it. */
+void vk_actions_clear(vk_actions *a);
+
+/* Maps a key to a meaning in `context` ("answer" or "menu"), or NULL. */
+const char *vk_dialog_key_meaning(char key, const char *context);
+
+#endif

@@ -1,0 +1,121 @@
+/* events: JSON lines through cJSON, flushed per line so a display can follow. */
+#include "events.h"
+
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <stdlib.h>
+
+#include "mem.h"
+
+struct vk_events {
+    FILE *out;
+    bool with_answers;
+};
+
+vk_events *vk_events_create(FILE *out, bool with_answers)
+{
+    vk_events *e = vk_calloc(1, sizeof *e);
+    e->out = out;
+    e->with_answers = with_answers;
+    return e;
+}
+
+void vk_events_destroy(vk_events *e)
+{
+    free(e);
+}
+
+static cJSON *begin(double t, const char *type)
+{
+    cJSON *o = cJSON_CreateObject();
+    /* Millisecond resolution keeps lines short and runs comparable. */
+    cJSON_AddNumberToObject(o, "t", round(t * 1000.0) / 1000.0);
+    cJSON_AddStringToObject(o, "type", type);
+    return o;
+}
+
+static void finish(vk_events *e, cJSON *o)
+{
+    if (e->out) {
+        char *s = cJSON_PrintUnformatted(o);
+        if (s) {
+            fprintf(e->out, "%s\n", s);
+            fflush(e->out);
+            cJSON_free(s);
+        }
+    }
+    cJSON_Delete(o);
+}
+
+void vk_events_prompt(vk_events *e, double t, const char *id, const char *text)
+{
+    cJSON *o = begin(t, "prompt");
+    cJSON_AddStringToObject(o, "id", id);
+    cJSON_AddStringToObject(o, "text", text);
+    finish(e, o);
+}
+
+void vk_events_prompt_end(vk_events *e, double t, const char *id,
+                          bool interrupted)
+{
+    cJSON *o = begin(t, "prompt_end");
+    cJSON_AddStringToObject(o, "id", id);
+    cJSON_AddBoolToObject(o, "interrupted", interrupted);
+    finish(e, o);
+}
+
+void vk_events_user_speech(vk_events *e, double t, double start, double end)
+{
+    cJSON *o = begin(t, "user_speech");
+    cJSON_AddNumberToObject(o, "start", round(start * 1000.0) / 1000.0);
+    cJSON_AddNumberToObject(o, "end", round(end * 1000.0) / 1000.0);
+    finish(e, o);
+}
+
+void vk_events_heard(vk_events *e, double t, const char *meaning,
+                     const char *words, double confidence)
+{
+    cJSON *o = begin(t, "heard");
+    cJSON_AddStringToObject(o, "meaning", meaning ? meaning : "");
+    /* Live streams carry the meaning only: the words could be personal. */
+    cJSON_AddStringToObject(o, "words", e->with_answers ? words : "");
+    cJSON_AddNumberToObject(o, "confidence",
+                            round(confidence * 1000.0) / 1000.0);
+    finish(e, o);
+}
+
+void vk_events_key(vk_events *e, double t, char key)
+{
+    char k[2] = {key, '\0'};
+    cJSON *o = begin(t, "key");
+    cJSON_AddStringToObject(o, "key", k);
+    finish(e, o);
+}
+
+void vk_events_answer(vk_events *e, double t, int question, const char *value)
+{
+    cJSON *o = begin(t, "answer");
+    cJSON_AddNumberToObject(o, "question", question);
+    if (e->with_answers)
+        cJSON_AddStringToObject(o, "value", value);
+    finish(e, o);
+}
+
+void vk_events_simple(vk_events *e, double t, const char *type)
+{
+    finish(e, begin(t, type));
+}
+
+void vk_events_end(vk_events *e, double t, const char *reason)
+{
+    cJSON *o = begin(t, "end");
+    cJSON_AddStringToObject(o, "reason", reason);
+    finish(e, o);
+}
+
+void vk_events_caption(vk_events *e, double t, const char *sentence)
+{
+    cJSON *o = begin(t, "caption");
+    cJSON_AddStringToObject(o, "text", sentence);
+    finish(e, o);
+}

@@ -1,0 +1,20 @@
+/*
+ * keys_term: single key presses from the terminal, without Enter and
+ * without echo, for the live kiosk.  The terminal is restored on destroy.
+ */
+#ifndef VK_KEYS_TERM_H
+#define VK_KEYS_TERM_H
+
+#include <stdint.h>
+
+typedef struct vk_keys_term vk_keys_term;
+
+/* Puts standard input in raw mode if it is a terminal (else keys come from
+ * a pipe, one byte each).  Free with vk_keys_term_destroy(). */
+vk_keys_term *vk_keys_term_create(void);
+void vk_keys_term_destroy(vk_keys_term *k);
+/* Returns a key if one is waiting, else 0.  Never blocks.  The signature
+ * matches vk_key_fn; `t` is unused. */
+char vk_keys_term_poll(void *k, int64_t t);
+
+#endif

@@ -1,0 +1,156 @@
+/*
+ * main: parses the command line into a vk_cli and calls the command.
+ * It does nothing else.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands.h"
+
+static const char usage[] =
+    "usage:\n"
+    "  voice-kiosk [OPTIONS]                     run the kiosk on the sound card\n"
+    "  voice-kiosk --list-devices                list microphones and speakers\n"
+    "  voice-kiosk check [--prompts DIR] [--grammars DIR]\n"
+    "                                            check prompt, flow and grammar files\n"
+    "  voice-kiosk recognize [--context answer|command|menu] FILE.wav...\n"
+    "                                            print FILE, MEANING, WORDS, CONFIDENCE\n"
+    "  voice-kiosk simulate SCENARIO [--events OUT.jsonl] [--record OUT.wav]\n"
+    "                                            run a session with a virtual user\n"
+    "\n"
+    "options:\n"
+    "  --input-device NAME     microphone (name substring or index)\n"
+    "  --output-device NAME    speaker (name substring or index)\n"
+    "  --prompts DIR           prompts folder (default: the shipped en-US)\n"
+    "  --grammars DIR          grammars folder (default: the shipped one)\n"
+    "  --noinput-timeout SEC   wait this long for an answer (default 7)\n"
+    "  --inactivity-timeout SEC  end and wipe a session after this long with\n"
+    "                          no input at all (default 60)\n"
+    "  --end-silence MS        silence that ends an answer (default: recogniser's)\n"
+    "  --rate WPM              speech rate, 80 to 400 words a minute (default 160)\n"
+    "  --barge-in              listen while a question is asked (needs echo-free audio)\n"
+    "  --events FILE           write JSON-lines events (live: without answers)\n"
+    "  --record FILE           simulate: write mic (left) and speaker (right)\n"
+    "  --stats FILE            simulate: write timing figures for the benchmark\n"
+    "  --quiet                 do not print captions\n"
+    "  -h, --help              show this help\n"
+    "\n"
+    "exit status:\n"
+    "  0  success\n"
+    "  1  the run failed (for example the audio device was lost)\n"
+    "  2  bad input: usage, or files with problems (reported as file:line)\n"
+    "  3  a speech model, dictionary or voice is not installed (the message\n"
+    "     names the Debian package)\n"
+    "  4  no audio device (the message lists the devices; try `simulate`)\n";
+
+enum {
+    OPT_INPUT = 256, OPT_OUTPUT, OPT_PROMPTS, OPT_GRAMMARS, OPT_NOINPUT,
+    OPT_INACTIVE, OPT_SILENCE, OPT_RATE, OPT_BARGE, OPT_EVENTS, OPT_RECORD,
+    OPT_STATS, OPT_QUIET, OPT_LIST, OPT_CONTEXT
+};
+
+static const struct option options[] = {
+    {"input-device", required_argument, 0, OPT_INPUT},
+    {"output-device", required_argument, 0, OPT_OUTPUT},
+    {"prompts", required_argument, 0, OPT_PROMPTS},
+    {"grammars", required_argument, 0, OPT_GRAMMARS},
+    {"noinput-timeout", required_argument, 0, OPT_NOINPUT},
+    {"inactivity-timeout", required_argument, 0, OPT_INACTIVE},
+    {"end-silence", required_argument, 0, OPT_SILENCE},
+    {"rate", required_argument, 0, OPT_RATE},
+    {"barge-in", no_argument, 0, OPT_BARGE},
+    {"events", required_argument, 0, OPT_EVENTS},
+    {"record", required_argument, 0, OPT_RECORD},
+    {"stats", required_argument, 0, OPT_STATS},
+    {"quiet", no_argument, 0, OPT_QUIET},
+    {"list-devices", no_argument, 0, OPT_LIST},
+    {"context", required_argument, 0, OPT_CONTEXT},
+    {"help", no_argument, 0, 'h'},
+    {0, 0, 0, 0},
+};
+
+static int number(const char *opt, const char *s, double lo, double hi,
+                  double *out)
+{
+    char *end;
+    double v = strtod(s, &end);
+    if (!*s || *end || v < lo || v > hi) {
+        fprintf(stderr, "voice-kiosk: %s must be a number from %g to %g\n", opt,
+                lo, hi);
+        return 0;
+    }
+    *out = v;
+    return 1;
+}
+
+int main(int argc, char **argv)
+{
+    vk_cli c;
+    vk_cli_defaults(&c);
+    const char *command = "run";
+    if (argc > 1 && argv[1][0] != '-') {
+        command = argv[1];
+        argv++;
+        argc--;
+    }
+    bool list = false;
+    double v;
+    int opt;
+    while ((opt = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+        switch (opt) {
+        case OPT_INPUT: c.input_device = optarg; break;
+        case OPT_OUTPUT: c.output_device = optarg; break;
+        case OPT_PROMPTS: c.prompts_dir = optarg; break;
+        case OPT_GRAMMARS: c.grammars_dir = optarg; break;
+        case OPT_EVENTS: c.events_path = optarg; break;
+        case OPT_RECORD: c.record_path = optarg; break;
+        case OPT_STATS: c.stats_path = optarg; break;
+        case OPT_CONTEXT: c.context = optarg; break;
+        case OPT_BARGE: c.barge_in = true; break;
+        case OPT_QUIET: c.quiet = true; break;
+        case OPT_LIST: list = true; break;
+        case OPT_NOINPUT:
+            if (!number("--noinput-timeout", optarg, 1, 600, &c.noinput_s))
+                return VK_EXIT_BAD_INPUT;
+            break;
+        case OPT_INACTIVE:
+            if (!number("--inactivity-timeout", optarg, 5, 3600, &c.inactivity_s))
+                return VK_EXIT_BAD_INPUT;
+            break;
+        case OPT_SILENCE:
+            if (!number("--end-silence", optarg, 100, 5000, &v))
+                return VK_EXIT_BAD_INPUT;
+            c.end_silence_ms = (int)v;
+            break;
+        case OPT_RATE:
+            if (!number("--rate", optarg, 80, 400, &v))
+                return VK_EXIT_BAD_INPUT;
+            c.rate_wpm = (int)v;
+            break;
+        case 'h':
+            fputs(usage, stdout);
+            return VK_EXIT_OK;
+        default:
+            fputs(usage, stderr);
+            return VK_EXIT_BAD_INPUT;
+        }
+    }
+    c.files = argv + optind;
+    c.nfiles = argc - optind;
+    if (list)
+        return vk_cmd_list_devices();
+    if (strcmp(command, "run") == 0 && c.nfiles == 0)
+        return vk_cmd_run(&c);
+    if (strcmp(command, "check") == 0 && c.nfiles == 0)
+        return vk_cmd_check(&c);
+    if (strcmp(command, "recognize") == 0)
+        return vk_cmd_recognize(&c);
+    if (strcmp(command, "simulate") == 0)
+        return vk_cmd_simulate(&c);
+    fprintf(stderr, "voice-kiosk: unknown command '%s'\n\n%s", command, usage);
+    return VK_EXIT_BAD_INPUT;
+}

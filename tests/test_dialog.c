@@ -1,0 +1,372 @@
+/*
+ * Unit tests for dialog: the walk-through as a state machine, driven with
+ * the shipped prompts and no audio at all.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "dialog.h"
+#include "test_util.h"
+
+typedef struct fixture {
+    vk_script *script;
+    vk_session *session;
+    vk_dialog *dialog;
+    vk_actions acts;
+} fixture;
+
+static int setup(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    vk_diag *d = vk_diag_create();
+    f->script = vk_script_load(VK_TEST_SOURCE_DIR "/prompts/en-US", d);
+    vk_diag_print(d, stderr);
+    vk_diag_destroy(d);
+    if (!f->script)
+        return -1;
+    f->session = vk_session_create();
+    vk_dialog_opts o = {.accept = 0.8, .confirm = 0.4};
+    f->dialog = vk_dialog_create(f->script, f->session, &o);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    vk_actions_clear(&f->acts);
+    vk_dialog_destroy(f->dialog);
+    vk_session_destroy(f->session);
+    vk_script_destroy(f->script);
+    free(f);
+    return 0;
+}
+
+/* The id of the last SPEAK action, or "". */
+static const char *last_spoken(const fixture *f)
+{
+    for (int i = f->acts.count - 1; i >= 0; i--)
+        if (f->acts.items[i].type == VK_ACT_SPEAK)
+            return f->acts.items[i].id;
+    return "";
+}
+
+static bool has(const fixture *f, vk_action_type t)
+{
+    for (int i = 0; i < f->acts.count; i++)
+        if (f->acts.items[i].type == t)
+            return true;
+    return false;
+}
+
+/* Plays the speech out: calls on_spoken until the dialog listens or ends. */
+static void settle(fixture *f)
+{
+    for (int guard = 0; guard < 50; guard++) {
+        if (has(f, VK_ACT_LISTEN) || has(f, VK_ACT_END))
+            return;
+        vk_actions_clear(&f->acts);
+        vk_dialog_on_spoken(f->dialog, &f->acts);
+    }
+    fail_msg("the dialog neither listened nor ended");
+}
+
+static void say(fixture *f, const char *meaning, double conf)
+{
+    vk_actions_clear(&f->acts);
+    vk_input in = {.kind = VK_IN_SPEECH, .meaning = meaning, .confidence = conf};
+    vk_dialog_on_input(f->dialog, &in, &f->acts);
+    settle(f);
+}
+
+static void key(fixture *f, char k)
+{
+    vk_actions_clear(&f->acts);
+    vk_input in = {.kind = VK_IN_KEY, .key = k};
+    vk_dialog_on_input(f->dialog, &in, &f->acts);
+    settle(f);
+}
+
+static void nothing(fixture *f, vk_input_kind kind)
+{
+    vk_actions_clear(&f->acts);
+    vk_input in = {.kind = kind};
+    vk_dialog_on_input(f->dialog, &in, &f->acts);
+    settle(f);
+}
+
+static void start(fixture *f)
+{
+    vk_actions_clear(&f->acts);
+    vk_dialog_start(f->dialog, &f->acts);
+    settle(f);
+}
+
+static void greeting_leads_to_sign_1(void **state)
+{
+    fixture *f = *state;
+    start(f);
+    assert_string_equal(last_spoken(f), "sign.1");
+}
+
+static void answers_are_recorded_in_order(void **state)
+{
+    fixture *f = *state;
+    start(f);
+    say(f, "no", 0.95);
+    assert_string_equal(last_spoken(f), "sign.2");
+    assert_int_equal(vk_session_get(f->session, 1), VK_ANSWER_NO);
+    key(f, '3');
+    assert_int_equal(vk_session_get(f->session, 2), VK_ANSWER_UNSURE);
+    assert_string_equal(last_spoken(f), "sign.3");
+}
+
+static void sign_3_yes_reaches_crisis_at_once(void **state)
+{
+    fixture *f = *state;
+    start(f);
+    say(f, "no", 0.95);
+    say(f, "no", 0.95);
+    vk_actions_clear(&f->acts);
+    vk_input in = {.kind = VK_IN_SPEECH, .meaning = "yes", .confidence = 0.95};
+    vk_dialog_on_input(f->dialog, &in, &f->acts);
+    assert_true(has(f, VK_ACT_CRISIS));
+    assert_true(vk_dialog_in_safety(f->dialog));
+    settle(f);
+    assert_string_equal(last_spoken(f), "crisis.again");
+}
+
+static void sign_3_unsure_in_confirm_band_is_not_delayed(void **state)
+{
+    fixture *f = *state;
+    start(f);
+    say(f, "no", 0.95);
+    say(f, "no", 0.95);
+    vk_actions_clear(&f->acts);
+    /* A middling "not sure" would normally be confirmed first; on the
+     * safety question it goes to the crisis contacts at once. */
+    vk_input in = {.kind = VK_IN_SPEECH, .meaning = "unsure", .confidence = 0.5};
+    vk_dialog_on_input(f->dialog, &in, &f->acts);
+    assert_true(has(f, VK_ACT_CRISIS));
+}
+
+static void sign_3_yes_by_key_reaches_crisis(void **state)
+{
+    fixture *f = *state;
+    start(f);
+    key(f, '2');
+    key(f, '2');
+    vk_actions_clear(&f->acts);
+    vk_input in = {.kind = VK_IN_KEY, .key = '1'};
+    vk_dialog_on_input(f->dialog, &in, &f->acts);
+    assert_true(has(f, VK_ACT_CRISIS));
+}
+
+static void crisis_then_resume_goes_to_sign_4(void **state)
+{
+    fixture *f = *state;
+    start(f);
+    say(f, "no", 0.95);
+    say(f, "no", 0.95);
+    say(f, "yes", 0.95);
+    say(f, "no", 0.95);  /* hear the numbers again? no */
+    assert_string_equal(last_spoken(f), "crisis.continue");
+    say(f, "yes", 0.95); /* go on? yes */
+    assert_string_equal(last_spoken(f), "sign.4");
+}
+
+static void unsure_answer_is_confirmed(void **state)
+{
+    fixture *f = *state;
+    start(f);
+    say(f, "yes", 0.6);
+    assert_string_equal(last_spoken(f), "system.confirm");
+    assert_int_equal(vk_session_get(f->session, 1), VK_ANSWER_NONE);
+    say(f, "no", 0.95); /* that is not right */
+    assert_string_equal(last_spoken(f), "sign.1");
+    say(f, "yes", 0.6);
+    say(f, "yes", 0.95); /* that is right */
+    assert_int_equal(vk_session_get(f->session, 1), VK_ANSWER_YES);
+    assert_string_equal(last_spoken(f), "sign.2");
+}
+
+static void low_confidence_is_a_nomatch(void **state)
+{
+    fixture *f = *state;
+    start(f);
+    say(f, "yes", 0.1);
+    assert_string_equal(last_spoken(f), "system.nomatch.1");
+    assert_int_equal(vk_session_get(f->session, 1), VK_ANSWER_NONE);
+}
+
+static void noinput_reprompts_taper(void **state)
+{
+    fixture *f = *state;
+    start(f);
+    nothing(f, VK_IN_NOINPUT);
+    assert_string_equal(last_spoken(f), "system.noinput.1");
+    nothing(f, VK_IN_NOINPUT);
+    assert_string_equal(last_spoken(f), "system.noinput.2");
+    nothing(f, VK_IN_NOINPUT);
+    assert_string_equal(last_spoken(f), "system.noinput.3");
+    nothing(f, VK_IN_NOINPUT);
+    assert_string_equal(last_spoken(f), "system.noinput.3");
+    /* An answer resets the count. */
+    say(f, "yes", 0.95);
+    nothing(f, VK_IN_NOINPUT);
+    assert_string_equal(last_spoken(f), "system.noinput.1");
+}
+
+static void back_changes_an_answer(void **state)
+{
+    fixture *f = *state;
+    start(f);
+    say(f, "yes", 0.95);
+    say(f, "back", 0.95);
+    assert_string_equal(last_spoken(f), "sign.1");
+    say(f, "no", 0.95);
+    assert_int_equal(vk_session_get(f->session, 1), VK_ANSWER_NO);
+    assert_string_equal(last_spoken(f), "sign.2");
+}
+
+static void back_at_first_question_says_so(void **state)
+{
+    fixture *f = *state;
+    start(f);
+    key(f, 'b');
+    bool said = false;
+    for (int i = 0; i < f->acts.count; i++)
+        said |= strcmp(f->acts.items[i].id, "system.back.first") == 0;
+    assert_true(said);
+    assert_string_equal(last_spoken(f), "sign.1");
+}
+
+static void skip_records_skipped(void **state)
+{
+    fixture *f = *state;
+    start(f);
+    key(f, 's');
+    assert_int_equal(vk_session_get(f->session, 1), VK_ANSWER_SKIPPED);
+    assert_string_equal(last_spoken(f), "sign.2");
+}
+
+static void stop_asks_then_goes_to_contacts(void **state)
+{
+    fixture *f = *state;
+    start(f);
+    say(f, "stop", 0.95);
+    assert_string_equal(last_spoken(f), "system.stop.confirm");
+    say(f, "no", 0.95);
+    assert_string_equal(last_spoken(f), "sign.1");
+    say(f, "stop", 0.95);
+    vk_actions_clear(&f->acts);
+    vk_input in = {.kind = VK_IN_SPEECH, .meaning = "yes", .confidence = 0.95};
+    vk_dialog_on_input(f->dialog, &in, &f->acts);
+    assert_true(has(f, VK_ACT_CONTACTS));
+    settle(f);
+    say(f, "no", 0.95); /* contacts again? no */
+    assert_true(has(f, VK_ACT_END));
+    for (int i = 0; i < f->acts.count; i++)
+        if (f->acts.items[i].type == VK_ACT_END)
+            assert_string_equal(f->acts.items[i].reason, "stopped");
+}
+
+static void full_walk_by_keys_reaches_summary_menu_and_contacts(void **state)
+{
+    fixture *f = *state;
+    start(f);
+    for (int i = 1; i <= VK_SIGNS; i++)
+        key(f, i == 3 ? '2' : '1');
+    assert_int_equal(vk_session_count(f->session, VK_ANSWER_YES), 11);
+    assert_string_equal(last_spoken(f), "menu");
+    /* Key 1 walks through the topics in order; after the last, it moves on. */
+    key(f, '1');
+    assert_string_equal(last_spoken(f), "menu");
+    key(f, '2');
+    assert_true(has(f, VK_ACT_CONTACTS) || strcmp(last_spoken(f), "contacts.again") == 0);
+}
+
+static void summary_speaks_the_counts(void **state)
+{
+    fixture *f = *state;
+    start(f);
+    /* yes to 1 and 2, not sure to 4, no to the rest */
+    for (int i = 1; i < VK_SIGNS; i++)
+        key(f, i <= 2 ? '1' : i == 4 ? '3' : '2');
+    vk_actions_clear(&f->acts);
+    vk_input in = {.kind = VK_IN_KEY, .key = '2'};
+    vk_dialog_on_input(f->dialog, &in, &f->acts);
+    const char *text = NULL;
+    for (int i = 0; i < f->acts.count; i++)
+        if (strcmp(f->acts.items[i].id, "summary") == 0)
+            text = f->acts.items[i].text;
+    assert_non_null(text);
+    if (!strstr(text, "yes to 2 ") || !strstr(text, "not sure to 1"))
+        fail_msg("summary without the counts: %s", text);
+}
+
+static void menu_silence_moves_on_to_contacts(void **state)
+{
+    fixture *f = *state;
+    start(f);
+    for (int i = 1; i <= VK_SIGNS; i++)
+        key(f, '2');
+    assert_string_equal(last_spoken(f), "menu");
+    for (int i = 0; i < 3; i++)
+        nothing(f, VK_IN_NOINPUT);
+    vk_actions_clear(&f->acts);
+    vk_input in = {.kind = VK_IN_NOINPUT};
+    vk_dialog_on_input(f->dialog, &in, &f->acts);
+    assert_true(has(f, VK_ACT_CONTACTS));
+}
+
+static void inactivity_ends_with_timeout(void **state)
+{
+    fixture *f = *state;
+    start(f);
+    vk_actions_clear(&f->acts);
+    vk_dialog_on_inactive(f->dialog, &f->acts);
+    assert_true(has(f, VK_ACT_END));
+    assert_string_equal(f->acts.items[f->acts.count - 1].reason, "timeout");
+}
+
+static void keys_map_per_context(void **state)
+{
+    (void)state;
+    assert_string_equal(vk_dialog_key_meaning('1', "answer"), "yes");
+    assert_string_equal(vk_dialog_key_meaning('2', "menu"), "no");
+    assert_string_equal(vk_dialog_key_meaning('Q', "answer"), "stop");
+    assert_null(vk_dialog_key_meaning('3', "menu"));
+    assert_null(vk_dialog_key_meaning('x', "answer"));
+}
+
+int main(void)
+{
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+    const struct CMUnitTest tests[] = {
+        T(greeting_leads_to_sign_1),
+        T(answers_are_recorded_in_order),
+        T(sign_3_yes_reaches_crisis_at_once),
+        T(sign_3_unsure_in_confirm_band_is_not_delayed),
+        T(sign_3_yes_by_key_reaches_crisis),
+        T(crisis_then_resume_goes_to_sign_4),
+        T(unsure_answer_is_confirmed),
+        T(low_confidence_is_a_nomatch),
+        T(noinput_reprompts_taper),
+        T(back_changes_an_answer),
+        T(back_at_first_question_says_so),
+        T(skip_records_skipped),
+        T(stop_asks_then_goes_to_contacts),
+        T(full_walk_by_keys_reaches_summary_menu_and_contacts),
+        T(summary_speaks_the_counts),
+        T(menu_silence_moves_on_to_contacts),
+        T(inactivity_ends_with_timeout),
+        cmocka_unit_test(keys_map_per_context),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
