@@ -236,6 +236,9 @@ static vk_err add_words(vk_asr *a, char **w, size_t n, int *found)
             while (pl && ph[pl - 1] == ' ')
                 ph[--pl] = '\0';
             line[klen] = '\0';
+            /* Integrator: adding "word(2)" alternates with ps_add_word crashes
+             * the next ps_set_jsgf_string (fsg_model_word_id); skip them. */
+            if (paren) { found[i] = 1; break; }
             /* ps_add_word refuses a word already present; that is fine. */
             ps_add_word(a->ps, line, ph, 0);
             found[i] = 1;

@@ -40,6 +40,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <portaudio.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -66,6 +67,12 @@
  * started on a single frame, the first prompt underran 5 ms in.  Half a
  * frame of headroom absorbs that jitter for 10 ms of extra latency. */
 #define VK__PA_PREROLL (VK_AUDIO_FRAME + VK_AUDIO_FRAME / 2)
+/* destroy() waits this long for the streams to close, then leaves a
+ * helper thread to finish the job (see pa_destroy). */
+#define VK__PA_CLOSE_WAIT_MS 1500
+/* open() and list() wait this long for a previous close to let go of
+ * PortAudio before they report the device unusable. */
+#define VK__PA_LOCK_MS 3000
 /* Ring ceilings: 1 s of microphone backlog, 2 s of queued speech. */
 #define VK__PA_MIC_RING VK_AUDIO_RATE
 #define VK__PA_SPK_RING (2 * VK_AUDIO_RATE)
@@ -422,24 +429,43 @@ static void close_stream(PaStream *s)
     Pa_CloseStream(s);
 }
 
-static void pa_destroy(vk_audio *base)
+/* PortAudio's global calls (initialise, open, close, terminate) are not
+ * thread-safe, and a close may now run on a helper thread, so they all
+ * happen under this lock.  The callbacks never touch it. */
+static pthread_mutex_t pa_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int pa_lock_timed(void)
 {
-    vk_audio_pa *a = (vk_audio_pa *)base;
-    if (!a)
-        return;
-    if (getenv("VK_AUDIO_PA_DEBUG")) {
-        const PaStreamInfo *ii = a->in ? Pa_GetStreamInfo(a->in) : NULL;
-        const PaStreamInfo *oi = a->out ? Pa_GetStreamInfo(a->out) : NULL;
-        fprintf(stderr,
-                "audio_pa: latency in=%.1f ms out=%.1f ms; output callback "
-                "<= %lu samples; mic dropped=%lu; speaker zero-filled=%lu, "
-                "underruns=%lu; xrun callbacks=%lu\n",
-                ii ? ii->inputLatency * 1000 : -1.0,
-                oi ? oi->outputLatency * 1000 : -1.0,
-                atomic_load(&a->out_bite), atomic_load(&a->mic_dropped),
-                atomic_load(&a->spk_zero_filled),
-                atomic_load(&a->spk_underruns), atomic_load(&a->xrun_flags));
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    ts.tv_sec += VK__PA_LOCK_MS / 1000;
+    ts.tv_nsec += (VK__PA_LOCK_MS % 1000) * 1000000L;
+    if (ts.tv_nsec >= 1000000000L) {
+        ts.tv_sec++;
+        ts.tv_nsec -= 1000000000L;
     }
+    return pthread_mutex_timedlock(&pa_lock, &ts);
+}
+
+static void debug_stats(vk_audio_pa *a)
+{
+    if (!getenv("VK_AUDIO_PA_DEBUG"))
+        return;
+    const PaStreamInfo *ii = a->in ? Pa_GetStreamInfo(a->in) : NULL;
+    const PaStreamInfo *oi = a->out ? Pa_GetStreamInfo(a->out) : NULL;
+    fprintf(stderr,
+            "audio_pa: latency in=%.1f ms out=%.1f ms; output callback "
+            "<= %lu samples; mic dropped=%lu; speaker zero-filled=%lu, "
+            "underruns=%lu; xrun callbacks=%lu\n",
+            ii ? ii->inputLatency * 1000 : -1.0,
+            oi ? oi->outputLatency * 1000 : -1.0, atomic_load(&a->out_bite),
+            atomic_load(&a->mic_dropped), atomic_load(&a->spk_zero_filled),
+            atomic_load(&a->spk_underruns), atomic_load(&a->xrun_flags));
+}
+
+/* Closes the streams and frees everything.  The caller holds pa_lock. */
+static void teardown(vk_audio_pa *a)
+{
     close_stream(a->in);
     close_stream(a->out);
     /* Rings outlive the streams: a callback may run until Abort returns. */
@@ -448,6 +474,68 @@ static void pa_destroy(vk_audio *base)
     if (a->pa_up)
         Pa_Terminate();
     free(a);
+}
+
+/* Shared by pa_destroy and its helper thread; the last one out frees it. */
+typedef struct {
+    vk_audio_pa *a;
+    _Atomic int done;
+    _Atomic int refs;
+} close_ticket;
+
+static void ticket_release(close_ticket *t)
+{
+    if (atomic_fetch_sub(&t->refs, 1) == 1)
+        free(t);
+}
+
+static void *closer(void *arg)
+{
+    close_ticket *t = arg;
+    pthread_mutex_lock(&pa_lock);
+    teardown(t->a);
+    pthread_mutex_unlock(&pa_lock);
+    atomic_store(&t->done, 1);
+    ticket_release(t);
+    return NULL;
+}
+
+/* Closing can hang: with a frozen PulseAudio server, PortAudio's ALSA
+ * thread sits in snd_pcm_drop() waiting for a reply that never comes, and
+ * Pa_AbortStream waits for that thread.  A kiosk must not hang in
+ * destroy, so the close runs on a detached helper thread; destroy waits
+ * VK__PA_CLOSE_WAIT_MS for it (normally it takes a millisecond, so the
+ * device is really released on return) and then gives up waiting.  The
+ * helper keeps everything it may still touch and frees it if the close
+ * ever completes.  Until then, a new open() waits VK__PA_LOCK_MS and then
+ * reports the device unusable rather than hang too. */
+static void pa_destroy(vk_audio *base)
+{
+    vk_audio_pa *a = (vk_audio_pa *)base;
+    if (!a)
+        return;
+    debug_stats(a);
+    close_ticket *t = vk_malloc(sizeof *t);
+    t->a = a;
+    atomic_init(&t->done, 0);
+    atomic_init(&t->refs, 2);
+    pthread_t th;
+    pthread_attr_t attr;
+    int started = pthread_attr_init(&attr) == 0;
+    if (started) {
+        pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+        started = pthread_create(&th, &attr, closer, t) == 0;
+        pthread_attr_destroy(&attr);
+    }
+    if (!started) {
+        atomic_store(&t->refs, 1);
+        closer(t);
+        return;
+    }
+    long long until = now_ms() + VK__PA_CLOSE_WAIT_MS;
+    while (!atomic_load(&t->done) && now_ms() < until)
+        nap();
+    ticket_release(t);
 }
 
 static const vk_audio_ops pa_ops = {
@@ -500,6 +588,16 @@ vk_err vk_audio_pa_open(const char *input_name, const char *output_name,
     a->mic = vk_ring_create(VK__PA_MIC_RING);
     a->spk = vk_ring_create(VK__PA_SPK_RING);
 
+    if (pa_lock_timed() != 0) {
+        append(errbuf, errlen,
+               "audio: the previous audio device is still closing (is the"
+               " sound server hung?). Run `voice-kiosk simulate` to use the"
+               " simulated audio device instead.");
+        vk_ring_destroy(a->mic);
+        vk_ring_destroy(a->spk);
+        free(a);
+        return VK_ERR_DEVICE;
+    }
     PaError e = pa_start_quietly();
     if (e != paNoError) {
         pa_failure(errbuf, errlen, "PortAudio did not start", e);
@@ -545,21 +643,28 @@ vk_err vk_audio_pa_open(const char *input_name, const char *output_name,
         pa_failure(errbuf, errlen, "cannot start the audio streams", e);
         goto fail;
     }
+    pthread_mutex_unlock(&pa_lock);
     *out = &a->base;
     return VK_OK;
 
 fail:
-    pa_destroy(&a->base);
+    teardown(a);
+    pthread_mutex_unlock(&pa_lock);
     return err;
 }
 
 int vk_audio_pa_list(FILE *out)
 {
-    if (pa_start_quietly() != paNoError)
+    if (pa_lock_timed() != 0)
         return -1;
+    if (pa_start_quietly() != paNoError) {
+        pthread_mutex_unlock(&pa_lock);
+        return -1;
+    }
     int count = Pa_GetDeviceCount();
     if (count < 0) {
         Pa_Terminate();
+        pthread_mutex_unlock(&pa_lock);
         return -1;
     }
     PaDeviceIndex def_in = Pa_GetDefaultInputDevice();
@@ -577,5 +682,6 @@ int vk_audio_pa_list(FILE *out)
                 i == def_out ? " default-out" : "");
     }
     Pa_Terminate();
+    pthread_mutex_unlock(&pa_lock);
     return count;
 }

@@ -25,6 +25,9 @@
 #define VK_SIM_MAX_CLIPS 8
 #define VK_SIM_ECHO_MAX (VK_AUDIO_RATE * 3) /* delay + reverb tail, samples */
 #define VK_SIM_DEFAULT_DELAY 0.6
+/* A real room is never digitally silent: a quiet noise floor (about
+ * -66 dBFS), from a fixed-seed generator so every run is the same. */
+#define VK_SIM_FLOOR_AMPLITUDE 30
 
 typedef struct clip {
     int16_t *pcm;
@@ -56,6 +59,7 @@ typedef struct sim {
     double echo_gain, echo_reverb;
     int16_t *echo_line; /* ring of the last VK_SIM_ECHO_MAX speaker samples */
     int64_t written;
+    uint32_t floor_seed;
     int16_t mic[VK_AUDIO_FRAME * 4];
     size_t mic_n;
     vk_wav_writer *rec;
@@ -230,7 +234,11 @@ bool vk_audio_sim_idle(const vk_audio *a, int64_t t)
 static vk_err sim_read(vk_audio *a, int16_t *mic, size_t n)
 {
     sim *s = (sim *)a;
-    memset(mic, 0, n * sizeof(int16_t));
+    for (size_t k = 0; k < n; k++) {
+        s->floor_seed = s->floor_seed * 1664525u + 1013904223u;
+        mic[k] = (int16_t)((int)(s->floor_seed >> 16) % (2 * VK_SIM_FLOOR_AMPLITUDE + 1) -
+                           VK_SIM_FLOOR_AMPLITUDE);
+    }
     for (int i = 0; i < VK_SIM_MAX_CLIPS; i++) {
         clip *c = &s->clips[i];
         if (!c->pcm)
@@ -324,6 +332,7 @@ vk_err vk_audio_sim_create(const vk_scenario *sc, const vk_sim_opts *opts,
     s->sc = sc;
     s->opts = *opts;
     s->last_action = -1;
+    s->floor_seed = 12345u;
     s->delay = VK_SIM_DEFAULT_DELAY;
     snprintf(s->voice, sizeof s->voice, "en-us");
     s->echo_line = vk_calloc(VK_SIM_ECHO_MAX, sizeof(int16_t));

@@ -300,8 +300,9 @@ static void reprompt(vk_dialog *d, vk_actions *out, bool noinput)
 {
     int *count = noinput ? &d->noinput : &d->nomatch;
     (*count)++;
-    if (d->cur->type == VK_STEP_MENU && noinput && *count > MAX_REPROMPT) {
-        /* Silence after the reprompts moves on, as "no thanks" does. */
+    if (d->cur->type != VK_STEP_QUESTION && noinput && *count > MAX_REPROMPT) {
+        /* In the menu and the yes/no offers, silence after the reprompts
+         * moves on, as "no thanks" does, so nobody is held at an offer. */
         go(d, d->cur->on_no, out);
         return;
     }

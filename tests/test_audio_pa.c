@@ -14,8 +14,10 @@
  *   loopback           speaker -> kiosk_loop: measures round-trip latency
  *                      and checks flush_output cuts a queued prompt short
  *   lost FLAGFILE      streams until the device goes away (the wrapper
- *                      unloads the sink or kills the server, then creates
- *                      FLAGFILE); read() must fail within 3 s, not hang
+ *                      writes the wall-clock time into FLAGFILE, then
+ *                      unloads the sinks, kills or freezes the server);
+ *                      read() must fail within 3 s, destroy must return
+ *                      within 2 s, and a new open must fail within 5 s
  *   gen-tone HZ S F    writes S seconds of HZ as raw s16le 16 kHz to F
  *   nodevice           a missing device name gives an error that lists the
  *                      devices and mentions `simulate`
@@ -348,13 +350,10 @@ static int test_lost(const char *flag_path)
     memset(buf, 0, sizeof buf);
     printf("STREAMING\n");
     fflush(stdout);
-    double seen = 0, start = now_s();
+    double start = now_s();
     vk_err e = VK_OK;
     long frames = 0;
     while (e == VK_OK) {
-        struct stat st;
-        if (seen == 0 && stat(flag_path, &st) == 0)
-            seen = now_s();
         e = vk_audio_read(a, buf, FRAME);
         if (e == VK_OK) {
             frames++;
@@ -365,10 +364,20 @@ static int test_lost(const char *flag_path)
         if (failures)
             break;
     }
-    double t_err = now_s();
-    if (seen == 0)
-        seen = t_err; /* error came before we polled the flag */
-    double lag = t_err - seen;
+    struct timespec wall;
+    clock_gettime(CLOCK_REALTIME, &wall);
+    double t_err = (double)wall.tv_sec + wall.tv_nsec / 1e9;
+    /* The wrapper wrote the wall-clock time of the removal into the flag
+     * file just before removing the device. */
+    double removed = 0;
+    FILE *f = fopen(flag_path, "r");
+    if (f) {
+        if (fscanf(f, "%lf", &removed) != 1)
+            removed = 0;
+        fclose(f);
+    }
+    CHECK(removed > 0, "no removal time in %s", flag_path);
+    double lag = removed > 0 ? t_err - removed : 0;
     printf("lost: read() returned %s %.3f s after the device was removed "
            "(%ld frames streamed)\n",
            vk_errname(e), lag, frames);
@@ -377,7 +386,23 @@ static int test_lost(const char *flag_path)
     CHECK(lag <= 3.0, "loss detected after %.3f s, want <= 3 s", lag);
     double t_d = now_s();
     vk_audio_destroy(a);
-    printf("lost: destroy took %.3f s\n", now_s() - t_d);
+    double destroy_s = now_s() - t_d;
+    printf("lost: destroy took %.3f s\n", destroy_s);
+    CHECK(destroy_s <= 2.0, "destroy after loss took %.3f s, want <= 2 s",
+          destroy_s);
+
+    /* Opening again must fail, and promptly, while the device is gone. */
+    char err[2048];
+    double t_o = now_s();
+    e = vk_audio_pa_open("kiosk_mic", "kiosk_speaker", &a, err, sizeof err);
+    double open_s = now_s() - t_o;
+    printf("lost: reopen gave %s after %.3f s: %s\n", vk_errname(e), open_s,
+           err);
+    CHECK(e == VK_ERR_DEVICE, "reopen of a lost device: got %s",
+          vk_errname(e));
+    CHECK(open_s <= 5.0, "reopen took %.3f s, want <= 5 s", open_s);
+    if (e == VK_OK)
+        vk_audio_destroy(a);
     return failures ? 1 : 0;
 }
 

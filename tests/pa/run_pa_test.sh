@@ -94,8 +94,9 @@ loss_case() {
         return
     fi
     sleep 0.5
+    # The moment of removal, for the program to measure its reaction.
+    date +%s.%N >"$flag.tmp" && mv "$flag.tmp" "$flag"
     "$@"
-    touch "$flag"
     wait "$pid"
     rc=$?
     cat "$out"

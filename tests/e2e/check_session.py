@@ -1,0 +1,160 @@
+#!/usr/bin/env python3
+"""Runs one simulated session and asserts on its events and audio.
+
+usage: check_session.py KIOSK SCENARIO [EXPECTATION...]
+
+The scenario runs on `voice-kiosk simulate` with the real recogniser and
+synthesiser; only the sound card is simulated.  Expectations:
+
+  answers=yes,no,...      the 12 answer events, in sign order (last value wins)
+  answer_count=N          exactly N answer events
+  crisis_before=PROMPT    a crisis event comes before the first PROMPT prompt
+  no_crisis               no crisis event
+  end=REASON              the session ends with this reason
+  contacts                the contacts start, and come after every answer
+  prompt=ID               the prompt ID is spoken at least once
+  prompt_order=A,B,C      these prompts start in this order
+  keys_only               no user speech at all, only keys
+  heard_min=N             at least N recognition results
+  audio                   the recording's right channel has speech in every
+                          prompt's time span, and the left has the user
+"""
+import json
+import os
+import struct
+import subprocess
+import sys
+import tempfile
+import wave
+
+
+def fail(msg, events=None):
+    print("FAIL:", msg)
+    if events is not None:
+        for e in events:
+            if e["type"] != "caption":
+                print("   ", json.dumps(e)[:200])
+    sys.exit(1)
+
+
+def rms(samples):
+    if not samples:
+        return 0.0
+    return (sum(s * s for s in samples) / len(samples)) ** 0.5
+
+
+def check_audio(path, events):
+    with wave.open(path) as w:
+        assert w.getnchannels() == 2 and w.getframerate() == 16000
+        raw = w.readframes(w.getnframes())
+    pcm = struct.unpack("<%dh" % (len(raw) // 2), raw)
+    left, right = pcm[0::2], pcm[1::2]
+    starts = {}
+    for e in events:
+        if e["type"] == "prompt":
+            starts[e["id"]] = e["t"]
+        elif e["type"] == "prompt_end" and e["id"] in starts:
+            a, b = int(starts[e["id"]] * 16000), int(e["t"] * 16000)
+            if b - a > 1600 and rms(right[a:b]) < 300:
+                fail("prompt %s is silent in the recording (%.1f-%.1f s)"
+                     % (e["id"], a / 16000, b / 16000))
+    for e in events:
+        if e["type"] == "user_speech":
+            a, b = int(e["start"] * 16000), int(e["end"] * 16000)
+            if rms(left[a:b]) < 300:
+                fail("user speech at %.1f s is missing from the microphone"
+                     % e["start"])
+    print("audio: %d prompts and %d user turns present" % (
+        len(starts), sum(1 for e in events if e["type"] == "user_speech")))
+
+
+def main():
+    kiosk, scenario, expectations = sys.argv[1], sys.argv[2], sys.argv[3:]
+    with tempfile.TemporaryDirectory() as tmp:
+        ev_path = os.path.join(tmp, "events.jsonl")
+        wav_path = os.path.join(tmp, "session.wav")
+        proc = subprocess.run(
+            [kiosk, "simulate", scenario, "--events", ev_path, "--record",
+             wav_path, "--quiet"], capture_output=True, text=True, timeout=600)
+        if proc.returncode != 0:
+            fail("simulate exited %d: %s" % (proc.returncode, proc.stderr))
+        with open(ev_path) as f:
+            events = [json.loads(line) for line in f]
+        answers = {}
+        for e in events:
+            if e["type"] == "answer":
+                answers[e["question"]] = e["value"]
+        prompts = [e["id"] for e in events if e["type"] == "prompt"]
+        types = [e["type"] for e in events]
+        for x in expectations:
+            key, _, val = x.partition("=")
+            if key == "answers":
+                want = val.split(",")
+                got = [answers.get(i + 1, "") for i in range(12)]
+                if got != want:
+                    fail("answers %s, expected %s" % (got, want), events)
+            elif key == "answer_count":
+                n = types.count("answer")
+                if n != int(val):
+                    fail("%d answer events, expected %s" % (n, val), events)
+            elif key == "crisis_before":
+                if "crisis" not in types:
+                    fail("no crisis event", events)
+                ci = types.index("crisis")
+                later = [i for i, e in enumerate(events)
+                         if e["type"] == "prompt" and e["id"] == val]
+                if later and later[0] < ci:
+                    fail("%s was asked before the crisis contacts" % val, events)
+                if not any(e["type"] == "prompt" and e["id"] == "crisis"
+                           for e in events[ci:]):
+                    fail("crisis event without the crisis prompt", events)
+            elif key == "no_crisis":
+                if "crisis" in types:
+                    fail("unexpected crisis event", events)
+            elif key == "end":
+                ends = [e for e in events if e["type"] == "end"]
+                if not ends or ends[-1]["reason"] != val:
+                    fail("end %s, expected %s" % (ends, val), events)
+                if events[-1]["type"] not in ("end", "caption"):
+                    fail("events after the end", events)
+            elif key == "contacts":
+                if "contacts" not in types:
+                    fail("the contacts never started", events)
+                ci = len(types) - 1 - types[::-1].index("contacts")
+                if "answer" in types[ci:]:
+                    fail("an answer after the contacts", events)
+                if not any(e["type"] == "prompt" and e["id"] == "contacts"
+                           for e in events[ci:]):
+                    fail("contacts event without the contacts prompt", events)
+            elif key == "prompt":
+                if val not in prompts:
+                    fail("prompt %s never spoken" % val, events)
+            elif key == "prompt_order":
+                pos = 0
+                for want in val.split(","):
+                    try:
+                        pos = prompts.index(want, pos) + 1
+                    except ValueError:
+                        fail("prompt %s not found in order %s" % (want, val),
+                             events)
+            elif key == "keys_only":
+                if "user_speech" in types or "heard" in [
+                        e["type"] for e in events if e.get("meaning")]:
+                    fail("speech in a keys-only session", events)
+                if "key" not in types:
+                    fail("no keys pressed", events)
+            elif key == "heard_min":
+                n = sum(1 for e in events if e["type"] == "heard")
+                if n < int(val):
+                    fail("only %d recognition results" % n, events)
+            elif key == "audio":
+                check_audio(wav_path, events)
+            else:
+                fail("unknown expectation " + x)
+        print("ok: %s (%d events, %d answers, %.1f s of session)" % (
+            os.path.basename(scenario), len(events), len(answers),
+            events[-1]["t"] if events else 0))
+
+
+if __name__ == "__main__":
+    main()
