@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 
@@ -242,7 +243,7 @@ static double pct(double *v, int n, double p)
 }
 
 static void write_stats(const char *path, const vk_kiosk_stats *s,
-                        double wall_s)
+                        double setup_s, double wall_s)
 {
     FILE *f = fopen(path, "w");
     if (!f)
@@ -252,7 +253,12 @@ static void write_stats(const char *path, const vk_kiosk_stats *s,
     if (gap && cpu) {
         memcpy(gap, s->turn_gap_s, sizeof(double) * (size_t)s->turns);
         memcpy(cpu, s->compute_ms, sizeof(double) * (size_t)s->turns);
-        fprintf(f, "first_sample_ms\t%.2f\n", (double)s->first_sample_ns / 1e6);
+        struct rusage ru;
+        getrusage(RUSAGE_SELF, &ru);
+        fprintf(f, "startup_ms\t%.2f\n", setup_s * 1000.0);
+        fprintf(f, "first_sample_ms\t%.2f\n",
+                setup_s * 1000.0 + (double)s->first_sample_ns / 1e6);
+        fprintf(f, "peak_rss_mb\t%.1f\n", (double)ru.ru_maxrss / 1024.0);
         fprintf(f, "turns\t%d\n", s->turns);
         fprintf(f, "turn_gap_median_ms\t%.0f\n", pct(gap, s->turns, 0.5) * 1000);
         fprintf(f, "turn_gap_p95_ms\t%.0f\n", pct(gap, s->turns, 0.95) * 1000);
@@ -273,7 +279,7 @@ int vk_cmd_simulate(const vk_cli *c)
         fprintf(stderr, "voice-kiosk: simulate needs one SCENARIO file\n");
         return VK_EXIT_BAD_INPUT;
     }
-    struct timespec t0, t1;
+    struct timespec t0, t1, t_run = {0};
     clock_gettime(CLOCK_MONOTONIC, &t0);
     vk_diag *diag = vk_diag_create();
     vk_scenario *sc = vk_scenario_load(c->files[0], diag);
@@ -313,6 +319,7 @@ int vk_cmd_simulate(const vk_cli *c)
         fprintf(stderr, "voice-kiosk: %s\n", err);
         status = VK_EXIT_BAD_INPUT;
     } else {
+        clock_gettime(CLOCK_MONOTONIC, &t_run);
         vk_err e = vk_kiosk_run(k, room, room, sim_key, room);
         if (e != VK_OK) {
             fprintf(stderr, "voice-kiosk: simulation failed: %s\n",
@@ -323,8 +330,10 @@ int vk_cmd_simulate(const vk_cli *c)
     clock_gettime(CLOCK_MONOTONIC, &t1);
     if (c->stats_path)
         write_stats(c->stats_path, vk_kiosk_stats_get(k),
-                    (double)(t1.tv_sec - t0.tv_sec) +
-                        (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+                    (double)(t_run.tv_sec - t0.tv_sec) +
+                        (double)(t_run.tv_nsec - t0.tv_nsec) / 1e9,
+                    (double)(t1.tv_sec - t_run.tv_sec) +
+                        (double)(t1.tv_nsec - t_run.tv_nsec) / 1e9);
     vk_audio_destroy(room);
     vk_events_destroy(ev);
     vk_kiosk_destroy(k);

@@ -63,6 +63,7 @@ struct vk_kiosk {
     bool awaiting_reply;
     double reply_speech_end;
     struct timespec reply_wall;
+    struct timespec tick_wall; /* wall clock just before this tick's feed */
     vk_kiosk_stats stats;
 };
 
@@ -392,7 +393,9 @@ static void on_heard(vk_kiosk *k, const vk_heard *h)
     k->last_activity = k->t;
     k->awaiting_reply = true;
     k->reply_speech_end = h->end_s + (double)k->listen_start / RATE;
-    clock_gettime(CLOCK_MONOTONIC, &k->reply_wall);
+    /* From before the feed that ended the utterance: the final decode and
+     * rejection are part of the compute. */
+    k->reply_wall = k->tick_wall;
     vk_input in = {.kind = h->meaning[0] ? VK_IN_SPEECH : VK_IN_NOMATCH,
                    .meaning = h->meaning,
                    .confidence = h->confidence};
@@ -441,6 +444,7 @@ vk_err vk_kiosk_run(vk_kiosk *k, vk_audio *dev, vk_audio *sim, vk_key_fn keys,
         bool hear = k->listening || (!k->active && k->qlen == 0);
         if (hear) {
             vk_heard h;
+            clock_gettime(CLOCK_MONOTONIC, &k->tick_wall);
             vk_asr_state st = vk_recognizer_feed(k->rec, mic, VK_AUDIO_FRAME, &h);
             k->in_speech = st == VK_ASR_SPEECH;
             if (st == VK_ASR_DONE) {

@@ -66,7 +66,7 @@ static void test_single_thread(void)
     vk_ring_destroy(r);
 }
 
-#define STREAM_SAMPLES 5000000L
+#define STREAM_SAMPLES 2000000L
 
 static void *producer(void *arg)
 {

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Session benchmark: start-up, turn timing, simulate speed and memory.
+# Runs whole simulated sessions (real PocketSphinx and eSpeak NG; only the
+# sound card is simulated) and prints a Markdown table.
+#   first sample  = process start to the first spoken sample
+#   turn gap      = end of the person's speech (as the recogniser found it)
+#                   to the first sample of the reply, on the session clock;
+#                   it includes the end-of-speech silence window
+#   compute       = wall time from the audio frame that ended the utterance
+#                   to the reply's first sample (decode, rejection, dialog,
+#                   synthesis of the first sentence): the gap minus the wait
+#   speed         = session seconds per wall-clock second
+# usage: bench/session_bench.sh [SCENARIO...]   (default: the e2e scenarios)
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+"$here/scripts/build.sh"
+kiosk="$here/build/voice-kiosk"
+scenarios=("$@")
+[ ${#scenarios[@]} -gt 0 ] || scenarios=("$here"/tests/scenarios/{all_yes,mixed,keys_only,recordings}.scn)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+printf '| scenario | session s | speed x | first sample ms | turns | gap median ms | gap p95 ms | compute median ms | compute p95 ms | peak RSS MB |\n'
+printf '|---|---|---|---|---|---|---|---|---|---|\n'
+for s in "${scenarios[@]}"; do
+  "$kiosk" simulate "$s" --quiet --stats "$tmp/stats" >/dev/null
+  get() { awk -F'\t' -v k="$1" '$1==k {print $2}' "$tmp/stats"; }
+  printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$(basename "$s" .scn)" \
+    "$(get session_s)" "$(get speed_x)" "$(get first_sample_ms)" "$(get turns)" \
+    "$(get turn_gap_median_ms)" "$(get turn_gap_p95_ms)" "$(get compute_median_ms)" \
+    "$(get compute_p95_ms)" "$(get peak_rss_mb)"
+done
+echo
+echo "machine: $(nproc) cores, $(uname -m); $(date -u +%Y-%m-%d)"
