@@ -14,9 +14,18 @@
  *            short sleep; it gives up with VK_ERR_DEVICE when a stream has
  *            stopped or no sample has arrived for VK__PA_LOST_MS, so a lost
  *            device never hangs the kiosk.
- *   write()  queues into `spk`.
+ *   write()  queues into `spk`; if it stays full for VK__PA_WRITE_WAIT_MS
+ *            (the caller runs faster than real time) the rest is dropped
+ *            and it returns VK_ERR_LIMIT; VK_ERR_DEVICE once a stream died.
  *   flush_output() asks the playback callback to drop what was queued up
  *            to that moment (only the consumer may move a ring's read side).
+ *   destroy() closes the streams on a helper thread and waits at most
+ *            VK__PA_CLOSE_WAIT_MS, because PortAudio's close can block
+ *            forever on a hung sound server (see pa_destroy()).
+ *
+ * The playback callback starts only once VK__PA_PREROLL samples are
+ * queued, so the 20 ms frames of the loop never underrun against the
+ * callback's smaller, out-of-phase requests.
  *
  * Latency: both streams ask PortAudio for VK__PA_LATENCY (50 ms) of
  * suggested latency and let it pick the buffer size (it chose 200-sample
@@ -51,7 +60,7 @@
 #include "mem.h"
 #include "ring.h"
 
-/* Suggested latency for both streams, in seconds. */
+/* Suggested latency for both streams, in seconds (-D to experiment). */
 #ifndef VK__PA_LATENCY
 #define VK__PA_LATENCY 0.050
 #endif
@@ -319,7 +328,7 @@ static void append_device_list(char *buf, size_t len)
     if (count > 0)
         append(buf, len, ".");
     append(buf, len,
-           " Check the device names (voice-kiosk devices lists them), or run"
+           " Check the device names (voice-kiosk --list-devices lists them), or run"
            " `voice-kiosk simulate` to use the simulated audio device"
            " instead.");
 }
@@ -333,12 +342,10 @@ static void describe_missing(char *buf, size_t len, const char *what,
         append(buf, len, "%saudio: no %s device matches \"%s\".", sep, what,
                name);
     else
-        append(buf, len, "%saudio: there is no default %s device.", sep,
-               what);
+        append(buf, len, "%saudio: there is no default %s device.", sep, what);
 }
 
-static void pa_failure(char *errbuf, size_t errlen, const char *what,
-                       PaError e)
+static void pa_failure(char *errbuf, size_t errlen, const char *what, PaError e)
 {
     if (errbuf && errlen)
         errbuf[0] = '\0';
@@ -415,8 +422,7 @@ static vk_err pa_write(vk_audio *base, const int16_t *spk, size_t n)
 static void pa_flush_output(vk_audio *base)
 {
     vk_audio_pa *a = (vk_audio_pa *)base;
-    atomic_store_explicit(&a->flush_mark, a->spk_written,
-                          memory_order_release);
+    atomic_store_explicit(&a->flush_mark, a->spk_written, memory_order_release);
 }
 
 static void close_stream(PaStream *s)
@@ -555,10 +561,10 @@ static PaError open_stream(vk_audio_pa *a, PaDeviceIndex dev, int input,
         .suggestedLatency = VK__PA_LATENCY,
         .hostApiSpecificStreamInfo = NULL,
     };
-    PaError e = Pa_OpenStream(out, input ? &p : NULL, input ? NULL : &p,
-                              VK_AUDIO_RATE, paFramesPerBufferUnspecified,
-                              paClipOff | paDitherOff,
-                              input ? input_cb : output_cb, a);
+    PaError e =
+        Pa_OpenStream(out, input ? &p : NULL, input ? NULL : &p, VK_AUDIO_RATE,
+                      paFramesPerBufferUnspecified, paClipOff | paDitherOff,
+                      input ? input_cb : output_cb, a);
     if (e != paNoError) {
         *out = NULL;
         return e;
@@ -601,8 +607,9 @@ vk_err vk_audio_pa_open(const char *input_name, const char *output_name,
     PaError e = pa_start_quietly();
     if (e != paNoError) {
         pa_failure(errbuf, errlen, "PortAudio did not start", e);
-        append(errbuf, errlen, " Run `voice-kiosk simulate` to use the"
-                               " simulated audio device instead.");
+        append(errbuf, errlen,
+               " Run `voice-kiosk simulate` to use the"
+               " simulated audio device instead.");
         goto fail;
     }
     a->pa_up = 1;
@@ -674,11 +681,11 @@ int vk_audio_pa_list(FILE *out)
         if (!d)
             continue;
         const PaHostApiInfo *h = Pa_GetHostApiInfo(d->hostApi);
-        /* INDEX<TAB>in=N out=M<TAB>NAME<TAB>HOSTAPI[ default-in][ default-out] */
+        /* INDEX\tin=N out=M\tNAME\tHOSTAPI, then " default-in" and/or
+         * " default-out" on PortAudio's default devices. */
         fprintf(out, "%d\tin=%d out=%d\t%s\t%s%s%s\n", i, d->maxInputChannels,
                 d->maxOutputChannels, d->name ? d->name : "?",
-                h && h->name ? h->name : "?",
-                i == def_in ? " default-in" : "",
+                h && h->name ? h->name : "?", i == def_in ? " default-in" : "",
                 i == def_out ? " default-out" : "");
     }
     Pa_Terminate();

@@ -135,8 +135,9 @@ check "$BIN" nodevice
 
 step "feed the microphone 880 Hz, record the speaker"
 "$BIN" gen-tone 880 8 "$WORK/feed.raw" || exit 1
+# A generous buffer: the feed must not starve on a busy machine.
 pacat --playback --raw -d kiosk_micfeed --rate=16000 --channels=1 \
-    --format=s16le --latency-msec=20 "$WORK/feed.raw" 2>/dev/null &
+    --format=s16le --latency-msec=200 "$WORK/feed.raw" 2>/dev/null &
 BG_PIDS="$BG_PIDS $!"
 parecord --raw -d kiosk_speaker.monitor --rate=16000 --channels=1 \
     --format=s16le --latency-msec=20 "$WORK/speaker.raw" &

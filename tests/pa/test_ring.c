@@ -18,14 +18,14 @@
 
 static int failures;
 
-#define CHECK_EQ(what, got, want)                                            \
-    do {                                                                     \
-        long long g_ = (long long)(got), w_ = (long long)(want);             \
-        if (g_ != w_) {                                                      \
-            fprintf(stderr, "%s:%d: FAIL: %s: got %lld, want %lld\n",        \
-                    __FILE__, __LINE__, what, g_, w_);                       \
-            failures++;                                                      \
-        }                                                                    \
+#define CHECK_EQ(what, got, want)                                              \
+    do {                                                                       \
+        long long g_ = (long long)(got), w_ = (long long)(want);               \
+        if (g_ != w_) {                                                        \
+            fprintf(stderr, "%s:%d: FAIL: %s: got %lld, want %lld\n",          \
+                    __FILE__, __LINE__, what, g_, w_);                         \
+            failures++;                                                        \
+        }                                                                      \
     } while (0)
 
 static void test_single_thread(void)
