@@ -67,6 +67,11 @@ typedef struct vk_asr_feats {
     int nwords;        /* words in hypothesis (no fillers) */
     int garbage;       /* hypothesis went through the garbage word */
     double d;          /* (g_ascr - pl_ascr) / nframes */
+    int wframes;       /* frames inside grammar words (not fillers/silence) */
+    long w_ascr;       /* acoustic score of those words */
+    double w_pl;       /* phone-loop score over the same frames */
+    double dw;         /* (w_ascr - w_pl) / wframes */
+    int minw;          /* frames of the shortest word */
 } vk_asr_feats;
 
 struct vk_asr {
@@ -363,6 +368,56 @@ static long path_ascr(ps_decoder_t *ps)
     return sum;
 }
 
+/* Scores the grammar words (not fillers) against the phone loop on the same
+ * frames: the phone loop is the best any sequence of sounds can do there, so
+ * a word that is really in the audio scores close to it, while a grammar word
+ * forced onto other speech or noise scores far below. */
+static void word_vs_loop(vk_asr *a, vk_asr_feats *f)
+{
+    enum { MAXSEG = 512 };
+    int psf[MAXSEG], pef[MAXSEG];
+    int32 pasc[MAXSEG];
+    int np = 0;
+    if (a->pl)
+        for (ps_seg_t *s = ps_seg_iter(a->pl); s; s = ps_seg_next(s)) {
+            if (np == MAXSEG) {
+                ps_seg_free(s);
+                break;
+            }
+            int32 as = 0, ls = 0, lb = 0;
+            ps_seg_frames(s, &psf[np], &pef[np]);
+            ps_seg_prob(s, &as, &ls, &lb);
+            pasc[np++] = as;
+        }
+    f->minw = 1 << 30;
+    for (ps_seg_t *s = ps_seg_iter(a->ps); s; s = ps_seg_next(s)) {
+        const char *w = ps_seg_word(s);
+        if (!w || w[0] == '<' || w[0] == '[')
+            continue; /* <sil>, <s>, [NOISE], [SPEECH]: fillers */
+        int sf, ef;
+        int32 as = 0, ls = 0, lb = 0;
+        ps_seg_frames(s, &sf, &ef);
+        ps_seg_prob(s, &as, &ls, &lb);
+        int len = ef - sf + 1;
+        if (len <= 0)
+            continue;
+        f->wframes += len;
+        f->w_ascr += as;
+        if (len < f->minw)
+            f->minw = len;
+        for (int i = 0; i < np; i++) {
+            int lo = psf[i] > sf ? psf[i] : sf, hi = pef[i] < ef ? pef[i] : ef;
+            int plen = pef[i] - psf[i] + 1;
+            if (hi >= lo && plen > 0)
+                f->w_pl += (double)pasc[i] * (hi - lo + 1) / plen;
+        }
+    }
+    if (f->minw == 1 << 30)
+        f->minw = 0;
+    if (f->wframes > 0)
+        f->dw = ((double)f->w_ascr - f->w_pl) / f->wframes;
+}
+
 static double clamp01(double x)
 {
     return x < 0 ? 0 : x > 1 ? 1 : x;
@@ -425,6 +480,7 @@ static void finish_utt(vk_asr *a)
         f->pl_nframes = ps_get_n_frames(a->pl);
         f->pl_ascr = path_ascr(a->pl);
     }
+    word_vs_loop(a, f);
     double conf = 1.0;
     if (f->garbage) {
         conf = 0;

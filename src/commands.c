@@ -6,6 +6,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "commands.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -359,6 +360,12 @@ int vk_cmd_list_devices(void)
     return VK_EXIT_OK;
 }
 
+static void on_signal(int sig)
+{
+    (void)sig;
+    vk_kiosk_request_stop();
+}
+
 int vk_cmd_run(const vk_cli *c)
 {
     parts p;
@@ -381,6 +388,10 @@ int vk_cmd_run(const vk_cli *c)
     kiosk_opts(c, &ko);
     ko.events = events;
     vk_kiosk *k = vk_kiosk_create(p.script, p.rec, p.tts, &ko);
+    struct sigaction sa = {0};
+    sa.sa_handler = on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
     vk_keys_term *keys = vk_keys_term_create();
     printf("voice-kiosk is listening. Speak, or press any key, to begin.\n");
     fflush(stdout);

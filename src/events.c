@@ -4,6 +4,7 @@
 #include <cjson/cJSON.h>
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "mem.h"
 
@@ -76,7 +77,12 @@ void vk_events_heard(vk_events *e, double t, const char *meaning,
                      const char *words, double confidence)
 {
     cJSON *o = begin(t, "heard");
-    cJSON_AddStringToObject(o, "meaning", meaning ? meaning : "");
+    const char *m = meaning ? meaning : "";
+    /* A live stream must not reveal an answer: it says only that one came. */
+    if (!e->with_answers && (strcmp(m, "yes") == 0 || strcmp(m, "no") == 0 ||
+                             strcmp(m, "unsure") == 0))
+        m = "answer";
+    cJSON_AddStringToObject(o, "meaning", m);
     /* Live streams carry the meaning only: the words could be personal. */
     cJSON_AddStringToObject(o, "words", e->with_answers ? words : "");
     cJSON_AddNumberToObject(o, "confidence",

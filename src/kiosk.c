@@ -10,6 +10,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "kiosk.h"
 
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -66,6 +67,13 @@ struct vk_kiosk {
     struct timespec tick_wall; /* wall clock just before this tick's feed */
     vk_kiosk_stats stats;
 };
+
+static volatile sig_atomic_t stop_requested;
+
+void vk_kiosk_request_stop(void)
+{
+    stop_requested = 1;
+}
 
 static int64_t ns_since(const struct timespec *a)
 {
@@ -431,7 +439,7 @@ vk_err vk_kiosk_run(vk_kiosk *k, vk_audio *dev, vk_audio *sim, vk_key_fn keys,
     k->t = 0;
     if (k->opts.simulate)
         start_session(k);
-    for (;;) {
+    while (!stop_requested) {
         vk_err e = vk_audio_read(dev, mic, VK_AUDIO_FRAME);
         if (e != VK_OK)
             return e;
@@ -484,4 +492,7 @@ vk_err vk_kiosk_run(vk_kiosk *k, vk_audio *dev, vk_audio *sim, vk_key_fn keys,
         if (k->opts.max_seconds > 0 && now_s(k) > k->opts.max_seconds)
             return VK_ERR_LIMIT;
     }
+    /* Stopped by a signal: whatever was said is forgotten. */
+    wipe(k);
+    return VK_OK;
 }

@@ -58,6 +58,10 @@ typedef char (*vk_key_fn)(void *ctx, int64_t t);
 vk_err vk_kiosk_run(vk_kiosk *k, vk_audio *dev, vk_audio *sim, vk_key_fn keys,
                     void *key_ctx) VK_WARN_UNUSED;
 
+/* Asks every running kiosk loop to stop after the current frame.  Safe to
+ * call from a signal handler. */
+void vk_kiosk_request_stop(void);
+
 /* Stats of the last run (borrowed). */
 const vk_kiosk_stats *vk_kiosk_stats_get(const vk_kiosk *k);
 

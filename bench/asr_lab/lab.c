@@ -136,7 +136,7 @@ int main(int argc, char **argv)
     rewind(mf);
     srand(7);
     int ci = 0;
-    printf("path\tlabel\tspeaker\tuidx\twords\tconf\tnframes\tg_ascr\tpl_ascr\tg_score\tnwords\tgarbage\td\tstart\tend\tturn_ms\tclip_ms\tclip_s\n");
+    printf("path\tlabel\tspeaker\tuidx\twords\tconf\tnframes\tg_ascr\tpl_ascr\tg_score\tnwords\tgarbage\td\tstart\tend\tturn_ms\tclip_ms\tclip_s\twframes\tw_ascr\tw_pl\tdw\tminw\n");
     while (fgets(line, sizeof line, mf)) {
         char *f[5];
         int nf = 0;
@@ -187,20 +187,21 @@ int main(int argc, char **argv)
                 vk_asr_result r;
                 vk_asr_result(a, &r);
                 vk_asr_feats *fe = &a->feats;
-                printf("%s\t%s\t%s\t%d\t%s\t%.4f\t%d\t%ld\t%ld\t%ld\t%d\t%d\t%.2f\t%.2f\t%.2f\t%.3f\t%.2f\t%.2f\n",
+                printf("%s\t%s\t%s\t%d\t%s\t%.4f\t%d\t%ld\t%ld\t%ld\t%d\t%d\t%.2f\t%.2f\t%.2f\t%.3f\t%.2f\t%.2f\t%d\t%ld\t%.0f\t%.2f\t%d\n",
                        f[0], f[1], f[2], u++, r.words, r.confidence, fe->nframes,
                        fe->g_ascr, fe->pl_ascr, fe->g_score, fe->nwords, fe->garbage, fe->d,
-                       r.start_s, r.end_s, s1 - s0, 0.0, tot / 16000.0);
+                       r.start_s, r.end_s, s1 - s0, 0.0, tot / 16000.0,
+                       fe->wframes, fe->w_ascr, fe->w_pl, fe->dw, fe->minw);
             }
             if (!k)
                 break;
         }
         double c1 = now_ms();
         if (!u)
-            printf("%s\t%s\t%s\t-1\t\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t%.2f\t%.2f\n", f[0], f[1], f[2],
+            printf("%s\t%s\t%s\t-1\t\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t%.2f\t%.2f\t0\t0\t0\t0\t0\n", f[0], f[1], f[2],
                    c1 - c0, tot / 16000.0);
         else
-            printf("%s\t%s\t%s\t-2\t\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t%.2f\t%.2f\n", f[0], f[1], f[2],
+            printf("%s\t%s\t%s\t-2\t\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t%.2f\t%.2f\t0\t0\t0\t0\t0\n", f[0], f[1], f[2],
                    c1 - c0, tot / 16000.0);
         free(x);
         free(y);

@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# A live session through PortAudio, against a headless PulseAudio at
+# real-time pace (no sound card needed).
+#
+#   tests/pa/live_session.sh path/to/voice-kiosk
+#
+# The microphone feed answers sign 1 with a real recording of "no"; the
+# other answers are keys typed at the kiosk's terminal input.  The speaker
+# is recorded.  Then the server is killed in the middle of a second session:
+# the kiosk must say so and stop, not hang.  Asserts on the live events
+# (which must carry no answer values), on the speaker recording, and on
+# the files the kiosk created (none: no audio is ever written).
+# Exit: 0 pass, 1 fail, 77 skipped (PulseAudio tools missing).
+set -u
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+KIOSK=$(realpath "$1")
+SERVER=$ROOT/scripts/audio-server.sh
+NO_CLIP=$ROOT/../shared/data/speech/dev/sc2test/no/0cb74144_nohash_0.wav
+for tool in pulseaudio pactl paplay parecord python3; do
+  command -v "$tool" >/dev/null 2>&1 || { echo "SKIP: $tool missing"; exit 77; }
+done
+[ -f "$NO_CLIP" ] || { echo "SKIP: shared recordings not found"; exit 77; }
+
+export VK_AUDIO_RUNTIME=$(mktemp -d /tmp/voice-kiosk-live.XXXXXX)
+WORK=$(mktemp -d /tmp/voice-kiosk-live-work.XXXXXX)
+KPID="" RPID=""
+cleanup() {
+  [ -n "$KPID" ] && kill "$KPID" 2>/dev/null
+  [ -n "$RPID" ] && kill "$RPID" 2>/dev/null
+  exec 3>&- 2>/dev/null
+  "$SERVER" stop >/dev/null 2>&1
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+fail() { echo "FAIL: $*"; echo "--- events:"; cat "$WORK/events.jsonl" 2>/dev/null | grep -v caption | cut -c1-160; echo "--- kiosk stderr:"; cat "$WORK/kiosk.err"; exit 1; }
+
+"$SERVER" start >/dev/null || fail "audio server did not start"
+eval "$("$SERVER" env)"
+
+parecord -d kiosk_speaker.monitor --rate=16000 --channels=1 --format=s16le \
+  --file-format=wav "$WORK/speaker.wav" & RPID=$!
+
+mkfifo "$WORK/keys"
+mkdir "$WORK/cwd"
+# The kiosk runs in an empty folder, so any file it writes would show.
+(cd "$WORK/cwd" && exec "$KIOSK" --input-device kiosk_mic --output-device kiosk_speaker \
+   --rate 400 --events "$WORK/events.jsonl" --quiet <"$WORK/keys" >"$WORK/kiosk.out" 2>"$WORK/kiosk.err") &
+KPID=$!
+exec 3>"$WORK/keys"
+
+# wait_for PATTERN SECONDS: until the events file has a line matching PATTERN
+wait_for() {
+  local deadline=$((SECONDS + $2))
+  while [ $SECONDS -lt $deadline ]; do
+    grep -q -- "$1" "$WORK/events.jsonl" 2>/dev/null && return 0
+    kill -0 "$KPID" 2>/dev/null || fail "the kiosk exited while waiting for $1"
+    sleep 0.1
+  done
+  fail "timed out waiting for $1"
+}
+count() { grep -c -- "$1" "$WORK/events.jsonl" 2>/dev/null || true; }
+
+sleep 1
+printf 'x' >&3   # a key starts the session
+wait_for '"id":"sign.1"' 60
+wait_for '"type":"prompt_end","id":"sign.1"' 30
+sleep 0.5
+paplay -d kiosk_micfeed "$NO_CLIP" || fail "paplay failed"
+wait_for '"question":1' 20
+for n in $(seq 2 12); do
+  wait_for "\"prompt\",\"id\":\"sign.$n\"" 30
+  printf '2' >&3
+  wait_for "\"question\":$n" 10
+done
+wait_for '"id":"menu"' 60
+printf '2' >&3
+wait_for '"id":"contacts.again"' 90
+printf '2' >&3
+wait_for '"type":"end"' 30
+
+# A second session, then the sound server disappears.
+printf 'x' >&3
+wait_for '"id":"greeting".*' 10
+sleep 2
+"$SERVER" stop >/dev/null 2>&1
+for i in $(seq 1 100); do kill -0 "$KPID" 2>/dev/null || break; sleep 0.1; done
+kill -0 "$KPID" 2>/dev/null && fail "the kiosk hung after the device went away"
+wait "$KPID"; status=$?; KPID=""
+[ "$status" -eq 1 ] || fail "exit status $status after device loss, expected 1"
+grep -q "audio device" "$WORK/kiosk.err" || fail "no clear message about the audio device"
+kill "$RPID" 2>/dev/null; wait "$RPID" 2>/dev/null; RPID=""
+
+[ -z "$(ls -A "$WORK/cwd")" ] || fail "the kiosk wrote files: $(ls -A "$WORK/cwd")"
+
+python3 - "$WORK/events.jsonl" "$WORK/speaker.wav" <<'PY' || fail "event or audio checks"
+import json, struct, sys, wave
+events = [json.loads(l) for l in open(sys.argv[1])]
+first_end = next(i for i, e in enumerate(events) if e["type"] == "end")
+s1 = events[:first_end + 1]
+answers = [e for e in s1 if e["type"] == "answer"]
+assert len(answers) == 12, "answers: %d" % len(answers)
+assert all("value" not in e for e in answers), "a live event carries an answer value"
+heard = [e for e in s1 if e["type"] == "heard" and e["meaning"]]
+assert heard and heard[0]["meaning"] == "answer" and heard[0]["words"] == "", heard[:1]
+assert s1[-1]["reason"] == "completed", s1[-1]
+i_heard = s1.index(heard[0]); i_q1 = s1.index(answers[0])
+assert i_heard < i_q1, "sign 1 was not answered by the microphone"
+assert any(e["type"] == "contacts" for e in s1)
+with wave.open(sys.argv[2]) as w:
+    raw = w.readframes(w.getnframes()); rate = w.getframerate()
+pcm = struct.unpack("<%dh" % (len(raw) // 2), raw)
+# Every 100 ms window: how much of the recording has the kiosk's voice?
+win = rate // 10
+loud = sum(1 for i in range(0, len(pcm) - win, win)
+           if (sum(x * x for x in pcm[i:i + win]) / win) ** 0.5 > 300)
+spoken = loud / 10.0
+print("speaker recording: %.1f s, %.1f s of speech; %d events" % (len(pcm) / rate, spoken, len(events)))
+assert spoken > 20, "too little speech on the speaker"
+PY
+echo "ok: live session through PortAudio and PulseAudio"
