@@ -91,8 +91,8 @@ int main(int argc, char **argv)
         else if (!strcmp(argv[ai], "-g")) {
             size_t gl;
             grammar = vk_read_file(argv[++ai], 1 << 20, &gl);
-        } else if (!strcmp(argv[ai], "-bias"))
-            vk_asr_tuning.bias = atof(argv[++ai]);
+        } else if (!strcmp(argv[ai], "-nopl"))
+            vk_asr_use_phone_loop = 0;
         ai++;
     }
     if (argc - ai < 2) {
@@ -136,7 +136,7 @@ int main(int argc, char **argv)
     rewind(mf);
     srand(7);
     int ci = 0;
-    printf("path\tlabel\tspeaker\tuidx\twords\tconf\tnframes\tg_ascr\tpl_ascr\tg_score\tnwords\tgarbage\td\tstart\tend\tturn_ms\tclip_ms\tclip_s\twframes\tw_ascr\tw_pl\tdw\tminw\n");
+    printf("path\tlabel\tspeaker\tuidx\twords\tconf\tnframes\tg_ascr\tpl_ascr\tg_score\tnwords\traw\td\tstart\tend\tturn_ms\tclip_ms\tclip_s\twframes\tw_ascr\tw_pl\tdw\tminw\n");
     while (fgets(line, sizeof line, mf)) {
         char *f[5];
         int nf = 0;
@@ -185,11 +185,11 @@ int main(int argc, char **argv)
             double s1 = now_ms();
             if (st == VK_ASR_DONE) {
                 vk_asr_result r;
-                vk_asr_result(a, &r);
+                vk_asr_get_result(a, &r);
                 vk_asr_feats *fe = &a->feats;
-                printf("%s\t%s\t%s\t%d\t%s\t%.4f\t%d\t%ld\t%ld\t%ld\t%d\t%d\t%.2f\t%.2f\t%.2f\t%.3f\t%.2f\t%.2f\t%d\t%ld\t%.0f\t%.2f\t%d\n",
+                printf("%s\t%s\t%s\t%d\t%s\t%.4f\t%d\t%ld\t%ld\t%ld\t%d\t%.4f\t%.2f\t%.2f\t%.2f\t%.3f\t%.2f\t%.2f\t%d\t%ld\t%.0f\t%.2f\t%d\n",
                        f[0], f[1], f[2], u++, r.words, r.confidence, fe->nframes,
-                       fe->g_ascr, fe->pl_ascr, fe->g_score, fe->nwords, fe->garbage, fe->d,
+                       fe->g_ascr, fe->pl_ascr, fe->g_score, fe->nwords, fe->raw, fe->d,
                        r.start_s, r.end_s, s1 - s0, 0.0, tot / 16000.0,
                        fe->wframes, fe->w_ascr, fe->w_pl, fe->dw, fe->minw);
             }
