@@ -58,9 +58,9 @@
  * lands exactly on VK_ASR_ACCEPT and RAW_CONFIRM on VK_ASR_CONFIRM, whatever
  * values the header holds (identity if the header says 0.90 / 0.60). */
 #define VK_ASR_RAW_ACCEPT 0.90
-#define VK_ASR_RAW_CONFIRM 0.60
+#define VK_ASR_RAW_CONFIRM 0.40
 /* Below this raw score the words are blanked: a plain rejection. */
-#define VK_ASR_RAW_REJECT 0.30
+#define VK_ASR_RAW_REJECT 0.15
 
 #define VK_ASR_RATE 16000
 #define VK_ASR_DEFAULT_MODEL "/usr/share/pocketsphinx/model/en-us/en-us"

@@ -90,9 +90,11 @@ static void take(vk_recognizer *r, vk_heard *out)
     out->end_s = res.end_s;
     const char *m = res.words[0] ? vk_grammar_meaning(r->current, res.words)
                                  : NULL;
-    if (m)
+    /* Below the confirm band the dialog rejects the input, so the meaning
+     * is reported empty here too: `recognize` shows what the kiosk acts on. */
+    if (m && res.confidence >= VK_ASR_CONFIRM)
         snprintf(out->meaning, sizeof out->meaning, "%s", m);
-    else
+    else if (!m)
         out->confidence = 0.0; /* nothing the dialog could act on */
 }
 
