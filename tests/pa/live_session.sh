@@ -16,7 +16,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 KIOSK=$(realpath "$1")
 SERVER=$ROOT/scripts/audio-server.sh
-NO_CLIP=$ROOT/../shared/data/speech/dev/sc2test/no/0cb74144_nohash_0.wav
+NO_CLIP=$ROOT/../shared/data/speech/dev/sc2test/no/1acc97de_nohash_0.wav
 for tool in pulseaudio pactl paplay parecord python3; do
   command -v "$tool" >/dev/null 2>&1 || { echo "SKIP: $tool missing"; exit 77; }
 done
@@ -67,6 +67,14 @@ wait_for '"id":"sign.1"' 60
 wait_for '"type":"prompt_end","id":"sign.1"' 30
 sleep 0.5
 paplay -d kiosk_micfeed "$NO_CLIP" || fail "paplay failed"
+# If the kiosk is unsure it says the answer back; the person confirms.
+for i in $(seq 1 100); do
+  grep -q '"question":1' "$WORK/events.jsonl" && break
+  if grep -q '"type":"prompt_end","id":"system.confirm"' "$WORK/events.jsonl"; then
+    printf '1' >&3; break
+  fi
+  sleep 0.1
+done
 wait_for '"question":1' 20
 for n in $(seq 2 12); do
   wait_for "\"prompt\",\"id\":\"sign.$n\"" 30
