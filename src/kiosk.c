@@ -56,7 +56,9 @@ struct vk_kiosk {
     bool listening;
     const char *context;
     int64_t t, listen_start, last_activity;
+    int64_t asr_epoch; /* sample time of the recogniser's last reset */
     bool in_speech;
+    bool barge_armed; /* hearing during a question, for barge-in */
 
     /* timing for the benchmark */
     struct timespec run_start;
@@ -358,6 +360,7 @@ static void deliver(vk_kiosk *k, const vk_input *in)
 {
     vk_actions acts = {0};
     k->listening = false;
+    k->barge_armed = false;
     k->pending_listen = NULL;
     if (k->sim)
         vk_audio_sim_on_outcome(k->sim,
@@ -377,8 +380,14 @@ static void on_drained(vk_kiosk *k)
         k->context = k->pending_listen;
         k->pending_listen = NULL;
         k->listen_start = k->t;
-        k->in_speech = false;
-        vk_recognizer_listen(k->rec, k->context);
+        /* If the person already started answering during the question
+         * (barge-in), keep that utterance; otherwise start afresh. */
+        if (!k->barge_armed) {
+            k->in_speech = false;
+            vk_recognizer_listen(k->rec, k->context);
+            k->asr_epoch = k->t;
+        }
+        k->barge_armed = false;
         if (k->sim)
             vk_audio_sim_on_listen(k->sim, k->t, k->last_prompt);
         return;
@@ -400,7 +409,7 @@ static void on_heard(vk_kiosk *k, const vk_heard *h)
     vk_events_heard(k->ev, now_s(k), h->meaning, h->words, h->confidence);
     k->last_activity = k->t;
     k->awaiting_reply = true;
-    k->reply_speech_end = h->end_s + (double)k->listen_start / RATE;
+    k->reply_speech_end = h->end_s + (double)k->asr_epoch / RATE;
     /* From before the feed that ended the utterance: the final decode and
      * rejection are part of the compute. */
     k->reply_wall = k->tick_wall;
@@ -449,22 +458,42 @@ vk_err vk_kiosk_run(vk_kiosk *k, vk_audio *dev, vk_audio *sim, vk_key_fn keys,
 
         /* Hear only while listening (or between sessions, to notice a
          * person), so the kiosk never hears its own prompts. */
-        bool hear = k->listening || (!k->active && k->qlen == 0);
+        /* Barge-in: while a question is being asked (never a safety
+         * message), hear too, and let only a confident result stop it. */
+        bool barge = k->opts.barge_in && k->active && k->pending_listen &&
+                     k->qlen > 0 && !vk_dialog_in_safety(k->dialog);
+        if (barge && !k->barge_armed) {
+            k->barge_armed = true;
+            k->in_speech = false;
+            vk_recognizer_listen(k->rec, k->pending_listen);
+            k->asr_epoch = k->t;
+        }
+        bool hear = k->listening || barge || (!k->active && k->qlen == 0);
         if (hear) {
             vk_heard h;
             clock_gettime(CLOCK_MONOTONIC, &k->tick_wall);
             vk_asr_state st = vk_recognizer_feed(k->rec, mic, VK_AUDIO_FRAME, &h);
             k->in_speech = st == VK_ASR_SPEECH;
             if (st == VK_ASR_DONE) {
-                if (k->active)
+                if (k->active && k->listening) {
                     on_heard(k, &h);
-                else if (h.words[0])
+                } else if (k->active && barge) {
+                    if (h.meaning[0] && h.confidence >= VK_ASR_ACCEPT) {
+                        interrupt(k);
+                        on_heard(k, &h);
+                    } else {
+                        vk_events_heard(k->ev, now_s(k), h.meaning, h.words,
+                                        h.confidence);
+                    }
+                } else if (!k->active && h.words[0]) {
                     start_session(k);
+                }
             }
+        } else {
+            k->barge_armed = false;
         }
         if (k->active && k->listening && !k->in_speech &&
             k->t - k->listen_start >= (int64_t)(k->opts.noinput_s * RATE)) {
-            vk_events_heard(k->ev, now_s(k), "", "", 0.0);
             vk_input in = {.kind = VK_IN_NOINPUT};
             deliver(k, &in);
         }
