@@ -28,8 +28,9 @@
  * this acoustic model on these recordings.
  *
  * Fast start: no dictionary is loaded at ps_init; add_context streams the
- * CMU dictionary once and ps_add_word()s every pronunciation (word(2) ...)
- * of the words it needs (create 17-24 ms for both decoders, add_context
+ * CMU dictionary once and ps_add_word()s the first pronunciation of each
+ * word it needs (alternates such as "word(2)" are skipped: added this way,
+ * they crash the next ps_set_jsgf_string in fsg_model_word_id) (create 17-24 ms for both decoders, add_context
  * 12-23 ms).  Nothing is written to disk.  PocketSphinx logging is switched
  * off (err_set_logfp(NULL)) unless VK_ASR_DEBUG is set.  JSGF tags in
  * braces are accepted and ignored by PocketSphinx's parser, so the grammar
@@ -248,9 +249,11 @@ static vk_err add_words(vk_asr *a, char **w, size_t n, int *found)
             while (pl && ph[pl - 1] == ' ')
                 ph[--pl] = '\0';
             line[klen] = '\0';
-            /* Integrator: adding "word(2)" alternates with ps_add_word crashes
-             * the next ps_set_jsgf_string (fsg_model_word_id); skip them. */
-            if (paren) { found[i] = 1; break; }
+            /* Alternates ("word(2)") crash the next grammar; see the top. */
+            if (paren) {
+                found[i] = 1;
+                break;
+            }
             /* ps_add_word refuses a word already present; that is fine. */
             ps_add_word(a->ps, line, ph, 0);
             found[i] = 1;
