@@ -80,13 +80,15 @@ def grammar_phrases(kiosk, context):
     return words
 
 
-def classify(label, words):
+def classify(label, words, keywords):
+    """keywords: the one-word phrases (yes, no, stop, help, ...): a sentence
+    holding one of them is not counted as a sentence without an answer."""
     if label == "noise":
         return "noise"
     if label in ("yes", "no", "stop"):
         return label
     if " " in label:
-        return "sentence" if not (set(label.split()) & words) else None
+        return "sentence" if not (set(label.split()) & keywords) else None
     return "other" if label not in words else None
 
 
@@ -99,11 +101,12 @@ def main():
     ap.add_argument("--no-stock", action="store_true")
     args = ap.parse_args()
     words = grammar_phrases(args.kiosk, args.context)
+    keywords = {p for p in meaning_table(args.kiosk, args.context) if " " not in p}
     base = os.path.dirname(os.path.abspath(args.manifest))
     rows = [l.rstrip("\n").split("\t") for l in open(args.manifest)][1:]
     clips = []
     for path, label, speaker, *_ in rows:
-        cls = classify(label, words)
+        cls = classify(label, words, keywords)
         if cls:
             clips.append((os.path.join(base, path), label, speaker, cls))
     if args.limit:
