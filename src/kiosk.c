@@ -116,17 +116,12 @@ vk_kiosk *vk_kiosk_create(const vk_script *script, vk_recognizer *rec,
     return k;
 }
 
+static void drop_head(vk_kiosk *k);
+
 static void queue_clear(vk_kiosk *k)
 {
-    while (k->qlen > 0) {
-        sentence *s = &k->queue[k->qhead];
-        free(s->text);
-        free(s->prompt_text);
-        free(s->pcm);
-        memset(s, 0, sizeof *s);
-        k->qhead = (k->qhead + 1) % QUEUE_MAX;
-        k->qlen--;
-    }
+    while (k->qlen > 0)
+        drop_head(k);
 }
 
 void vk_kiosk_destroy(vk_kiosk *k)
