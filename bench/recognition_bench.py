@@ -70,7 +70,7 @@ def half(speaker):
     return "A" if int(hashlib.sha1(speaker.encode()).hexdigest(), 16) % 2 == 0 else "B"
 
 
-def grammar_phrases(kiosk, context):
+def grammar_phrases(context):
     """Every word a context's grammar uses (so a clip of one is not counted
     as out-of-grammar)."""
     gdir = os.path.join(ROOT, "grammars")
@@ -100,8 +100,8 @@ def main():
     ap.add_argument("--limit", type=int, default=0, help="at most N clips per class (0 = all)")
     ap.add_argument("--no-stock", action="store_true")
     args = ap.parse_args()
-    words = grammar_phrases(args.kiosk, args.context)
-    keywords = {p for p in meaning_table(args.kiosk, args.context) if " " not in p}
+    words = grammar_phrases(args.context)
+    keywords = {p for p in meaning_table(args.context) if " " not in p}
     base = os.path.dirname(os.path.abspath(args.manifest))
     rows = [l.rstrip("\n").split("\t") for l in open(args.manifest)][1:]
     clips = []
@@ -177,7 +177,7 @@ def main():
                         "-hmm", "/usr/share/pocketsphinx/model/en-us/en-us",
                         "-dict", "/usr/share/pocketsphinx/model/en-us/cmudict-en-us.dict",
                         "-logfn", "/dev/null"], capture_output=True)
-        meaning_of = meaning_table(args.kiosk, args.context)
+        meaning_of = meaning_table(args.context)
         for line in open(hyp):
             m = re.match(r"(.*) \((\S+)(?: -?\d+)*\)\s*$", line.rstrip("\n"))
             if m:
@@ -188,7 +188,7 @@ def main():
     subprocess.run(["rm", "-rf", tmp])
 
 
-def meaning_table(kiosk, context):
+def meaning_table(context):
     """phrase -> meaning for stock results, read from the shipped grammars'
     `(a | b | c) {tag}` groups."""
     gdir = os.path.join(ROOT, "grammars")

@@ -155,6 +155,18 @@ static const vk_sc_step *next_action(sim *s, bool consume_barge)
     return NULL;
 }
 
+/* The next step that acts (skipping settings), without applying anything. */
+static const vk_sc_step *peek_action(const sim *s)
+{
+    for (int i = s->next_step; i < s->sc->count; i++) {
+        vk_sc_kind k = s->sc->steps[i].kind;
+        if (k != VK_SC_VOICE && k != VK_SC_DELAY && k != VK_SC_CONFIRM &&
+            k != VK_SC_NOISE && k != VK_SC_ECHO)
+            return &s->sc->steps[i];
+    }
+    return NULL;
+}
+
 void vk_audio_sim_on_prompt(vk_audio *a, int64_t t, const char *id,
                             bool asks_input)
 {
@@ -162,17 +174,14 @@ void vk_audio_sim_on_prompt(vk_audio *a, int64_t t, const char *id,
     (void)id;
     if (!asks_input || speaking(s, t))
         return;
-    int save = s->next_step;
+    const vk_sc_step *next = peek_action(s);
+    if (!next || next->barge <= 0)
+        return; /* not a barge: it waits for the listening point */
     const vk_sc_step *st = next_action(s, true);
-    if (st && st->barge > 0) {
-        s->retry = false;
-        s->last_action = (int)(st - s->sc->steps);
-        s->repeats = 0;
-        perform(s, st, t + (int64_t)(st->barge * VK_AUDIO_RATE));
-    } else {
-        s->next_step = save; /* not a barge: it waits for the listening point */
-        /* settings before it were applied; applying them again is harmless */
-    }
+    s->retry = false;
+    s->last_action = (int)(st - s->sc->steps);
+    s->repeats = 0;
+    perform(s, st, t + (int64_t)(st->barge * VK_AUDIO_RATE));
 }
 
 void vk_audio_sim_on_listen(vk_audio *a, int64_t t, const char *last_prompt)

@@ -19,6 +19,7 @@
 #include "diag.h"
 #include "grammar.h"
 #include "keys_term.h"
+#include "mem.h"
 #include "kiosk.h"
 #include "recognizer.h"
 #include "scenario.h"
@@ -249,9 +250,10 @@ static void write_stats(const char *path, const vk_kiosk_stats *s,
     FILE *f = fopen(path, "w");
     if (!f)
         return;
-    double *gap = malloc(sizeof(double) * (size_t)(s->turns + 1));
-    double *cpu = malloc(sizeof(double) * (size_t)(s->turns + 1));
-    if (gap && cpu) {
+    /* Sorted copies for the percentiles; the stats stay in session order. */
+    double *gap = vk_malloc(sizeof(double) * (size_t)(s->turns + 1));
+    double *cpu = vk_malloc(sizeof(double) * (size_t)(s->turns + 1));
+    {
         memcpy(gap, s->turn_gap_s, sizeof(double) * (size_t)s->turns);
         memcpy(cpu, s->compute_ms, sizeof(double) * (size_t)s->turns);
         struct rusage ru;

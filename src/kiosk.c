@@ -137,14 +137,6 @@ void vk_kiosk_destroy(vk_kiosk *k)
     free(k);
 }
 
-void vk_kiosk_set_script(vk_kiosk *k, const vk_script *script)
-{
-    vk_dialog_destroy(k->dialog);
-    k->script = script;
-    vk_dialog_opts d = {.accept = VK_ASR_ACCEPT, .confirm = VK_ASR_CONFIRM};
-    k->dialog = vk_dialog_create(script, k->session, &d);
-}
-
 const vk_kiosk_stats *vk_kiosk_stats_get(const vk_kiosk *k)
 {
     return &k->stats;
@@ -358,11 +350,8 @@ static void deliver(vk_kiosk *k, const vk_input *in)
     k->barge_armed = false;
     k->pending_listen = NULL;
     if (k->sim)
-        vk_audio_sim_on_outcome(k->sim,
-                                in->kind == VK_IN_NOINPUT ||
-                                    in->kind == VK_IN_NOMATCH ||
-                                    (in->kind == VK_IN_SPEECH &&
-                                     in->confidence < VK_ASR_CONFIRM));
+        vk_audio_sim_on_outcome(k->sim, in->kind == VK_IN_NOINPUT ||
+                                            in->kind == VK_IN_NOMATCH);
     vk_dialog_on_input(k->dialog, in, &acts);
     perform(k, &acts);
 }

@@ -65,7 +65,4 @@ void vk_kiosk_request_stop(void);
 /* Stats of the last run (borrowed). */
 const vk_kiosk_stats *vk_kiosk_stats_get(const vk_kiosk *k);
 
-/* Replaces the script between sessions (after a reload). */
-void vk_kiosk_set_script(vk_kiosk *k, const vk_script *script);
-
 #endif

@@ -115,6 +115,16 @@ vk_asr_state vk_recognizer_flush(vk_recognizer *r, vk_heard *out)
     return s;
 }
 
+/* Keeps h in *best if it is the first result or a more confident one. */
+static void keep_best(vk_asr_state st, const vk_heard *h, vk_heard *best,
+                      bool *any)
+{
+    if (st == VK_ASR_DONE && (!*any || h->confidence > best->confidence)) {
+        *best = *h;
+        *any = true;
+    }
+}
+
 void vk_recognizer_clip(vk_recognizer *r, const char *context,
                         const int16_t *pcm, size_t n, vk_heard *out)
 {
@@ -124,21 +134,12 @@ void vk_recognizer_clip(vk_recognizer *r, const char *context,
     bool any = false;
     for (size_t off = 0; off < n; off += VK_AUDIO_FRAME) {
         size_t len = n - off < VK_AUDIO_FRAME ? n - off : VK_AUDIO_FRAME;
-        if (vk_recognizer_feed(r, pcm + off, len, &h) == VK_ASR_DONE &&
-            (!any || h.confidence > out->confidence)) {
-            *out = h;
-            any = true;
-        }
+        keep_best(vk_recognizer_feed(r, pcm + off, len, &h), &h, out, &any);
     }
-    /* A live kiosk would go on hearing silence; give the endpointer that. */
+    /* A live kiosk would go on hearing silence; give the endpointer 1 s. */
     int16_t silence[VK_AUDIO_FRAME] = {0};
     for (int i = 0; i < 50; i++)
-        if (vk_recognizer_feed(r, silence, VK_AUDIO_FRAME, &h) == VK_ASR_DONE &&
-            (!any || h.confidence > out->confidence)) {
-            *out = h;
-            any = true;
-        }
-    if (vk_recognizer_flush(r, &h) == VK_ASR_DONE &&
-        (!any || h.confidence > out->confidence))
-        *out = h;
+        keep_best(vk_recognizer_feed(r, silence, VK_AUDIO_FRAME, &h), &h, out,
+                  &any);
+    keep_best(vk_recognizer_flush(r, &h), &h, out, &any);
 }
