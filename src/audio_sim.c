@@ -48,7 +48,7 @@ typedef struct sim {
     double delay;
     const vk_sc_step *confirm; /* how to answer "Is that right?" */
     clip clips[VK_SIM_MAX_CLIPS];
-    char key;
+    int key;
     int64_t key_at;
     const vk_sc_step *noise;
     double noise_gain;
@@ -223,11 +223,11 @@ void vk_audio_sim_on_outcome(vk_audio *a, bool failed)
     ((sim *)a)->retry = failed;
 }
 
-char vk_audio_sim_key(vk_audio *a, int64_t t)
+int vk_audio_sim_key(vk_audio *a, int64_t t)
 {
     sim *s = (sim *)a;
     if (s->key && s->key_at <= t) {
-        char k = s->key;
+        int k = s->key;
         s->key = 0;
         return k;
     }

@@ -41,7 +41,7 @@ void vk_audio_sim_on_listen(vk_audio *a, int64_t t, const char *last_prompt);
 /* The kiosk's last listening ended in noinput or nomatch (failed) or not. */
 void vk_audio_sim_on_outcome(vk_audio *a, bool failed);
 /* The key pressed at or before sample t, or 0. */
-char vk_audio_sim_key(vk_audio *a, int64_t t);
+int vk_audio_sim_key(vk_audio *a, int64_t t);
 /* True if the virtual user has nothing more to do. */
 bool vk_audio_sim_idle(const vk_audio *a, int64_t t);
 

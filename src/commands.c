@@ -13,9 +13,11 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "audio_pa.h"
 #include "audio_sim.h"
+#include "captions.h"
 #include "diag.h"
 #include "grammar.h"
 #include "keys_term.h"
@@ -23,6 +25,7 @@
 #include "kiosk.h"
 #include "recognizer.h"
 #include "scenario.h"
+#include "settings.h"
 #include "script.h"
 #include "tts.h"
 #include "wav.h"
@@ -32,6 +35,9 @@
 #endif
 #ifndef VK_DATA_DIR
 #define VK_DATA_DIR "/usr/share/voice-kiosk"
+#endif
+#ifndef VK_SITE_DIR
+#define VK_SITE_DIR "/etc/voice-kiosk"
 #endif
 
 static bool is_dir(const char *p)
@@ -57,9 +63,7 @@ void vk_cli_defaults(vk_cli *c)
     c->prompts_dir = c->default_prompts;
     c->grammars_dir = c->default_grammars;
     c->context = "answer";
-    c->noinput_s = 7.0;
-    c->inactivity_s = 60.0;
-    c->rate_wpm = VK_TTS_DEFAULT_RATE;
+    c->site_dir = VK_SITE_DIR;
 }
 
 /* ---- shared set-up -------------------------------------------------------- */
@@ -77,11 +81,49 @@ static void parts_free(parts *p)
     vk_script_destroy(p->script);
 }
 
+/* The site's settings.ini, then the command line over it.  Problems are
+ * printed; returns an exit status. */
+static int load_settings(const vk_cli *c, vk_settings *s)
+{
+    vk_settings_default(s);
+    char path[4096];
+    snprintf(path, sizeof path, "%s/settings.ini", c->site_dir);
+    vk_diag *diag = vk_diag_create();
+    bool ok = vk_settings_load(s, path, diag);
+    vk_diag_print(diag, stderr);
+    vk_diag_destroy(diag);
+    if (!ok) {
+        fprintf(stderr, "voice-kiosk: %s has problems; see `voice-kiosk "
+                "check`\n", path);
+        return VK_EXIT_BAD_INPUT;
+    }
+    if (c->noinput_s > 0)
+        s->noinput_s = c->noinput_s;
+    if (c->inactivity_s > 0)
+        s->inactivity_s = c->inactivity_s;
+    if (s->warn_s >= s->inactivity_s)
+        s->warn_s = s->inactivity_s / 3.0;
+    if (c->end_silence_ms > 0)
+        s->end_silence_ms = c->end_silence_ms;
+    if (c->rate_wpm > 0) {
+        s->rate_default = c->rate_wpm;
+        if (s->rate_min > c->rate_wpm)
+            s->rate_min = c->rate_wpm;
+        if (s->rate_max < c->rate_wpm)
+            s->rate_max = c->rate_wpm;
+    }
+    return VK_EXIT_OK;
+}
+
 static int load_recognizer(const vk_cli *c, vk_recognizer **rec)
 {
+    vk_settings set;
+    int st = load_settings(c, &set);
+    if (st != VK_EXIT_OK)
+        return st;
     vk_diag *diag = vk_diag_create();
     char err[1024] = "";
-    vk_asr_opts o = {.end_silence_ms = c->end_silence_ms};
+    vk_asr_opts o = {.end_silence_ms = set.end_silence_ms};
     vk_err e = vk_recognizer_create(c->grammars_dir, &o, diag, rec, err,
                                     sizeof err);
     int status = VK_EXIT_OK;
@@ -123,14 +165,20 @@ static int load_parts(const vk_cli *c, parts *p)
     return VK_EXIT_OK;
 }
 
+/* The kiosk's options; the caller has checked the settings load. */
 static void kiosk_opts(const vk_cli *c, vk_kiosk_opts *o)
 {
     vk_kiosk_default_opts(o);
-    o->noinput_s = c->noinput_s;
-    o->inactivity_s = c->inactivity_s;
-    o->rate_wpm = c->rate_wpm;
+    if (load_settings(c, &o->settings) != VK_EXIT_OK)
+        vk_settings_default(&o->settings);
     o->barge_in = c->barge_in;
-    o->captions = c->quiet ? NULL : stdout;
+    o->sessions = c->sessions;
+}
+
+/* Captions on standard output: large on a terminal, else plain lines. */
+static vk_captions *open_captions(const vk_cli *c)
+{
+    return c->quiet ? NULL : vk_captions_create(stdout, isatty(STDOUT_FILENO));
 }
 
 /* ---- check ---------------------------------------------------------------- */
@@ -170,6 +218,7 @@ int vk_cmd_check(const vk_cli *c)
         vk_grammar_destroy(g);
     }
     vk_script_destroy(s);
+    vk_settings_check(c->site_dir, diag);
     int n = vk_diag_count(diag);
     vk_diag_print(diag, stdout);
     if (n == 0)
@@ -224,7 +273,7 @@ int vk_cmd_recognize(const vk_cli *c)
 
 /* ---- simulate ------------------------------------------------------------- */
 
-static char sim_key(void *ctx, int64_t t)
+static int sim_key(void *ctx, int64_t t)
 {
     return vk_audio_sim_key(ctx, t);
 }
@@ -309,7 +358,8 @@ int vk_cmd_simulate(const vk_cli *c)
     kiosk_opts(c, &ko);
     ko.simulate = true;
     ko.events = events;
-    ko.max_seconds = 3600.0;
+    ko.max_seconds = 3600.0 * (c->sessions > 1 ? c->sessions : 1);
+    ko.captions = open_captions(c);
     vk_kiosk *k = vk_kiosk_create(p.script, p.rec, p.tts, &ko);
     vk_sim_opts so = {.record_path = c->record_path, .tts = p.tts};
     /* The room writes its ground truth into the same event stream. */
@@ -340,6 +390,7 @@ int vk_cmd_simulate(const vk_cli *c)
     vk_audio_destroy(room);
     vk_events_destroy(ev);
     vk_kiosk_destroy(k);
+    vk_captions_destroy(ko.captions);
     if (events)
         fclose(events);
     parts_free(&p);
@@ -389,6 +440,7 @@ int vk_cmd_run(const vk_cli *c)
     vk_kiosk_opts ko;
     kiosk_opts(c, &ko);
     ko.events = events;
+    ko.captions = open_captions(c);
     vk_kiosk *k = vk_kiosk_create(p.script, p.rec, p.tts, &ko);
     struct sigaction sa = {0};
     sa.sa_handler = on_signal;
@@ -402,9 +454,19 @@ int vk_cmd_run(const vk_cli *c)
     if (e != VK_OK)
         fprintf(stderr, "voice-kiosk: stopped: %s\n", vk_strerror(e));
     vk_kiosk_destroy(k);
+    vk_captions_destroy(ko.captions);
     vk_audio_destroy(dev);
     if (events)
         fclose(events);
     parts_free(&p);
     return e == VK_OK ? VK_EXIT_OK : VK_EXIT_FAIL;
+}
+
+/* ---- settings ------------------------------------------------------------- */
+
+int vk_cmd_settings(const vk_cli *c)
+{
+    (void)c;
+    vk_settings_write_sample(stdout);
+    return VK_EXIT_OK;
 }

@@ -25,10 +25,13 @@ typedef struct vk_cli {
     const char *record_path;
     const char *stats_path;
     const char *context;
+    const char *site_dir; /* settings.ini lives here */
+    /* 0 = not given: settings.ini (or its defaults) decides */
     double noinput_s;
     double inactivity_s;
     int end_silence_ms;
     int rate_wpm;
+    int sessions; /* simulate */
     bool barge_in;
     bool quiet; /* no captions on stdout */
     char **files;
@@ -45,5 +48,7 @@ int vk_cmd_list_devices(void);
 int vk_cmd_check(const vk_cli *c);
 int vk_cmd_recognize(const vk_cli *c);
 int vk_cmd_simulate(const vk_cli *c);
+/* Prints a fully commented settings.ini at the defaults. */
+int vk_cmd_settings(const vk_cli *c);
 
 #endif

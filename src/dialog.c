@@ -41,29 +41,6 @@ struct vk_dialog {
     bool safety;
 };
 
-/* Keys of the keypad, per context.  Table, not code. */
-static const struct {
-    char key;
-    const char *answer;
-    const char *menu;
-} key_map[] = {
-    {'1', "yes", "yes"},       {'2', "no", "no"},
-    {'3', "unsure", NULL},     {'r', "repeat", "repeat"},
-    {'h', "help", "help"},     {'?', "help", "help"},
-    {'b', "back", "back"},     {'s', "skip", "skip"},
-    {'q', "stop", "stop"},
-};
-
-const char *vk_dialog_key_meaning(char key, const char *context)
-{
-    key = (char)tolower((unsigned char)key);
-    for (size_t i = 0; i < sizeof key_map / sizeof key_map[0]; i++)
-        if (key_map[i].key == key)
-            return strcmp(context, "menu") == 0 ? key_map[i].menu
-                                                : key_map[i].answer;
-    return NULL;
-}
-
 /* ---- output helpers ------------------------------------------------------ */
 
 static vk_action *push(vk_actions *out, vk_action_type t)
@@ -529,7 +506,10 @@ void vk_dialog_on_input(vk_dialog *d, const vk_input *in, vk_actions *out)
         reprompt(d, out, false);
         return;
     case VK_IN_KEY:
-        m = vk_dialog_key_meaning(in->key, ctx);
+        /* A key is sure.  The menu has no "not sure". */
+        m = in->meaning;
+        if (m && strcmp(ctx, "menu") == 0 && strcmp(m, "unsure") == 0)
+            m = NULL;
         break;
     case VK_IN_SPEECH:
         m = in->meaning;

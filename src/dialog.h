@@ -49,7 +49,7 @@ typedef struct vk_actions {
 
 typedef enum {
     VK_IN_SPEECH,  /* `meaning` recognised with `confidence` */
-    VK_IN_KEY,     /* key `key` */
+    VK_IN_KEY,     /* a key meaning `meaning` (see keymap.h) */
     VK_IN_NOINPUT, /* nothing heard before the no-answer timeout */
     VK_IN_NOMATCH  /* something heard, not understood */
 } vk_input_kind;
@@ -58,7 +58,6 @@ typedef struct vk_input {
     vk_input_kind kind;
     const char *meaning;
     double confidence;
-    char key;
 } vk_input;
 
 typedef struct vk_dialog_opts {
@@ -91,8 +90,5 @@ bool vk_dialog_ended(const vk_dialog *d);
 
 /* Frees the texts held by an action list and empties it. */
 void vk_actions_clear(vk_actions *a);
-
-/* Maps a key to a meaning in `context` ("answer" or "menu"), or NULL. */
-const char *vk_dialog_key_meaning(char key, const char *context);
 
 #endif

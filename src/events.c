@@ -26,6 +26,12 @@ void vk_events_destroy(vk_events *e)
     free(e);
 }
 
+static bool is_answer(const char *m)
+{
+    return strcmp(m, "yes") == 0 || strcmp(m, "no") == 0 ||
+           strcmp(m, "unsure") == 0;
+}
+
 static cJSON *begin(double t, const char *type)
 {
     cJSON *o = cJSON_CreateObject();
@@ -79,8 +85,7 @@ void vk_events_heard(vk_events *e, double t, const char *meaning,
     cJSON *o = begin(t, "heard");
     const char *m = meaning ? meaning : "";
     /* A live stream must not reveal an answer: it says only that one came. */
-    if (!e->with_answers && (strcmp(m, "yes") == 0 || strcmp(m, "no") == 0 ||
-                             strcmp(m, "unsure") == 0))
+    if (!e->with_answers && is_answer(m))
         m = "answer";
     cJSON_AddStringToObject(o, "meaning", m);
     /* Live streams carry the meaning only: the words could be personal. */
@@ -90,11 +95,37 @@ void vk_events_heard(vk_events *e, double t, const char *meaning,
     finish(e, o);
 }
 
-void vk_events_key(vk_events *e, double t, char key)
+void vk_events_key(vk_events *e, double t, const char *key, const char *action)
 {
-    char k[2] = {key, '\0'};
     cJSON *o = begin(t, "key");
-    cJSON_AddStringToObject(o, "key", k);
+    const char *a = action ? action : "";
+    /* Live, the key that answered would give the answer away. */
+    bool hide = !e->with_answers && is_answer(a);
+    cJSON_AddStringToObject(o, "key", hide ? "" : key);
+    cJSON_AddStringToObject(o, "action", hide ? "answer" : a);
+    finish(e, o);
+}
+
+void vk_events_control(vk_events *e, double t, const char *control,
+                       double volume_db, int rate_wpm, bool paused,
+                       double time_factor)
+{
+    cJSON *o = begin(t, "control");
+    cJSON_AddStringToObject(o, "control", control);
+    cJSON_AddNumberToObject(o, "volume_db", volume_db);
+    cJSON_AddNumberToObject(o, "rate_wpm", rate_wpm);
+    cJSON_AddBoolToObject(o, "paused", paused);
+    cJSON_AddNumberToObject(o, "time_factor", time_factor);
+    finish(e, o);
+}
+
+void vk_events_expect(vk_events *e, double t, const char *context,
+                      const char *say, const char *keys)
+{
+    cJSON *o = begin(t, "expect");
+    cJSON_AddStringToObject(o, "context", context);
+    cJSON_AddStringToObject(o, "say", say);
+    cJSON_AddStringToObject(o, "keys", keys);
     finish(e, o);
 }
 

@@ -24,7 +24,15 @@ void vk_events_prompt_end(vk_events *e, double t, const char *id,
 void vk_events_user_speech(vk_events *e, double t, double start, double end);
 void vk_events_heard(vk_events *e, double t, const char *meaning,
                      const char *words, double confidence);
-void vk_events_key(vk_events *e, double t, char key);
+/* A key and its action; live, an answer key shows as action "answer". */
+void vk_events_key(vk_events *e, double t, const char *key, const char *action);
+/* A speech control was used; the session's settings after it. */
+void vk_events_control(vk_events *e, double t, const char *control,
+                       double volume_db, int rate_wpm, bool paused,
+                       double time_factor);
+/* Listening started: what can be said and pressed, for a display. */
+void vk_events_expect(vk_events *e, double t, const char *context,
+                      const char *say, const char *keys);
 void vk_events_answer(vk_events *e, double t, int question, const char *value);
 /* crisis, contacts, listen and other events with no fields */
 void vk_events_simple(vk_events *e, double t, const char *type);

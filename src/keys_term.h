@@ -13,8 +13,9 @@ typedef struct vk_keys_term vk_keys_term;
  * a pipe, one byte each).  Free with vk_keys_term_destroy(). */
 vk_keys_term *vk_keys_term_create(void);
 void vk_keys_term_destroy(vk_keys_term *k);
-/* Returns a key if one is waiting, else 0.  Never blocks.  The signature
- * matches vk_key_fn; `t` is unused. */
-char vk_keys_term_poll(void *k, int64_t t);
+/* Returns the code (keymap.h) of a key if one is waiting, else 0.  Never
+ * blocks (an escape sequence is read whole).  The signature matches
+ * vk_key_fn; `t` is unused. */
+int vk_keys_term_poll(void *k, int64_t t);
 
 #endif

@@ -6,6 +6,14 @@
  * waits for eSpeak NG and a caption goes out the moment its sentence
  * starts.  Input is the recogniser (while listening) and keys.  The dialog
  * decides; this file only carries out its actions and keeps time.
+ *
+ * The person's speech controls (src/controls.c) act here, because they
+ * change the presentation and not the dialog: "pause" silences the output
+ * at once and "continue" replays the interrupted sentence from its start;
+ * an acknowledgement ("Louder.") is an aside put in front of the queue,
+ * after which the interrupted sentence starts again, at the new volume or
+ * rate.  The keypad's up/down keys say the choices one by one and select
+ * answers with the one said last (EZ Access).
  */
 #define _POSIX_C_SOURCE 200809L
 #include "kiosk.h"
@@ -16,8 +24,11 @@
 #include <time.h>
 
 #include "audio_sim.h"
+#include "controls.h"
 #include "dialog.h"
+#include "dsp.h"
 #include "events.h"
+#include "keymap.h"
 #include "mem.h"
 #include "session.h"
 
@@ -31,6 +42,8 @@ typedef struct sentence {
     char *prompt_text; /* whole prompt, on its first sentence only */
     bool last;         /* last sentence of its prompt */
     bool safety;
+    bool started;      /* its prompt event went out (a replay only captions) */
+    bool aside;        /* a control's acknowledgement or a keypad choice */
     int16_t *pcm;
     size_t n, pos;
 } sentence;
@@ -59,6 +72,13 @@ struct vk_kiosk {
     int64_t asr_epoch; /* sample time of the recogniser's last reset */
     bool in_speech;
     bool barge_armed; /* hearing during a question, for barge-in */
+
+    vk_controls ctl;       /* this person's volume, rate, pause, time */
+    bool pause_listening;  /* the recogniser listens for "continue" */
+    char *last_sentence;   /* for "repeat that" */
+    int cursor;            /* keypad: the choice said last, or -1 */
+    bool warned;           /* the "more time?" warning since the last activity */
+    int sessions_ended;
 
     /* timing for the benchmark */
     struct timespec run_start;
@@ -93,9 +113,7 @@ static double now_s(const vk_kiosk *k)
 void vk_kiosk_default_opts(vk_kiosk_opts *o)
 {
     memset(o, 0, sizeof *o);
-    o->noinput_s = 7.0;
-    o->inactivity_s = 60.0;
-    o->rate_wpm = VK_TTS_DEFAULT_RATE;
+    vk_settings_default(&o->settings);
 }
 
 vk_kiosk *vk_kiosk_create(const vk_script *script, vk_recognizer *rec,
@@ -113,6 +131,8 @@ vk_kiosk *vk_kiosk_create(const vk_script *script, vk_recognizer *rec,
     k->ev = vk_events_create(opts->events, opts->simulate);
     k->stats.turn_gap_s = vk_calloc(MAX_TURNS, sizeof(double));
     k->stats.compute_ms = vk_calloc(MAX_TURNS, sizeof(double));
+    vk_controls_reset(&k->ctl, &k->opts.settings);
+    k->cursor = -1;
     return k;
 }
 
@@ -132,6 +152,7 @@ void vk_kiosk_destroy(vk_kiosk *k)
     vk_dialog_destroy(k->dialog);
     vk_session_destroy(k->session);
     vk_events_destroy(k->ev);
+    free(k->last_sentence);
     free(k->stats.turn_gap_s);
     free(k->stats.compute_ms);
     free(k);
@@ -187,7 +208,7 @@ static void synth(vk_kiosk *k, sentence *s)
 {
     if (s->pcm || !s->text)
         return;
-    if (vk_tts_say(k->tts, vk_script_voice(k->script), k->opts.rate_wpm,
+    if (vk_tts_say(k->tts, vk_script_voice(k->script), k->ctl.rate_wpm,
                    s->text, &s->pcm, &s->n) != VK_OK) {
         /* The caption still shows it; a short silence keeps timing sane. */
         s->n = RATE / 5;
@@ -212,16 +233,19 @@ static bool prompt_asks_input(const vk_kiosk *k)
 static void start_sentence(vk_kiosk *k, sentence *s, int64_t at)
 {
     double t = (double)at / RATE;
-    if (s->prompt_text) {
+    if (s->prompt_text && !s->started) {
         snprintf(k->current_prompt, sizeof k->current_prompt, "%s", s->id);
         vk_events_prompt(k->ev, t, s->id, s->prompt_text);
         if (k->sim)
             vk_audio_sim_on_prompt(k->sim, at, s->id, prompt_asks_input(k));
     }
+    s->started = true;
     vk_events_caption(k->ev, t, s->text);
-    if (k->opts.captions) {
-        fprintf(k->opts.captions, "%s\n", s->text);
-        fflush(k->opts.captions);
+    if (k->opts.captions)
+        vk_captions_sentence(k->opts.captions, s->text);
+    if (!s->aside) {
+        free(k->last_sentence);
+        k->last_sentence = vk_strdup(s->text);
     }
     if (k->awaiting_reply) {
         k->awaiting_reply = false;
@@ -272,7 +296,9 @@ static bool render(vk_kiosk *k, int16_t *out, size_t n)
 {
     size_t o = 0;
     bool drained = false;
-    while (o < n && k->qlen > 0) {
+    /* Paused: silence, except for a control's acknowledgement. */
+    while (o < n && k->qlen > 0 &&
+           (!k->ctl.paused || k->queue[k->qhead].aside)) {
         sentence *s = &k->queue[k->qhead];
         synth(k, s);
         if (s->pos == 0)
@@ -293,7 +319,47 @@ static bool render(vk_kiosk *k, int16_t *out, size_t n)
     if (k->qlen > 1)
         synth(k, &k->queue[(k->qhead + 1) % QUEUE_MAX]);
     memset(out + o, 0, (n - o) * sizeof(int16_t));
+    if (k->ctl.volume_db != 0.0)
+        vk_dsp_scale(out, o, vk_controls_gain(&k->ctl));
     return drained;
+}
+
+/* The sentence playing now goes back to its start (it is replayed after an
+ * aside, or after a pause); with `resynth`, its audio and the audio made
+ * ahead are made again (the rate changed). */
+static void rewind_queue(vk_kiosk *k, bool resynth)
+{
+    for (int i = 0; i < k->qlen; i++) {
+        sentence *s = &k->queue[(k->qhead + i) % QUEUE_MAX];
+        if (i == 0)
+            s->pos = 0;
+        if (resynth) {
+            free(s->pcm);
+            s->pcm = NULL;
+            s->n = 0;
+        }
+    }
+}
+
+/* Puts `text` in front of the queue, as prompt `id`, to be said at once;
+ * whatever was playing starts again after it.  An aside already playing is
+ * replaced. */
+static void say_aside(vk_kiosk *k, const char *id, const char *text)
+{
+    if (k->qlen > 0 && k->queue[k->qhead].aside)
+        drop_head(k);
+    if (k->qlen >= QUEUE_MAX)
+        return;
+    rewind_queue(k, false);
+    k->qhead = (k->qhead + QUEUE_MAX - 1) % QUEUE_MAX;
+    k->qlen++;
+    sentence *s = &k->queue[k->qhead];
+    memset(s, 0, sizeof *s);
+    snprintf(s->id, sizeof s->id, "%s", id);
+    s->text = vk_strdup(text);
+    s->prompt_text = vk_strdup(text);
+    s->last = true;
+    s->aside = true;
 }
 
 /* ---- actions ------------------------------------------------------------- */
@@ -332,11 +398,26 @@ static void perform(vk_kiosk *k, vk_actions *acts)
     vk_actions_clear(acts);
 }
 
+/* The person did something: the inactivity clock starts again. */
+static void touch(vk_kiosk *k)
+{
+    k->last_activity = k->t;
+    k->warned = false;
+}
+
 static void start_session(vk_kiosk *k)
 {
     vk_actions acts = {0};
     k->active = true;
-    k->last_activity = k->t;
+    /* A shared kiosk: every session starts at the site's volume and rate. */
+    vk_controls_reset(&k->ctl, &k->opts.settings);
+    k->pause_listening = false;
+    k->cursor = -1;
+    free(k->last_sentence);
+    k->last_sentence = NULL;
+    if (k->opts.captions)
+        vk_captions_status(k->opts.captions, NULL);
+    touch(k);
     k->ending = NULL;
     k->pending_listen = NULL;
     vk_dialog_start(k->dialog, &acts);
@@ -349,6 +430,7 @@ static void deliver(vk_kiosk *k, const vk_input *in)
     k->listening = false;
     k->barge_armed = false;
     k->pending_listen = NULL;
+    k->cursor = -1;
     if (k->sim)
         vk_audio_sim_on_outcome(k->sim, in->kind == VK_IN_NOINPUT ||
                                             in->kind == VK_IN_NOMATCH);
@@ -372,6 +454,15 @@ static void on_drained(vk_kiosk *k)
             k->asr_epoch = k->t;
         }
         k->barge_armed = false;
+        /* What can be said and pressed now, for the screen. */
+        char key[32];
+        snprintf(key, sizeof key, "choices.%s", k->context);
+        const char *say = vk_script_system(k->script, key);
+        snprintf(key, sizeof key, "keys.%s", k->context);
+        const char *keys = vk_script_system(k->script, key);
+        vk_events_expect(k->ev, now_s(k), k->context, say, keys);
+        if (k->opts.captions)
+            vk_captions_expect(k->opts.captions, say, keys);
         if (k->sim)
             vk_audio_sim_on_listen(k->sim, k->t, k->last_prompt);
         return;
@@ -380,7 +471,12 @@ static void on_drained(vk_kiosk *k)
         vk_events_end(k->ev, now_s(k), k->ending);
         k->ending = NULL;
         k->active = false;
+        k->sessions_ended++;
         wipe(k);
+        /* In a simulation the virtual user may come back for another
+         * session (a key or a word starts it). */
+        if (k->sim)
+            vk_audio_sim_on_listen(k->sim, k->t, NULL);
         return;
     }
     vk_actions acts = {0};
@@ -388,10 +484,162 @@ static void on_drained(vk_kiosk *k)
     perform(k, &acts);
 }
 
+/* ---- the person's controls ----------------------------------------------- */
+
+/* Says [system] prompt `key` as an aside. */
+static void aside_system(vk_kiosk *k, const char *key)
+{
+    char id[64];
+    snprintf(id, sizeof id, "system.%s", key);
+    say_aside(k, id, vk_script_system(k->script, key));
+}
+
+/* Listening stops while an aside is said, and starts afresh after it. */
+static void listen_after_aside(vk_kiosk *k)
+{
+    if (k->listening) {
+        k->listening = false;
+        k->pending_listen = k->context;
+    }
+}
+
+/* Starts the recogniser afresh in `context`, from this frame on. */
+static void listen_from_now(vk_kiosk *k, const char *context)
+{
+    k->in_speech = false;
+    vk_recognizer_listen(k->rec, context);
+    k->asr_epoch = k->t;
+}
+
+static void set_paused(vk_kiosk *k, bool paused)
+{
+    k->ctl.paused = paused;
+    if (paused) {
+        /* "continue" replays the interrupted sentence from its start. */
+        rewind_queue(k, false);
+        if (!k->listening) {
+            /* Hear "continue" (and the other commands) meanwhile. */
+            k->pause_listening = true;
+            k->barge_armed = false;
+            listen_from_now(k, "command");
+        }
+    } else {
+        k->pause_listening = false;
+        if (k->listening)
+            k->listen_start = k->t; /* the wait for an answer starts again */
+    }
+    if (k->opts.captions)
+        vk_captions_status(k->opts.captions,
+                           paused ? vk_script_system(k->script, "control.paused")
+                                  : NULL);
+}
+
+/* "Repeat that": the sentence being said starts again, or, when nothing is
+ * being said, the last one is said again. */
+static void repeat_last(vk_kiosk *k)
+{
+    if (k->qlen > 0 && !k->queue[k->qhead].aside) {
+        rewind_queue(k, false);
+    } else if (k->last_sentence) {
+        char *text = vk_strdup(k->last_sentence);
+        listen_after_aside(k);
+        say_aside(k, "system.repeat_last", text);
+        free(text);
+    }
+}
+
+/* Acts on a speech control (by voice or key); false if `meaning` is not
+ * one. */
+static bool handle_control(vk_kiosk *k, const char *meaning)
+{
+    if (!vk_controls_is_control(meaning))
+        return false;
+    bool was_paused = k->ctl.paused;
+    int rate = k->ctl.rate_wpm;
+    vk_ctl_result r = vk_controls_apply(&k->ctl, meaning);
+    vk_events_control(k->ev, now_s(k), meaning, k->ctl.volume_db,
+                      k->ctl.rate_wpm, k->ctl.paused, k->ctl.time_factor);
+    if (k->ctl.paused != was_paused) {
+        k->ctl.paused = was_paused;
+        set_paused(k, !was_paused);
+        return true;
+    }
+    if (strcmp(meaning, "repeat_last") == 0) {
+        repeat_last(k);
+        return true;
+    }
+    if (k->ctl.rate_wpm != rate)
+        rewind_queue(k, true); /* made again at the new rate */
+    const char *key = vk_controls_prompt(meaning, r);
+    if (key) {
+        listen_after_aside(k);
+        aside_system(k, key);
+    }
+    return true;
+}
+
+/* ---- the keypad's choices (EZ Access) ------------------------------------ */
+
+typedef struct choice {
+    const char *meaning, *label; /* label: a [system] prompt */
+} choice;
+
+static const choice answer_choices[] = {
+    {"yes", "heard.yes"}, {"no", "heard.no"}, {"unsure", "heard.unsure"}};
+static const choice menu_choices[] = {
+    {"yes", "choice.next"}, {"no", "choice.done"}};
+
+static void deliver(vk_kiosk *k, const vk_input *in);
+
+/* Up and down say the choices of the question one by one; select answers
+ * with the one said last. */
+static void handle_cursor(vk_kiosk *k, const char *action)
+{
+    const char *ctx = k->listening ? k->context : k->pending_listen;
+    if (!ctx)
+        return; /* nothing to choose from now */
+    bool menu = strcmp(ctx, "menu") == 0;
+    const choice *c = menu ? menu_choices : answer_choices;
+    int n = menu ? 2 : 3;
+    interrupt(k); /* a key is deliberate */
+    k->listening = false;
+    k->pending_listen = ctx;
+    if (strcmp(action, "select") == 0) {
+        if (k->cursor < 0) {
+            aside_system(k, "control.choose");
+            return;
+        }
+        vk_input in = {.kind = VK_IN_KEY, .meaning = c[k->cursor].meaning};
+        deliver(k, &in);
+        return;
+    }
+    if (k->cursor < 0)
+        k->cursor = strcmp(action, "down") == 0 ? 0 : n - 1;
+    else
+        k->cursor = (k->cursor + (strcmp(action, "down") == 0 ? 1 : n - 1)) % n;
+    aside_system(k, c[k->cursor].label);
+}
+
+static bool is_cursor_action(const char *a)
+{
+    return strcmp(a, "up") == 0 || strcmp(a, "down") == 0 ||
+           strcmp(a, "select") == 0;
+}
+
+/* ---- input ----------------------------------------------------------------- */
+
 static void on_heard(vk_kiosk *k, const vk_heard *h)
 {
     vk_events_heard(k->ev, now_s(k), h->meaning, h->words, h->confidence);
-    k->last_activity = k->t;
+    touch(k);
+    if (h->meaning[0] && handle_control(k, h->meaning)) {
+        /* A control is not an answer: keep waiting for one. */
+        if (k->listening) {
+            listen_from_now(k, k->context);
+            k->listen_start = k->t;
+        }
+        return;
+    }
     k->awaiting_reply = true;
     k->reply_speech_end = h->end_s + (double)k->asr_epoch / RATE;
     /* From before the feed that ended the utterance: the final decode and
@@ -403,14 +651,47 @@ static void on_heard(vk_kiosk *k, const vk_heard *h)
     deliver(k, &in);
 }
 
-static void on_key(vk_kiosk *k, char key)
+/* Heard while paused: a control acts; any other command goes on and is
+ * taken as if the speech had not been paused. */
+static void on_heard_paused(vk_kiosk *k, const vk_heard *h)
 {
-    vk_events_key(k->ev, now_s(k), key);
-    k->last_activity = k->t;
+    vk_events_heard(k->ev, now_s(k), h->meaning, h->words, h->confidence);
+    if (!h->meaning[0]) {
+        listen_from_now(k, "command");
+        return;
+    }
+    touch(k);
+    if (handle_control(k, h->meaning)) {
+        if (k->ctl.paused)
+            listen_from_now(k, "command");
+        return;
+    }
+    set_paused(k, false);
+    if (k->pending_listen && h->confidence >= VK_ASR_ACCEPT) {
+        interrupt(k);
+        vk_input in = {.kind = VK_IN_SPEECH, .meaning = h->meaning,
+                       .confidence = h->confidence};
+        deliver(k, &in);
+    }
+}
+
+static void on_key(vk_kiosk *k, int key)
+{
+    const char *action = vk_keymap_action(&k->opts.settings.keys, key);
+    vk_events_key(k->ev, now_s(k), vk_key_name(key), action);
+    touch(k);
     if (!k->active) {
         start_session(k);
         return;
     }
+    if (!action || handle_control(k, action))
+        return;
+    if (is_cursor_action(action)) {
+        handle_cursor(k, action);
+        return;
+    }
+    if (k->ctl.paused)
+        set_paused(k, false);
     /* A key is deliberate: it may stop any prompt that leads to a question,
      * even a safety message. */
     if (!k->listening && !k->pending_listen)
@@ -419,8 +700,35 @@ static void on_key(vk_kiosk *k, char key)
     k->awaiting_reply = true;
     k->reply_speech_end = now_s(k);
     clock_gettime(CLOCK_MONOTONIC, &k->reply_wall);
-    vk_input in = {.kind = VK_IN_KEY, .key = key};
+    vk_input in = {.kind = VK_IN_KEY, .meaning = action};
     deliver(k, &in);
+}
+
+/* The no-answer timeout, and the warning before the inactivity timeout.
+ * Only time spent waiting for the person counts: not the kiosk's own
+ * speech, and not a pause the person asked for.  "More time" stretches
+ * both. */
+static void check_timeouts(vk_kiosk *k)
+{
+    const vk_settings *st = &k->opts.settings;
+    double f = k->ctl.time_factor;
+    bool waiting = k->active && k->qlen == 0 && (k->listening || k->ctl.paused);
+    if (!waiting && k->active && !k->ending)
+        k->last_activity += VK_AUDIO_FRAME; /* the clock stands still */
+    if (k->ctl.paused && k->listening)
+        k->listen_start += VK_AUDIO_FRAME;
+    if (k->active && k->listening && !k->in_speech &&
+        k->t - k->listen_start >= (int64_t)(st->noinput_s * f * RATE)) {
+        vk_input in = {.kind = VK_IN_NOINPUT};
+        deliver(k, &in);
+        return;
+    }
+    int64_t warn_at = (int64_t)((st->inactivity_s * f - st->warn_s) * RATE);
+    if (waiting && !k->warned && k->t - k->last_activity >= warn_at) {
+        k->warned = true;
+        listen_after_aside(k);
+        aside_system(k, "control.warning");
+    }
 }
 
 vk_err vk_kiosk_run(vk_kiosk *k, vk_audio *dev, vk_audio *sim, vk_key_fn keys,
@@ -433,10 +741,12 @@ vk_err vk_kiosk_run(vk_kiosk *k, vk_audio *dev, vk_audio *sim, vk_key_fn keys,
     if (k->opts.simulate)
         start_session(k);
     while (!stop_requested) {
+        int64_t inactivity = (int64_t)(k->opts.settings.inactivity_s *
+                                       k->ctl.time_factor * RATE);
         vk_err e = vk_audio_read(dev, mic, VK_AUDIO_FRAME);
         if (e != VK_OK)
             return e;
-        char key = keys ? keys(key_ctx, k->t) : 0;
+        int key = keys ? keys(key_ctx, k->t) : 0;
         if (key)
             on_key(k, key);
 
@@ -452,7 +762,8 @@ vk_err vk_kiosk_run(vk_kiosk *k, vk_audio *dev, vk_audio *sim, vk_key_fn keys,
             vk_recognizer_listen(k->rec, k->pending_listen);
             k->asr_epoch = k->t;
         }
-        bool hear = k->listening || barge || (!k->active && k->qlen == 0);
+        bool hear = k->listening || barge || k->pause_listening ||
+                    (!k->active && k->qlen == 0);
         if (hear) {
             vk_heard h;
             clock_gettime(CLOCK_MONOTONIC, &k->tick_wall);
@@ -461,8 +772,18 @@ vk_err vk_kiosk_run(vk_kiosk *k, vk_audio *dev, vk_audio *sim, vk_key_fn keys,
             if (st == VK_ASR_DONE) {
                 if (k->active && k->listening) {
                     on_heard(k, &h);
+                } else if (k->active && k->pause_listening) {
+                    on_heard_paused(k, &h);
                 } else if (k->active && barge) {
-                    if (h.meaning[0] && h.confidence >= VK_ASR_ACCEPT) {
+                    if (h.meaning[0] && h.confidence >= VK_ASR_ACCEPT &&
+                        vk_controls_is_control(h.meaning)) {
+                        /* A control changes the speech, it does not stop it. */
+                        vk_events_heard(k->ev, now_s(k), h.meaning, h.words,
+                                        h.confidence);
+                        touch(k);
+                        k->barge_armed = false;
+                        handle_control(k, h.meaning);
+                    } else if (h.meaning[0] && h.confidence >= VK_ASR_ACCEPT) {
                         interrupt(k);
                         on_heard(k, &h);
                     } else {
@@ -476,13 +797,8 @@ vk_err vk_kiosk_run(vk_kiosk *k, vk_audio *dev, vk_audio *sim, vk_key_fn keys,
         } else {
             k->barge_armed = false;
         }
-        if (k->active && k->listening && !k->in_speech &&
-            k->t - k->listen_start >= (int64_t)(k->opts.noinput_s * RATE)) {
-            vk_input in = {.kind = VK_IN_NOINPUT};
-            deliver(k, &in);
-        }
-        if (k->active && !k->ending &&
-            k->t - k->last_activity >= (int64_t)(k->opts.inactivity_s * RATE)) {
+        check_timeouts(k);
+        if (k->active && !k->ending && k->t - k->last_activity >= inactivity) {
             vk_actions acts = {0};
             interrupt(k);
             k->listening = false;
@@ -500,7 +816,8 @@ vk_err vk_kiosk_run(vk_kiosk *k, vk_audio *dev, vk_audio *sim, vk_key_fn keys,
         if (k->active && (drained || (!had && k->qlen == 0 && !k->listening)))
             on_drained(k);
         k->stats.session_s = now_s(k);
-        if (k->opts.simulate && !k->active)
+        if (k->opts.simulate && !k->active &&
+            k->sessions_ended >= (k->opts.sessions > 0 ? k->opts.sessions : 1))
             return VK_OK;
         if (k->opts.max_seconds > 0 && now_s(k) > k->opts.max_seconds)
             return VK_ERR_LIMIT;

@@ -14,23 +14,25 @@
 #include <stdio.h>
 
 #include "audio.h"
+#include "captions.h"
 #include "err.h"
 #include "recognizer.h"
 #include "script.h"
+#include "settings.h"
 #include "tts.h"
 
 typedef struct vk_kiosk_opts {
-    double noinput_s;    /* no-answer timeout; at least 7 s by default */
-    double inactivity_s; /* nobody there this long: the session is wiped */
-    int rate_wpm;        /* speech rate */
-    bool simulate;       /* events carry answer values; one session, then stop */
-    bool barge_in;       /* listen while a question is being asked */
-    FILE *events;        /* JSON lines, or NULL */
-    FILE *captions;      /* captions as plain text, or NULL */
-    double max_seconds;  /* safety stop for simulations (0 = none) */
+    vk_settings settings;  /* the site's volume, rate, timing and keys */
+    bool simulate;         /* events carry answer values; stop after `sessions` */
+    int sessions;          /* simulate: sessions to run (0 = 1) */
+    bool barge_in;         /* listen while a question is being asked */
+    FILE *events;          /* JSON lines, or NULL */
+    vk_captions *captions; /* the screen, or NULL (borrowed) */
+    double max_seconds;    /* safety stop for simulations (0 = none) */
 } vk_kiosk_opts;
 
-/* Defaults: 7 s no-answer timeout, 60 s inactivity, 160 words a minute. */
+/* Defaults: the settings' defaults (7 s no-answer timeout, 60 s
+ * inactivity, 160 words a minute, ...). */
 void vk_kiosk_default_opts(vk_kiosk_opts *o);
 
 /* Turn timing, for the benchmark. */
@@ -50,11 +52,11 @@ vk_kiosk *vk_kiosk_create(const vk_script *script, vk_recognizer *rec,
                           vk_tts *tts, const vk_kiosk_opts *opts);
 void vk_kiosk_destroy(vk_kiosk *k);
 
-/* Key source: returns the key pressed by sample t, or 0. */
-typedef char (*vk_key_fn)(void *ctx, int64_t t);
+/* Key source: returns the key code (keymap.h) pressed by sample t, or 0. */
+typedef int (*vk_key_fn)(void *ctx, int64_t t);
 
-/* Runs sessions on `dev` until one session ends (simulate) or a fatal
- * device error.  `sim` is the simulated room to notify (NULL when live). */
+/* Runs sessions on `dev` until the simulated sessions end, a stop is
+ * requested, or a fatal device error.  `sim` is the simulated room to notify (NULL when live). */
 vk_err vk_kiosk_run(vk_kiosk *k, vk_audio *dev, vk_audio *sim, vk_key_fn keys,
                     void *key_ctx) VK_WARN_UNUSED;
 

@@ -21,21 +21,26 @@ static const char usage[] =
     "                                            print FILE, MEANING, WORDS, CONFIDENCE\n"
     "  voice-kiosk simulate SCENARIO [--events OUT.jsonl] [--record OUT.wav]\n"
     "                                            run a session with a virtual user\n"
+    "  voice-kiosk settings                      print a commented settings.ini\n"
     "\n"
     "options:\n"
     "  --input-device NAME     microphone (name substring or index)\n"
     "  --output-device NAME    speaker (name substring or index)\n"
     "  --prompts DIR           prompts folder (default: the shipped en-US)\n"
     "  --grammars DIR          grammars folder (default: the shipped one)\n"
+    "  --site DIR              site folder with settings.ini (default /etc/voice-kiosk)\n"
+    "  The next four override settings.ini ([timing], [speech]):\n"
     "  --noinput-timeout SEC   wait this long for an answer (default 7)\n"
     "  --inactivity-timeout SEC  end and wipe a session after this long with\n"
     "                          no input at all (default 60)\n"
-    "  --end-silence MS        silence that ends an answer (default: recogniser's)\n"
+    "  --end-silence MS        silence that ends an answer (default 300)\n"
     "  --rate WPM              speech rate, 80 to 400 words a minute (default 160)\n"
     "  --barge-in              listen while a question is asked (needs echo-free audio)\n"
     "  --events FILE           write JSON-lines events (live: without answers)\n"
     "  --record FILE           simulate: write mic (left) and speaker (right)\n"
     "  --stats FILE            simulate: write timing figures for the benchmark\n"
+    "  --sessions N            simulate: run N sessions (the virtual user starts\n"
+    "                          each one after the first with its next step)\n"
     "  --quiet                 do not print captions\n"
     "  -h, --help              show this help\n"
     "\n"
@@ -50,7 +55,7 @@ static const char usage[] =
 enum {
     OPT_INPUT = 256, OPT_OUTPUT, OPT_PROMPTS, OPT_GRAMMARS, OPT_NOINPUT,
     OPT_INACTIVE, OPT_SILENCE, OPT_RATE, OPT_BARGE, OPT_EVENTS, OPT_RECORD,
-    OPT_STATS, OPT_QUIET, OPT_LIST, OPT_CONTEXT
+    OPT_STATS, OPT_QUIET, OPT_LIST, OPT_CONTEXT, OPT_SITE, OPT_SESSIONS
 };
 
 static const struct option options[] = {
@@ -69,6 +74,8 @@ static const struct option options[] = {
     {"quiet", no_argument, 0, OPT_QUIET},
     {"list-devices", no_argument, 0, OPT_LIST},
     {"context", required_argument, 0, OPT_CONTEXT},
+    {"site", required_argument, 0, OPT_SITE},
+    {"sessions", required_argument, 0, OPT_SESSIONS},
     {"help", no_argument, 0, 'h'},
     {0, 0, 0, 0},
 };
@@ -110,6 +117,12 @@ int main(int argc, char **argv)
         case OPT_RECORD: c.record_path = optarg; break;
         case OPT_STATS: c.stats_path = optarg; break;
         case OPT_CONTEXT: c.context = optarg; break;
+        case OPT_SITE: c.site_dir = optarg; break;
+        case OPT_SESSIONS:
+            if (!number("--sessions", optarg, 1, 100000, &v))
+                return VK_EXIT_BAD_INPUT;
+            c.sessions = (int)v;
+            break;
         case OPT_BARGE: c.barge_in = true; break;
         case OPT_QUIET: c.quiet = true; break;
         case OPT_LIST: list = true; break;
@@ -151,6 +164,8 @@ int main(int argc, char **argv)
         return vk_cmd_recognize(&c);
     if (strcmp(command, "simulate") == 0)
         return vk_cmd_simulate(&c);
+    if (strcmp(command, "settings") == 0 && c.nfiles == 0)
+        return vk_cmd_settings(&c);
     fprintf(stderr, "voice-kiosk: unknown command '%s'\n\n%s", command, usage);
     return VK_EXIT_BAD_INPUT;
 }

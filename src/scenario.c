@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "keymap.h"
 #include "mem.h"
 #include "wav.h"
 
@@ -75,10 +76,23 @@ static int load_wav(const char *scenario, const char *file, int line,
     return 1;
 }
 
+static int parse_key(const char *file, int line, const char *name,
+                     vk_sc_step *st, vk_diag *diag)
+{
+    st->kind = VK_SC_KEY;
+    st->key = vk_key_from_name(name);
+    if (!st->key)
+        vk_diag_add(diag, file, line, "key needs one key, such as 'key 1', "
+                    "'key r' or 'key up' (not '%s')", name);
+    return st->key != 0;
+}
+
 static int parse_action(const char *file, int line, char *verb, char *rest,
                         vk_sc_step *st, vk_diag *diag)
 {
     rest = trim(rest);
+    if (strcmp(verb, "key") == 0)
+        return parse_key(file, line, rest, st, diag);
     if (strcmp(verb, "say") == 0) {
         if (!*rest) {
             vk_diag_add(diag, file, line, "say needs the words to speak");
@@ -96,8 +110,8 @@ static int parse_action(const char *file, int line, char *verb, char *rest,
         st->kind = VK_SC_PLAY;
         return load_wav(file, rest, line, st, diag);
     }
-    vk_diag_add(diag, file, line, "barge must be followed by 'say TEXT' or "
-                "'play FILE', not '%s'", verb);
+    vk_diag_add(diag, file, line, "barge must be followed by 'say TEXT', "
+                "'play FILE' or 'key K', not '%s'", verb);
     return 0;
 }
 
@@ -115,22 +129,14 @@ static int parse_line(const char *file, int line, char *text, vk_sc_step *st,
         if (!number(secs, 0.0, 600.0, &st->barge) || st->barge <= 0.0) {
             vk_diag_add(diag, file, line,
                         "barge needs seconds after the prompt starts (>0), "
-                        "then 'say TEXT' or 'play FILE'");
+                        "then 'say TEXT', 'play FILE' or 'key K'");
             return 0;
         }
         char *v = word(&rest);
         return parse_action(file, line, v, rest, st, diag);
     }
-    if (strcmp(verb, "key") == 0) {
-        if (strlen(rest) != 1) {
-            vk_diag_add(diag, file, line, "key needs exactly one key, such as "
-                        "'key 1' or 'key r'");
-            return 0;
-        }
-        st->kind = VK_SC_KEY;
-        st->key = rest[0];
-        return 1;
-    }
+    if (strcmp(verb, "key") == 0)
+        return parse_key(file, line, rest, st, diag);
     if (strcmp(verb, "silent") == 0 || strcmp(verb, "delay") == 0) {
         st->kind = verb[0] == 's' ? VK_SC_SILENT : VK_SC_DELAY;
         if (!number(rest, 0.0, 3600.0, &st->seconds)) {
@@ -169,8 +175,8 @@ static int parse_line(const char *file, int line, char *text, vk_sc_step *st,
             return 1;
         }
         char *k = word(&rest);
-        if (strcmp(how, "key") == 0 && strlen(k) == 1) {
-            st->key = k[0];
+        if (strcmp(how, "key") == 0 && vk_key_from_name(k)) {
+            st->key = vk_key_from_name(k);
             return 1;
         }
         vk_diag_add(diag, file, line, "confirm needs yes, no or 'key K'");

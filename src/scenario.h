@@ -30,7 +30,7 @@ typedef struct vk_sc_step {
     int line;
     double barge; /* > 0: start this many seconds after a listening prompt starts */
     char *text;
-    char key;
+    int key; /* a key code (keymap.h) */
     double seconds;
     double db;
     double reverb;

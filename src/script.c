@@ -53,6 +53,14 @@ static const struct {
     {"keys.menu", ""},             {"help", ""},
     {"heard.yes", ""},             {"heard.no", ""},
     {"heard.unsure", ""},          {"contact", "name offer phone hours"},
+    /* the person's speech controls (src/controls.c) and the keypad */
+    {"control.paused", ""},        {"control.louder", ""},
+    {"control.softer", ""},        {"control.loudest", ""},
+    {"control.softest", ""},       {"control.slower", ""},
+    {"control.faster", ""},        {"control.slowest", ""},
+    {"control.fastest", ""},       {"control.more_time", ""},
+    {"control.warning", ""},       {"control.choose", ""},
+    {"choice.next", ""},           {"choice.done", ""},
 };
 #define N_SYSTEM (sizeof system_keys / sizeof system_keys[0])
 

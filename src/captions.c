@@ -1,0 +1,134 @@
+/*
+ * captions: plain lines, or a redrawn screen with VT100 escape sequences
+ * (ESC # 3 / ESC # 4 draw one line as the top and bottom halves of
+ * double-size letters; xterm, the Linux console and most terminals have
+ * them).
+ */
+#include "captions.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "mem.h"
+
+#define WIDTH 36 /* double-width characters on an 80-column screen, with margin */
+
+struct vk_captions {
+    FILE *out;
+    bool large;
+    char *sentence, *say, *keys, *status;
+};
+
+vk_captions *vk_captions_create(FILE *out, bool large)
+{
+    vk_captions *c = vk_calloc(1, sizeof *c);
+    c->out = out;
+    c->large = large;
+    return c;
+}
+
+void vk_captions_destroy(vk_captions *c)
+{
+    if (!c)
+        return;
+    if (c->large)
+        fputs("\033[0m\n", c->out);
+    free(c->sentence);
+    free(c->say);
+    free(c->keys);
+    free(c->status);
+    free(c);
+}
+
+static void replace(char **slot, const char *text)
+{
+    free(*slot);
+    *slot = text ? vk_strdup(text) : NULL;
+}
+
+/* One line of double-size text: top half, then bottom half. */
+static void big_line(FILE *out, const char *s, int n)
+{
+    fprintf(out, "\033#3\033[1;7m %.*s \033[0m\n", n, s);
+    fprintf(out, "\033#4\033[1;7m %.*s \033[0m\n", n, s);
+}
+
+/* Word-wraps `text` into double-size lines. */
+static void big_text(FILE *out, const char *text)
+{
+    const char *p = text;
+    while (*p) {
+        while (*p == ' ')
+            p++;
+        int len = (int)strlen(p);
+        int n = len;
+        if (len > WIDTH) {
+            n = WIDTH;
+            while (n > 0 && p[n] != ' ')
+                n--;
+            if (n == 0)
+                n = WIDTH;
+        }
+        if (n > 0)
+            big_line(out, p, n);
+        p += n;
+    }
+}
+
+static void redraw(vk_captions *c)
+{
+    FILE *o = c->out;
+    fputs("\033[2J\033[H", o);
+    if (c->status)
+        fprintf(o, "\033[1m[ %s ]\033[0m\n", c->status);
+    fputs("\n", o);
+    if (c->sentence)
+        big_text(o, c->sentence);
+    fputs("\n", o);
+    if (c->say)
+        fprintf(o, "\033[1mYou can say:\033[0m %s\n", c->say);
+    if (c->keys)
+        fprintf(o, "\033[1mKeys:\033[0m %s\n", c->keys);
+    fflush(o);
+}
+
+void vk_captions_sentence(vk_captions *c, const char *text)
+{
+    replace(&c->sentence, text);
+    replace(&c->say, NULL);
+    replace(&c->keys, NULL);
+    if (c->large) {
+        redraw(c);
+        return;
+    }
+    fprintf(c->out, "%s\n", text);
+    fflush(c->out);
+}
+
+void vk_captions_expect(vk_captions *c, const char *say, const char *keys)
+{
+    replace(&c->say, say);
+    replace(&c->keys, keys);
+    if (c->large) {
+        redraw(c);
+        return;
+    }
+    if (say)
+        fprintf(c->out, "  (say: %s)\n", say);
+    if (keys)
+        fprintf(c->out, "  (keys: %s)\n", keys);
+    fflush(c->out);
+}
+
+void vk_captions_status(vk_captions *c, const char *status)
+{
+    replace(&c->status, status);
+    if (c->large) {
+        redraw(c);
+        return;
+    }
+    if (status) {
+        fprintf(c->out, "[%s]\n", status);
+        fflush(c->out);
+    }
+}

@@ -1,0 +1,33 @@
+/*
+ * captions: the words on the screen, for people who are deaf or hard of
+ * hearing, in step with the speech.
+ *
+ * On a terminal or console the screen is redrawn for each sentence: the
+ * sentence being spoken now in large, highlighted type (the terminal's
+ * double-height, double-width lines), a status line (paused, volume,
+ * speed) and, while the kiosk listens, what can be said and pressed.
+ * Anywhere else (a pipe, a log) each sentence is one plain line.  A
+ * separate display can use the JSON-lines event stream instead.
+ */
+#ifndef VK_CAPTIONS_H
+#define VK_CAPTIONS_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+typedef struct vk_captions vk_captions;
+
+/* Writes to `out` (borrowed); `large`: redraw in large type (a terminal).
+ * Free with vk_captions_destroy(). */
+vk_captions *vk_captions_create(FILE *out, bool large);
+/* Frees it.  NULL is a no-op. */
+void vk_captions_destroy(vk_captions *c);
+/* The sentence now being spoken (copied). */
+void vk_captions_sentence(vk_captions *c, const char *text);
+/* The kiosk is listening: what can be said and pressed (copied); NULLs
+ * clear it. */
+void vk_captions_expect(vk_captions *c, const char *say, const char *keys);
+/* A short status ("Paused", "Volume +3 dB"), or NULL to clear it. */
+void vk_captions_status(vk_captions *c, const char *status);
+
+#endif
