@@ -523,6 +523,9 @@ static void set_paused(vk_kiosk *k, bool paused)
             k->barge_armed = false;
             listen_from_now(k, "command");
         }
+        /* A paused kiosk waits for the person, as when it listens. */
+        if (k->sim)
+            vk_audio_sim_on_listen(k->sim, k->t, NULL);
     } else {
         k->pause_listening = false;
         if (k->listening)

@@ -143,6 +143,10 @@ static void check_relations(const vk_settings *s, const char *file,
     if (s->warn_s >= s->inactivity_s)
         vk_diag_add(diag, file, 0, "[timing] warning must be shorter than "
                     "inactivity");
+}
+
+static void check_keys(const vk_settings *s, const char *file, vk_diag *diag)
+{
     const char *a, *b, *key = vk_keymap_conflict(&s->keys, &a, &b);
     if (key)
         vk_diag_add(diag, file, 0, "[keys] key '%s' is bound to both %s and "
@@ -188,6 +192,7 @@ bool vk_settings_load(vk_settings *s, const char *path, vk_diag *diag)
         }
     }
     vk_ini_destroy(ini);
+    check_keys(&next, path, diag);
     if (vk_diag_count(diag) == before)
         check_relations(&next, path, diag);
     if (vk_diag_count(diag) != before)

@@ -1,0 +1,230 @@
+#!/usr/bin/env python3
+"""Runs a simulated session that uses the person's speech controls, and
+asserts on its events and on the recorded speaker audio.
+
+usage: check_controls.py KIOSK SCENARIO CHECK [-- EXTRA SIMULATE ARGS]
+
+CHECK is one of:
+  pause      after the pause key, the speaker is silent within 250 ms and
+             stays silent until continue; then the interrupted sentence is
+             said again from its start (its caption comes again)
+  louder     the first question, repeated after "louder", is one volume
+             step (3 dB) louder; the next session starts at the default
+  slower     the first question, repeated after "slower", lasts longer;
+             after "faster" twice, shorter than at first
+  more_time  the warning comes before the inactivity timeout, and after
+             "more time" the wait for an answer is twice as long
+  voice      louder and slower, spoken, are acted on
+"""
+import json
+import math
+import os
+import struct
+import subprocess
+import sys
+import tempfile
+import wave
+
+RATE = 16000
+
+
+def fail(msg, events=None):
+    print("FAIL:", msg)
+    for e in events or []:
+        if e["type"] not in ("caption", "user_speech"):
+            print("   ", json.dumps(e)[:160])
+    sys.exit(1)
+
+
+def run(kiosk, scenario, extra):
+    tmp = tempfile.mkdtemp(prefix="vk-controls-")
+    ev, wav = os.path.join(tmp, "events.jsonl"), os.path.join(tmp, "rec.wav")
+    r = subprocess.run([kiosk, "simulate", scenario, "--quiet", "--events", ev,
+                        "--record", wav] + extra,
+                       capture_output=True, text=True, timeout=600)
+    if r.returncode != 0:
+        fail("simulate exited %d: %s" % (r.returncode, r.stderr[-2000:]))
+    with open(ev) as f:
+        events = [json.loads(line) for line in f]
+    with wave.open(wav) as w:
+        raw = w.readframes(w.getnframes())
+    pcm = struct.unpack("<%dh" % (len(raw) // 2), raw)
+    os.remove(ev)
+    os.remove(wav)
+    os.rmdir(tmp)
+    return events, pcm[1::2]  # right channel: the speaker
+
+
+def rms(x):
+    return math.sqrt(sum(v * v for v in x) / len(x)) if x else 0.0
+
+
+def spans(events, prompt_id):
+    """(start, end) in seconds of every time prompt_id was said whole."""
+    out, start = [], None
+    for e in events:
+        if e["type"] == "prompt" and e["id"] == prompt_id:
+            start = e["t"]
+        elif (e["type"] == "prompt_end" and e["id"] == prompt_id
+              and start is not None):
+            if not e["interrupted"]:
+                out.append((start, e["t"]))
+            start = None
+    return out
+
+
+def level_db(speaker, span):
+    a, b = int(span[0] * RATE), int(span[1] * RATE)
+    return 20 * math.log10(max(rms(speaker[a:b]), 1e-9))
+
+
+def first_key(events, action):
+    for e in events:
+        if e["type"] == "key" and e["action"] == action:
+            return e["t"]
+    fail("no key with action %s" % action, events)
+
+
+def check_pause(events, speaker):
+    t_pause, t_go = first_key(events, "pause"), first_key(events, "continue")
+    frame = RATE // 50  # 20 ms
+    i = int(t_pause * RATE)
+    before = rms(speaker[i - 4 * frame:i])
+    if before < 300:
+        fail("the kiosk was not speaking when paused (rms %.0f)" % before,
+             events)
+    silent_at = None
+    while i + frame <= int(t_go * RATE):
+        if rms(speaker[i:i + frame]) < 30:
+            silent_at = silent_at if silent_at is not None else i
+        elif silent_at is not None:
+            fail("speech at %.2f s while paused" % (i / RATE), events)
+        i += frame
+    if silent_at is None:
+        fail("the speaker never went silent after pause", events)
+    latency = (silent_at / RATE - t_pause) * 1000
+    print("pause: silent %.0f ms after the key (goal <= 250 ms)" % latency)
+    if latency > 250:
+        fail("pause took %.0f ms" % latency, events)
+    j = int(t_go * RATE)
+    resumed = next((k for k in range(j, j + RATE, frame)
+                    if rms(speaker[k:k + frame]) > 300), None)
+    if resumed is None or (resumed - j) / RATE > 0.25:
+        fail("speech did not resume within 250 ms of continue", events)
+    paused_caps = [e for e in events if e["type"] == "caption"
+                   and e["t"] <= t_pause]
+    again = [e for e in events if e["type"] == "caption" and e["t"] >= t_go]
+    if not paused_caps or not again or again[0]["text"] != paused_caps[-1]["text"]:
+        fail("after continue, the interrupted sentence was not said again",
+             events)
+    print("pause: resumed %.0f ms after continue with '%s'"
+          % ((resumed - j) / RATE * 1000, again[0]["text"][:40]))
+
+
+def first_question(events):
+    return next(e["id"] for e in events if e["type"] == "prompt"
+                and e["id"].startswith("sign."))
+
+
+def check_louder(events, speaker):
+    q = first_question(events)
+    s = spans(events, q)
+    if len(s) < 3:
+        fail("expected %s three times (before, after louder, next session), "
+             "got %d" % (q, len(s)), events)
+    step = [e for e in events if e["type"] == "control"
+            and e["control"] == "louder"]
+    if not step or step[0]["volume_db"] != 3:
+        fail("no louder control event at +3 dB", events)
+    a, b, c = (level_db(speaker, x) for x in s[:3])
+    print("louder: %s at %.2f dB, after louder %.2f dB (%+.2f), next session "
+          "%.2f dB (%+.2f)" % (q, a, b, b - a, c, c - a))
+    if abs((b - a) - 3.0) > 0.5:
+        fail("louder changed the level by %.2f dB, not 3" % (b - a), events)
+    if abs(c - a) > 0.2:
+        fail("the next session did not start at the default volume", events)
+    ends = [e for e in events if e["type"] == "end"]
+    if len(ends) != 2:
+        fail("expected two sessions", events)
+
+
+def check_slower(events, speaker):
+    q = first_question(events)
+    s = spans(events, q)
+    if len(s) < 3:
+        fail("expected %s three times, got %d" % (q, len(s)), events)
+    d = [b - a for a, b in s[:3]]
+    rates = [e["rate_wpm"] for e in events if e["type"] == "control"]
+    print("slower: %s lasts %.2f s at first, %.2f s slower (%s wpm), %.2f s "
+          "faster (%s wpm)" % (q, d[0], d[1], rates[0], d[2], rates[-1]))
+    if not d[1] > d[0] * 1.1:
+        fail("slower did not lengthen the prompt", events)
+    if not d[2] < d[0] * 0.95:
+        fail("faster did not shorten the prompt", events)
+
+
+def check_more_time(events, speaker):
+    warn = [e for e in events if e["type"] == "prompt"
+            and e["id"] == "system.control.warning"]
+    if not warn:
+        fail("no warning before the inactivity timeout", events)
+    more = [e for e in events if e["type"] == "control"
+            and e["control"] == "more_time"]
+    if not more or more[0]["time_factor"] != 2:
+        fail("more time did not double the time", events)
+    t0 = more[0]["t"]
+    # A wait for an answer: from listening (an expect event) to the no-answer
+    # reprompt that ends it.
+    waits, start = [], None
+    for e in events:
+        if e["type"] == "expect":
+            start = e["t"]
+        elif e["type"] in ("heard", "key"):
+            start = None
+        elif (e["type"] == "prompt" and e["id"].startswith("system.noinput")
+              and start is not None):
+            waits.append((start, e["t"] - start))
+            start = None
+    before = [w for t, w in waits if t < t0]
+    after = [w for t, w in waits if t > t0]
+    if not before or not after:
+        fail("no no-answer wait before and after more time", events)
+    print("more time: warning at %.1f s; waited %.1f s before, %.1f s after "
+          "(goal: twice)" % (warn[0]["t"], before[0], after[0]))
+    if not after[0] >= 1.9 * before[0]:
+        fail("the wait after more time is not twice as long", events)
+    if any(e["type"] == "end" and e["reason"] == "timeout" for e in events):
+        fail("the session timed out", events)
+
+
+def check_voice(events, speaker):
+    got = [e["control"] for e in events if e["type"] == "control"]
+    heard = [(e["words"], e["confidence"]) for e in events
+             if e["type"] == "heard"]
+    print("voice: controls %s; heard %s" % (got, heard))
+    for want in ("louder", "slower"):
+        if want not in got:
+            fail("'%s' was not acted on" % want, events)
+
+
+def main():
+    if len(sys.argv) < 4:
+        print(__doc__)
+        sys.exit(2)
+    kiosk, scenario, check = sys.argv[1:4]
+    extra = sys.argv[5:] if len(sys.argv) > 4 and sys.argv[4] == "--" else []
+    events, speaker = run(kiosk, scenario, extra)
+    {"pause": check_pause, "louder": check_louder, "slower": check_slower,
+     "more_time": check_more_time, "voice": check_voice}[check](events, speaker)
+    # On every path: a session that ended completed or stopped reached the
+    # contacts.
+    for e in events:
+        if e["type"] == "end" and e["reason"] in ("completed", "stopped"):
+            if not any(x["type"] == "contacts" and x["t"] <= e["t"]
+                       for x in events):
+                fail("a session ended without the contacts", events)
+    print("ok:", check)
+
+
+if __name__ == "__main__":
+    main()
