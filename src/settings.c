@@ -192,9 +192,9 @@ bool vk_settings_load(vk_settings *s, const char *path, vk_diag *diag)
         }
     }
     vk_ini_destroy(ini);
-    check_keys(&next, path, diag);
     if (vk_diag_count(diag) == before)
         check_relations(&next, path, diag);
+    check_keys(&next, path, diag);
     if (vk_diag_count(diag) != before)
         return false;
     *s = next;
