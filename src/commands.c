@@ -17,6 +17,7 @@
 
 #include "audio_pa.h"
 #include "audio_sim.h"
+#include "audio_sink.h"
 #include "captions.h"
 #include "diag.h"
 #include "grammar.h"
@@ -360,13 +361,24 @@ int vk_cmd_simulate(const vk_cli *c)
     ko.events = events;
     ko.max_seconds = 3600.0 * (c->sessions > 1 ? c->sessions : 1);
     ko.captions = open_captions(c);
+    char err[1024];
+    if (c->headphones_record &&
+        vk_audio_sink_open(c->headphones_record, &ko.headphones, err,
+                           sizeof err) != VK_OK) {
+        fprintf(stderr, "voice-kiosk: %s\n", err);
+        vk_captions_destroy(ko.captions);
+        if (events)
+            fclose(events);
+        parts_free(&p);
+        vk_scenario_destroy(sc);
+        return VK_EXIT_BAD_INPUT;
+    }
     vk_kiosk *k = vk_kiosk_create(p.script, p.rec, p.tts, &ko);
     vk_sim_opts so = {.record_path = c->record_path, .tts = p.tts};
     /* The room writes its ground truth into the same event stream. */
     vk_events *ev = vk_events_create(events, true);
     so.events = ev;
     vk_audio *room = NULL;
-    char err[1024];
     int status = VK_EXIT_OK;
     if (vk_audio_sim_create(sc, &so, &room, err, sizeof err) != VK_OK) {
         fprintf(stderr, "voice-kiosk: %s\n", err);
@@ -391,6 +403,7 @@ int vk_cmd_simulate(const vk_cli *c)
     vk_events_destroy(ev);
     vk_kiosk_destroy(k);
     vk_captions_destroy(ko.captions);
+    vk_audio_destroy(ko.headphones);
     if (events)
         fclose(events);
     parts_free(&p);

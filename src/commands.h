@@ -24,6 +24,7 @@ typedef struct vk_cli {
     const char *events_path;
     const char *record_path;
     const char *stats_path;
+    const char *headphones_record; /* simulate: headphones into this WAV */
     const char *context;
     const char *site_dir; /* settings.ini lives here */
     /* 0 = not given: settings.ini (or its defaults) decides */

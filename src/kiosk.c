@@ -44,6 +44,7 @@ typedef struct sentence {
     bool safety;
     bool started;      /* its prompt event went out (a replay only captions) */
     bool aside;        /* a control's acknowledgement or a keypad choice */
+    bool personal;     /* results or contacts: only to the headphones, if any */
     int16_t *pcm;
     size_t n, pos;
 } sentence;
@@ -166,7 +167,8 @@ const vk_kiosk_stats *vk_kiosk_stats_get(const vk_kiosk *k)
 /* ---- output -------------------------------------------------------------- */
 
 static void enqueue_sentence(vk_kiosk *k, const char *id, const char *start,
-                             size_t len, const char *prompt, bool safety)
+                             size_t len, const char *prompt, bool safety,
+                             bool personal)
 {
     if (k->qlen >= QUEUE_MAX)
         return; /* a ceiling: no flow produces this much at once */
@@ -176,12 +178,23 @@ static void enqueue_sentence(vk_kiosk *k, const char *id, const char *start,
     s->text = vk_strndup(start, len);
     s->prompt_text = prompt ? vk_strdup(prompt) : NULL;
     s->safety = safety;
+    s->personal = personal;
 }
 
 /* Splits a prompt into sentences at . ? ! followed by a space. */
+/* The summary and the contacts are the person's own business: with
+ * private listening they go only to the headphones. */
+static bool is_personal(const vk_kiosk *k, const char *id)
+{
+    const vk_step *st = vk_script_step(k->script, id);
+    return st && (st->type == VK_STEP_SUMMARY || st->type == VK_STEP_CONTACTS ||
+                  st->type == VK_STEP_CRISIS);
+}
+
 static void enqueue_prompt(vk_kiosk *k, const char *id, const char *text,
                            bool safety)
 {
+    bool personal = is_personal(k, id);
     const char *p = text;
     while (*p == ' ')
         p++;
@@ -194,7 +207,8 @@ static void enqueue_prompt(vk_kiosk *k, const char *id, const char *text,
             e++;
         if (*e)
             e++;
-        enqueue_sentence(k, id, p, (size_t)(e - p), first ? text : NULL, safety);
+        enqueue_sentence(k, id, p, (size_t)(e - p), first ? text : NULL, safety,
+                         personal);
         first = false;
         p = e;
         while (*p == ' ')
@@ -291,11 +305,13 @@ static void interrupt(vk_kiosk *k)
     queue_clear(k);
 }
 
-/* Fills one speaker frame; returns true if the queue ran dry in it. */
-static bool render(vk_kiosk *k, int16_t *out, size_t n)
+/* Fills one speaker frame; returns true if the queue ran dry in it.
+ * *personal is set if any of it is for the headphones only. */
+static bool render(vk_kiosk *k, int16_t *out, size_t n, bool *personal)
 {
     size_t o = 0;
     bool drained = false;
+    *personal = false;
     /* Paused: silence, except for a control's acknowledgement. */
     while (o < n && k->qlen > 0 &&
            (!k->ctl.paused || k->queue[k->qhead].aside)) {
@@ -303,6 +319,7 @@ static bool render(vk_kiosk *k, int16_t *out, size_t n)
         synth(k, s);
         if (s->pos == 0)
             start_sentence(k, s, k->t + (int64_t)o);
+        *personal |= s->personal;
         size_t take = s->n - s->pos < n - o ? s->n - s->pos : n - o;
         memcpy(out + o, s->pcm + s->pos, take * sizeof(int16_t));
         s->pos += take;
@@ -810,8 +827,16 @@ vk_err vk_kiosk_run(vk_kiosk *k, vk_audio *dev, vk_audio *sim, vk_key_fn keys,
             perform(k, &acts);
         }
 
-        bool had = k->qlen > 0;
-        bool drained = render(k, spk, VK_AUDIO_FRAME);
+        bool had = k->qlen > 0, personal;
+        bool drained = render(k, spk, VK_AUDIO_FRAME, &personal);
+        if (k->opts.headphones) {
+            /* Private listening: everything to the headphones; the summary
+             * and contacts not to the room.  A failed headset write loses
+             * nothing: the captions carry the words. */
+            (void)vk_audio_write(k->opts.headphones, spk, VK_AUDIO_FRAME);
+            if (personal)
+                memset(spk, 0, sizeof spk);
+        }
         e = vk_audio_write(dev, spk, VK_AUDIO_FRAME);
         if (e != VK_OK)
             return e;

@@ -28,6 +28,7 @@ typedef struct vk_kiosk_opts {
     bool barge_in;         /* listen while a question is being asked */
     FILE *events;          /* JSON lines, or NULL */
     vk_captions *captions; /* the screen, or NULL (borrowed) */
+    vk_audio *headphones;  /* private listening, or NULL (borrowed) */
     double max_seconds;    /* safety stop for simulations (0 = none) */
 } vk_kiosk_opts;
 

@@ -39,6 +39,8 @@ static const char usage[] =
     "  --events FILE           write JSON-lines events (live: without answers)\n"
     "  --record FILE           simulate: write mic (left) and speaker (right)\n"
     "  --stats FILE            simulate: write timing figures for the benchmark\n"
+    "  --headphones-record FILE  simulate: private listening; what the\n"
+    "                          headphones get is written to FILE\n"
     "  --sessions N            simulate: run N sessions (the virtual user starts\n"
     "                          each one after the first with its next step)\n"
     "  --quiet                 do not print captions\n"
@@ -55,7 +57,7 @@ static const char usage[] =
 enum {
     OPT_INPUT = 256, OPT_OUTPUT, OPT_PROMPTS, OPT_GRAMMARS, OPT_NOINPUT,
     OPT_INACTIVE, OPT_SILENCE, OPT_RATE, OPT_BARGE, OPT_EVENTS, OPT_RECORD,
-    OPT_STATS, OPT_QUIET, OPT_LIST, OPT_CONTEXT, OPT_SITE, OPT_SESSIONS
+    OPT_STATS, OPT_QUIET, OPT_LIST, OPT_CONTEXT, OPT_SITE, OPT_SESSIONS, OPT_PHONES
 };
 
 static const struct option options[] = {
@@ -76,6 +78,7 @@ static const struct option options[] = {
     {"context", required_argument, 0, OPT_CONTEXT},
     {"site", required_argument, 0, OPT_SITE},
     {"sessions", required_argument, 0, OPT_SESSIONS},
+    {"headphones-record", required_argument, 0, OPT_PHONES},
     {"help", no_argument, 0, 'h'},
     {0, 0, 0, 0},
 };
@@ -118,6 +121,7 @@ int main(int argc, char **argv)
         case OPT_STATS: c.stats_path = optarg; break;
         case OPT_CONTEXT: c.context = optarg; break;
         case OPT_SITE: c.site_dir = optarg; break;
+        case OPT_PHONES: c.headphones_record = optarg; break;
         case OPT_SESSIONS:
             if (!number("--sessions", optarg, 1, 100000, &v))
                 return VK_EXIT_BAD_INPUT;

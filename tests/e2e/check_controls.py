@@ -15,6 +15,9 @@ CHECK is one of:
   more_time  the warning comes before the inactivity timeout, and after
              "more time" the wait for an answer is twice as long
   voice      louder and slower, spoken, are acted on
+  private    private listening: every prompt reaches the headphones; the
+             summary and the contacts (and crisis contacts) do not reach
+             the room's speaker
 """
 import json
 import math
@@ -36,9 +39,18 @@ def fail(msg, events=None):
     sys.exit(1)
 
 
-def run(kiosk, scenario, extra):
+def read_wav(path):
+    with wave.open(path) as w:
+        raw = w.readframes(w.getnframes())
+    return struct.unpack("<%dh" % (len(raw) // 2), raw)
+
+
+def run(kiosk, scenario, extra, phones):
     tmp = tempfile.mkdtemp(prefix="vk-controls-")
     ev, wav = os.path.join(tmp, "events.jsonl"), os.path.join(tmp, "rec.wav")
+    hp = os.path.join(tmp, "phones.wav")
+    if phones:
+        extra = extra + ["--headphones-record", hp]
     r = subprocess.run([kiosk, "simulate", scenario, "--quiet", "--events", ev,
                         "--record", wav] + extra,
                        capture_output=True, text=True, timeout=600)
@@ -46,13 +58,12 @@ def run(kiosk, scenario, extra):
         fail("simulate exited %d: %s" % (r.returncode, r.stderr[-2000:]))
     with open(ev) as f:
         events = [json.loads(line) for line in f]
-    with wave.open(wav) as w:
-        raw = w.readframes(w.getnframes())
-    pcm = struct.unpack("<%dh" % (len(raw) // 2), raw)
-    os.remove(ev)
-    os.remove(wav)
+    speaker = read_wav(wav)[1::2]  # right channel: the speaker
+    headphones = read_wav(hp) if phones else None
+    for f in os.listdir(tmp):
+        os.remove(os.path.join(tmp, f))
     os.rmdir(tmp)
-    return events, pcm[1::2]  # right channel: the speaker
+    return events, speaker, headphones
 
 
 def rms(x):
@@ -207,15 +218,46 @@ def check_voice(events, speaker):
             fail("'%s' was not acted on" % want, events)
 
 
+def check_private(events, speaker, headphones):
+    personal = ("summary", "contacts", "crisis")
+    seen = set()
+    for e in events:
+        if e["type"] != "prompt_end" or e["interrupted"]:
+            continue
+        start = max(x["t"] for x in events if x["type"] == "prompt"
+                    and x["id"] == e["id"] and x["t"] <= e["t"])
+        a, b = int(start * RATE), int(e["t"] * RATE)
+        if b - a < RATE // 2:
+            continue
+        room, ears = rms(speaker[a:b]), rms(headphones[a:b])
+        if ears < 300:
+            fail("%s did not reach the headphones" % e["id"], events)
+        if e["id"] in personal:
+            seen.add(e["id"])
+            if room > 30:
+                fail("%s reached the room's speaker (rms %.0f)" % (e["id"], room),
+                     events)
+        elif room < 300:
+            fail("%s did not reach the room's speaker" % e["id"], events)
+    print("private: %s only in the headphones; the rest in both" % sorted(seen))
+    for p in personal:
+        if p not in seen:
+            fail("the session never said %s" % p, events)
+
+
 def main():
     if len(sys.argv) < 4:
         print(__doc__)
         sys.exit(2)
     kiosk, scenario, check = sys.argv[1:4]
     extra = sys.argv[5:] if len(sys.argv) > 4 and sys.argv[4] == "--" else []
-    events, speaker = run(kiosk, scenario, extra)
-    {"pause": check_pause, "louder": check_louder, "slower": check_slower,
-     "more_time": check_more_time, "voice": check_voice}[check](events, speaker)
+    events, speaker, phones = run(kiosk, scenario, extra, check == "private")
+    if check == "private":
+        check_private(events, speaker, phones)
+    else:
+        {"pause": check_pause, "louder": check_louder, "slower": check_slower,
+         "more_time": check_more_time,
+         "voice": check_voice}[check](events, speaker)
     # On every path: a session that ended completed or stopped reached the
     # contacts.
     for e in events:
