@@ -438,10 +438,19 @@ int vk_cmd_run(const vk_cli *c)
     int st = load_parts(c, &p);
     if (st != VK_EXIT_OK)
         return st;
+    vk_kiosk_opts ko;
+    kiosk_opts(c, &ko);
+    /* The command line names devices over settings.ini's [audio]. */
+    const vk_settings *set = &ko.settings;
+    const char *in = c->input_device ? c->input_device
+                     : *set->input   ? set->input
+                                     : NULL;
+    const char *outdev = c->output_device ? c->output_device
+                         : *set->output   ? set->output
+                                          : NULL;
     vk_audio *dev = NULL;
     char err[2048];
-    if (vk_audio_pa_open(c->input_device, c->output_device, &dev, err,
-                         sizeof err) != VK_OK) {
+    if (vk_audio_pa_open(in, outdev, &dev, err, sizeof err) != VK_OK) {
         fprintf(stderr, "voice-kiosk: %s\n", err);
         parts_free(&p);
         return VK_EXIT_NO_DEVICE;
@@ -450,8 +459,6 @@ int vk_cmd_run(const vk_cli *c)
     if (c->events_path && !(events = fopen(c->events_path, "w")))
         fprintf(stderr, "voice-kiosk: cannot write %s; going on without "
                 "events\n", c->events_path);
-    vk_kiosk_opts ko;
-    kiosk_opts(c, &ko);
     ko.events = events;
     ko.captions = open_captions(c);
     vk_kiosk *k = vk_kiosk_create(p.script, p.rec, p.tts, &ko);
