@@ -3,7 +3,7 @@
  * that hears loads the same grammars into the same recogniser, so `check`,
  * `recognize`, `simulate` and the live kiosk agree.
  */
-#define _POSIX_C_SOURCE 200809L
+#define _XOPEN_SOURCE 700 /* realpath */
 #include "commands.h"
 
 #include <signal.h>
@@ -13,6 +13,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "audio_pa.h"
 #include "audio_sim.h"
@@ -23,12 +24,16 @@
 #include "kiosk.h"
 #include "recognizer.h"
 #include "scenario.h"
+#include "service.h"
 #include "script.h"
 #include "tts.h"
 #include "wav.h"
 
 #ifndef VK_SOURCE_DIR
 #define VK_SOURCE_DIR "."
+#endif
+#ifndef VK_BINARY_DIR
+#define VK_BINARY_DIR "/nonexistent"
 #endif
 #ifndef VK_DATA_DIR
 #define VK_DATA_DIR "/usr/share/voice-kiosk"
@@ -40,13 +45,30 @@ static bool is_dir(const char *p)
     return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-/* A build tree uses its own sources' files; an installed one, the shared
- * data folder. */
+/* Where the shipped prompts and grammars are.  A binary inside the build
+ * tree uses its sources' files (edit, rebuild nothing, run).  An installed
+ * binary, PREFIX/bin/voice-kiosk, uses PREFIX/share/voice-kiosk: the
+ * package's /usr/share/voice-kiosk, or wherever a copy was unpacked.  The
+ * configured VK_DATA_DIR is the last resort. */
 static void data_path(const char *rel, char *out, size_t len)
 {
-    snprintf(out, len, "%s/%s", VK_SOURCE_DIR, rel);
-    if (!is_dir(out))
-        snprintf(out, len, "%s/%s", VK_DATA_DIR, rel);
+    char exe[4096], build[4096];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    exe[n > 0 ? n : 0] = '\0';
+    size_t blen = realpath(VK_BINARY_DIR, build) ? strlen(build) : 0;
+    if (blen && strncmp(exe, build, blen) == 0 && exe[blen] == '/') {
+        snprintf(out, len, "%s/%s", VK_SOURCE_DIR, rel);
+        if (is_dir(out))
+            return;
+    }
+    char *slash = strrchr(exe, '/');
+    if (slash && slash - exe >= 4 && strncmp(slash - 4, "/bin", 4) == 0) {
+        snprintf(out, len, "%.*s/share/voice-kiosk/%s", (int)(slash - 4 - exe),
+                 exe, rel);
+        if (is_dir(out))
+            return;
+    }
+    snprintf(out, len, "%s/%s", VK_DATA_DIR, rel);
 }
 
 void vk_cli_defaults(vk_cli *c)
@@ -368,17 +390,34 @@ static void on_signal(int sig)
     vk_kiosk_request_stop();
 }
 
+/* The kiosk loop's tick: the systemd watchdog ping, on the sample clock
+ * (real audio paces it, so a hung loop stops the pings). */
+static void service_tick(void *ctx, int64_t t)
+{
+    vk_service_tick(ctx, (uint64_t)t * 1000000u / VK_AUDIO_RATE);
+}
+
 int vk_cmd_run(const vk_cli *c)
 {
+    vk_service *svc = vk_service_create();
     parts p;
     int st = load_parts(c, &p);
-    if (st != VK_EXIT_OK)
+    if (st != VK_EXIT_OK) {
+        /* The messages above went to the journal; the unit fails with this
+         * exit status and systemd does not restart it (see the unit). */
+        vk_service_status(svc, st == VK_EXIT_MISSING
+                                   ? "failed: a model or voice is missing"
+                                   : "failed: bad configuration, see the log");
+        vk_service_destroy(svc);
         return st;
+    }
     vk_audio *dev = NULL;
     char err[2048];
     if (vk_audio_pa_open(c->input_device, c->output_device, &dev, err,
                          sizeof err) != VK_OK) {
         fprintf(stderr, "voice-kiosk: %s\n", err);
+        vk_service_status(svc, "failed: no audio device");
+        vk_service_destroy(svc);
         parts_free(&p);
         return VK_EXIT_NO_DEVICE;
     }
@@ -389,6 +428,8 @@ int vk_cmd_run(const vk_cli *c)
     vk_kiosk_opts ko;
     kiosk_opts(c, &ko);
     ko.events = events;
+    ko.on_tick = service_tick;
+    ko.tick_ctx = svc;
     vk_kiosk *k = vk_kiosk_create(p.script, p.rec, p.tts, &ko);
     struct sigaction sa = {0};
     sa.sa_handler = on_signal;
@@ -397,7 +438,9 @@ int vk_cmd_run(const vk_cli *c)
     vk_keys_term *keys = vk_keys_term_create();
     printf("voice-kiosk is listening. Speak, or press any key, to begin.\n");
     fflush(stdout);
+    vk_service_ready(svc, "listening");
     vk_err e = vk_kiosk_run(k, dev, NULL, vk_keys_term_poll, keys);
+    vk_service_stopping(svc, e == VK_OK ? "stopping" : vk_strerror(e));
     vk_keys_term_destroy(keys);
     if (e != VK_OK)
         fprintf(stderr, "voice-kiosk: stopped: %s\n", vk_strerror(e));
@@ -406,5 +449,6 @@ int vk_cmd_run(const vk_cli *c)
     if (events)
         fclose(events);
     parts_free(&p);
+    vk_service_destroy(svc);
     return e == VK_OK ? VK_EXIT_OK : VK_EXIT_FAIL;
 }

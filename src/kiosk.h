@@ -28,6 +28,10 @@ typedef struct vk_kiosk_opts {
     FILE *events;        /* JSON lines, or NULL */
     FILE *captions;      /* captions as plain text, or NULL */
     double max_seconds;  /* safety stop for simulations (0 = none) */
+    /* Called after every tick with the sample clock (the systemd watchdog
+     * ping); NULL = none.  tick_ctx is borrowed. */
+    void (*on_tick)(void *tick_ctx, int64_t t);
+    void *tick_ctx;
 } vk_kiosk_opts;
 
 /* Defaults: 7 s no-answer timeout, 60 s inactivity, 160 words a minute. */
