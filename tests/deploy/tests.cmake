@@ -6,3 +6,16 @@ add_executable(test_service ${CMAKE_CURRENT_LIST_DIR}/test_service.c)
 target_include_directories(test_service PRIVATE ${CMAKE_CURRENT_LIST_DIR}/..)
 target_link_libraries(test_service PRIVATE vk_test_util PkgConfig::CMOCKA)
 add_test(NAME unit.service COMMAND test_service)
+
+# The .deb: Depends, files, conffiles, and the unpacked binary finding its
+# data under the unpacked root.
+add_test(NAME deploy.package
+  COMMAND ${CMAKE_CURRENT_LIST_DIR}/package_test.sh ${CMAKE_BINARY_DIR})
+set_tests_properties(deploy.package PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 120
+  RESOURCE_LOCK cpack)
+
+# The systemd units: security score <= 2.0, verify, required settings.
+add_test(NAME deploy.systemd
+  COMMAND ${CMAKE_CURRENT_LIST_DIR}/systemd_test.sh ${CMAKE_SOURCE_DIR}
+          $<TARGET_FILE:voice-kiosk>)
+set_tests_properties(deploy.systemd PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 60)
