@@ -24,6 +24,7 @@
 #include "kiosk.h"
 #include "recognizer.h"
 #include "scenario.h"
+#include "selftest.h"
 #include "service.h"
 #include "script.h"
 #include "tts.h"
@@ -397,6 +398,79 @@ static void service_tick(void *ctx, int64_t t)
     vk_service_tick(ctx, (uint64_t)t * 1000000u / VK_AUDIO_RATE);
 }
 
+/* ---- selftest ------------------------------------------------------------ */
+
+/* Runs the self-test on `dev` and prints one line about it (nothing
+ * personal: the level and whether a yes was heard).  Returns true if it
+ * heard yes. */
+static bool selftest(const vk_cli *c, const parts *p, vk_audio *dev,
+                     vk_service *svc)
+{
+    vk_selftest_opts o;
+    vk_selftest_default_opts(&o);
+    o.voice = vk_script_voice(p->script);
+    o.rate_wpm = c->rate_wpm;
+    o.listen_s = c->noinput_s;
+    o.on_tick = svc ? service_tick : NULL;
+    o.tick_ctx = svc;
+    vk_selftest_result r;
+    vk_err e = vk_selftest_run(p->rec, p->tts, dev, &o, &r);
+    if (e != VK_OK) {
+        fprintf(stderr, "voice-kiosk: self-test stopped: %s\n",
+                vk_strerror(e));
+        return false;
+    }
+    fprintf(stderr,
+            "voice-kiosk: self-test %s: spoke %.1f s, microphone peak %.1f "
+            "dBFS, heard %s%s%s after %d tr%s\n",
+            r.heard_yes ? "passed" : "FAILED", r.spoken_s, r.mic_peak_dbfs,
+            r.meaning[0] ? "\"" : "", r.meaning[0] ? r.meaning : "no yes",
+            r.meaning[0] ? "\"" : "", r.tries, r.tries == 1 ? "y" : "ies");
+    if (!r.heard_yes)
+        fprintf(stderr, "voice-kiosk: %s\n",
+                r.mic_peak_dbfs < -60.0
+                    ? "the microphone heard almost nothing: is it on, and "
+                      "is it the right one (--list-devices)?"
+                    : "the microphone works but no yes was understood");
+    return r.heard_yes;
+}
+
+int vk_cmd_selftest(const vk_cli *c)
+{
+    parts p;
+    int st = load_parts(c, &p);
+    if (st != VK_EXIT_OK)
+        return st;
+    vk_audio *dev = NULL;
+    char err[2048];
+    if (vk_audio_pa_open(c->input_device, c->output_device, &dev, err,
+                         sizeof err) != VK_OK) {
+        fprintf(stderr, "voice-kiosk: %s\n", err);
+        parts_free(&p);
+        return VK_EXIT_NO_DEVICE;
+    }
+    bool ok = selftest(c, &p, dev, NULL);
+    vk_audio_destroy(dev);
+    parts_free(&p);
+    return ok ? VK_EXIT_OK : VK_EXIT_FAIL;
+}
+
+/* ---- run ------------------------------------------------------------------ */
+
+/* --self-test-once: the home set-up's first start. */
+static void first_start_selftest(const vk_cli *c, const parts *p,
+                                 vk_audio *dev, vk_service *svc)
+{
+    char dir[4096];
+    vk_selftest_state_dir(dir, sizeof dir);
+    if (vk_selftest_passed_before(dir))
+        return;
+    vk_service_status(svc, "first start: self-test");
+    if (selftest(c, p, dev, svc) && vk_selftest_remember(dir) != VK_OK)
+        fprintf(stderr, "voice-kiosk: cannot write the self-test mark in "
+                "%s; it will run again at the next start\n", dir);
+}
+
 int vk_cmd_run(const vk_cli *c)
 {
     vk_service *svc = vk_service_create();
@@ -421,6 +495,8 @@ int vk_cmd_run(const vk_cli *c)
         parts_free(&p);
         return VK_EXIT_NO_DEVICE;
     }
+    if (c->self_test_once)
+        first_start_selftest(c, &p, dev, svc);
     FILE *events = NULL;
     if (c->events_path && !(events = fopen(c->events_path, "w")))
         fprintf(stderr, "voice-kiosk: cannot write %s; going on without "

@@ -21,6 +21,8 @@ static const char usage[] =
     "                                            print FILE, MEANING, WORDS, CONFIDENCE\n"
     "  voice-kiosk simulate SCENARIO [--events OUT.jsonl] [--record OUT.wav]\n"
     "                                            run a session with a virtual user\n"
+    "  voice-kiosk selftest [OPTIONS]            say \"I can hear you. Say yes to\n"
+    "                                            start.\", listen, report\n"
     "\n"
     "options:\n"
     "  --input-device NAME     microphone (name substring or index)\n"
@@ -37,6 +39,8 @@ static const char usage[] =
     "  --record FILE           simulate: write mic (left) and speaker (right)\n"
     "  --stats FILE            simulate: write timing figures for the benchmark\n"
     "  --quiet                 do not print captions\n"
+    "  --self-test-once        before the first session, run the self-test\n"
+    "                          until it has once heard yes (home set-up)\n"
     "  -h, --help              show this help\n"
     "\n"
     "exit status:\n"
@@ -50,7 +54,7 @@ static const char usage[] =
 enum {
     OPT_INPUT = 256, OPT_OUTPUT, OPT_PROMPTS, OPT_GRAMMARS, OPT_NOINPUT,
     OPT_INACTIVE, OPT_SILENCE, OPT_RATE, OPT_BARGE, OPT_EVENTS, OPT_RECORD,
-    OPT_STATS, OPT_QUIET, OPT_LIST, OPT_CONTEXT
+    OPT_STATS, OPT_QUIET, OPT_LIST, OPT_CONTEXT, OPT_SELFTEST_ONCE
 };
 
 static const struct option options[] = {
@@ -69,6 +73,7 @@ static const struct option options[] = {
     {"quiet", no_argument, 0, OPT_QUIET},
     {"list-devices", no_argument, 0, OPT_LIST},
     {"context", required_argument, 0, OPT_CONTEXT},
+    {"self-test-once", no_argument, 0, OPT_SELFTEST_ONCE},
     {"help", no_argument, 0, 'h'},
     {0, 0, 0, 0},
 };
@@ -112,6 +117,7 @@ int main(int argc, char **argv)
         case OPT_CONTEXT: c.context = optarg; break;
         case OPT_BARGE: c.barge_in = true; break;
         case OPT_QUIET: c.quiet = true; break;
+        case OPT_SELFTEST_ONCE: c.self_test_once = true; break;
         case OPT_LIST: list = true; break;
         case OPT_NOINPUT:
             if (!number("--noinput-timeout", optarg, 1, 600, &c.noinput_s))
@@ -151,6 +157,8 @@ int main(int argc, char **argv)
         return vk_cmd_recognize(&c);
     if (strcmp(command, "simulate") == 0)
         return vk_cmd_simulate(&c);
+    if (strcmp(command, "selftest") == 0 && c.nfiles == 0)
+        return vk_cmd_selftest(&c);
     fprintf(stderr, "voice-kiosk: unknown command '%s'\n\n%s", command, usage);
     return VK_EXIT_BAD_INPUT;
 }

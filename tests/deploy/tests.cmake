@@ -19,3 +19,12 @@ add_test(NAME deploy.systemd
   COMMAND ${CMAKE_CURRENT_LIST_DIR}/systemd_test.sh ${CMAKE_SOURCE_DIR}
           $<TARGET_FILE:voice-kiosk>)
 set_tests_properties(deploy.systemd PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 60)
+
+# The first-start self-test, with the real recogniser and synthesiser and
+# a test-double sound card (a person who answers).
+add_executable(test_selftest ${CMAKE_CURRENT_LIST_DIR}/test_selftest.c)
+target_include_directories(test_selftest PRIVATE ${CMAKE_CURRENT_LIST_DIR}/..)
+target_compile_definitions(test_selftest PRIVATE
+  VK_TEST_SOURCE_DIR="${CMAKE_SOURCE_DIR}")
+target_link_libraries(test_selftest PRIVATE vk_test_util PkgConfig::CMOCKA)
+add_test(NAME unit.selftest COMMAND test_selftest)
