@@ -28,3 +28,11 @@ target_compile_definitions(test_selftest PRIVATE
   VK_TEST_SOURCE_DIR="${CMAKE_SOURCE_DIR}")
 target_link_libraries(test_selftest PRIVATE vk_test_util PkgConfig::CMOCKA)
 add_test(NAME unit.selftest COMMAND test_selftest)
+
+# The Ansible playbook: syntax-check, check mode against localhost, and the
+# two refusals (no phone number; `voice-kiosk check` fails).
+add_test(NAME deploy.ansible
+  COMMAND ${CMAKE_CURRENT_LIST_DIR}/ansible_test.sh ${CMAKE_SOURCE_DIR}
+          ${CMAKE_BINARY_DIR} $<TARGET_FILE:voice-kiosk>)
+set_tests_properties(deploy.ansible PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 240
+  RESOURCE_LOCK cpack)
