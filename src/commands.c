@@ -49,8 +49,9 @@ static bool is_dir(const char *p)
 /* Where the shipped prompts and grammars are.  A binary inside the build
  * tree uses its sources' files (edit, rebuild nothing, run).  An installed
  * binary, PREFIX/bin/voice-kiosk, uses PREFIX/share/voice-kiosk: the
- * package's /usr/share/voice-kiosk, or wherever a copy was unpacked.  The
- * configured VK_DATA_DIR is the last resort. */
+ * package's /usr/share/voice-kiosk, or wherever a copy was unpacked.  Then
+ * the configured VK_DATA_DIR, then the sources; if none has the folder,
+ * VK_DATA_DIR (so the error names the installed place). */
 static void data_path(const char *rel, char *out, size_t len)
 {
     char exe[4096], build[4096];
@@ -69,7 +70,11 @@ static void data_path(const char *rel, char *out, size_t len)
         if (is_dir(out))
             return;
     }
+    snprintf(out, len, "%s/%s", VK_SOURCE_DIR, rel);
+    bool in_sources = is_dir(out);
     snprintf(out, len, "%s/%s", VK_DATA_DIR, rel);
+    if (!is_dir(out) && in_sources)
+        snprintf(out, len, "%s/%s", VK_SOURCE_DIR, rel);
 }
 
 void vk_cli_defaults(vk_cli *c)
