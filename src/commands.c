@@ -3,7 +3,7 @@
  * that hears loads the same grammars into the same recogniser, so `check`,
  * `recognize`, `simulate` and the live kiosk agree.
  */
-#define _POSIX_C_SOURCE 200809L
+#define _XOPEN_SOURCE 700 /* realpath */
 #include "commands.h"
 
 #include <signal.h>
@@ -27,12 +27,17 @@
 #include "recognizer.h"
 #include "scenario.h"
 #include "settings.h"
+#include "selftest.h"
+#include "service.h"
 #include "script.h"
 #include "tts.h"
 #include "wav.h"
 
 #ifndef VK_SOURCE_DIR
 #define VK_SOURCE_DIR "."
+#endif
+#ifndef VK_BINARY_DIR
+#define VK_BINARY_DIR "/nonexistent"
 #endif
 #ifndef VK_DATA_DIR
 #define VK_DATA_DIR "/usr/share/voice-kiosk"
@@ -47,13 +52,35 @@ static bool is_dir(const char *p)
     return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-/* A build tree uses its own sources' files; an installed one, the shared
- * data folder. */
+/* Where the shipped prompts and grammars are.  A binary inside the build
+ * tree uses its sources' files (edit, rebuild nothing, run).  An installed
+ * binary, PREFIX/bin/voice-kiosk, uses PREFIX/share/voice-kiosk: the
+ * package's /usr/share/voice-kiosk, or wherever a copy was unpacked.  Then
+ * the configured VK_DATA_DIR, then the sources; if none has the folder,
+ * VK_DATA_DIR (so the error names the installed place). */
 static void data_path(const char *rel, char *out, size_t len)
 {
+    char exe[4096], build[4096];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    exe[n > 0 ? n : 0] = '\0';
+    size_t blen = realpath(VK_BINARY_DIR, build) ? strlen(build) : 0;
+    if (blen && strncmp(exe, build, blen) == 0 && exe[blen] == '/') {
+        snprintf(out, len, "%s/%s", VK_SOURCE_DIR, rel);
+        if (is_dir(out))
+            return;
+    }
+    char *slash = strrchr(exe, '/');
+    if (slash && slash - exe >= 4 && strncmp(slash - 4, "/bin", 4) == 0) {
+        snprintf(out, len, "%.*s/share/voice-kiosk/%s", (int)(slash - 4 - exe),
+                 exe, rel);
+        if (is_dir(out))
+            return;
+    }
     snprintf(out, len, "%s/%s", VK_SOURCE_DIR, rel);
-    if (!is_dir(out))
-        snprintf(out, len, "%s/%s", VK_DATA_DIR, rel);
+    bool in_sources = is_dir(out);
+    snprintf(out, len, "%s/%s", VK_DATA_DIR, rel);
+    if (!is_dir(out) && in_sources)
+        snprintf(out, len, "%s/%s", VK_SOURCE_DIR, rel);
 }
 
 void vk_cli_defaults(vk_cli *c)
@@ -432,7 +459,65 @@ static void on_signal(int sig)
     vk_kiosk_request_stop();
 }
 
-int vk_cmd_run(const vk_cli *c)
+/* The kiosk loop's tick: the systemd watchdog ping, on the sample clock
+ * (real audio paces it, so a hung loop stops the pings). */
+static void service_tick(void *ctx, int64_t t)
+{
+    vk_service_tick(ctx, (uint64_t)t * 1000000u / VK_AUDIO_RATE);
+}
+
+/* ---- selftest ------------------------------------------------------------ */
+
+/* Runs the self-test on `dev` and prints one line about it (nothing
+ * personal: the level and whether a yes was heard).  Returns true if it
+ * heard yes. */
+static bool selftest(const vk_settings *set, const parts *p, vk_audio *dev,
+                     vk_service *svc)
+{
+    vk_selftest_opts o;
+    vk_selftest_default_opts(&o);
+    o.voice = vk_script_voice(p->script);
+    o.rate_wpm = set->rate_default;
+    o.listen_s = set->noinput_s;
+    o.on_tick = svc ? service_tick : NULL;
+    o.tick_ctx = svc;
+    vk_selftest_result r;
+    vk_err e = vk_selftest_run(p->rec, p->tts, dev, &o, &r);
+    if (e != VK_OK) {
+        fprintf(stderr, "voice-kiosk: self-test stopped: %s\n",
+                vk_strerror(e));
+        return false;
+    }
+    fprintf(stderr,
+            "voice-kiosk: self-test %s: spoke %.1f s, microphone peak %.1f "
+            "dBFS, heard %s%s%s after %d tr%s\n",
+            r.heard_yes ? "passed" : "FAILED", r.spoken_s, r.mic_peak_dbfs,
+            r.meaning[0] ? "\"" : "", r.meaning[0] ? r.meaning : "no yes",
+            r.meaning[0] ? "\"" : "", r.tries, r.tries == 1 ? "y" : "ies");
+    if (!r.heard_yes)
+        fprintf(stderr, "voice-kiosk: %s\n",
+                r.mic_peak_dbfs < -60.0
+                    ? "the microphone heard almost nothing: is it on, and "
+                      "is it the right one (--list-devices)?"
+                    : "the microphone works but no yes was understood");
+    return r.heard_yes;
+}
+
+/* Opens the sound card: device names from the command line, else from
+ * settings.ini's [audio], else the defaults. */
+static vk_err open_device(const vk_cli *c, const vk_settings *set,
+                          vk_audio **dev, char *err, size_t errlen)
+{
+    const char *in = c->input_device ? c->input_device
+                     : *set->input   ? set->input
+                                     : NULL;
+    const char *out = c->output_device ? c->output_device
+                      : *set->output   ? set->output
+                                       : NULL;
+    return vk_audio_pa_open(in, out, dev, err, errlen);
+}
+
+int vk_cmd_selftest(const vk_cli *c)
 {
     parts p;
     int st = load_parts(c, &p);
@@ -440,27 +525,70 @@ int vk_cmd_run(const vk_cli *c)
         return st;
     vk_kiosk_opts ko;
     kiosk_opts(c, &ko);
-    /* The command line names devices over settings.ini's [audio]. */
-    const vk_settings *set = &ko.settings;
-    const char *in = c->input_device ? c->input_device
-                     : *set->input   ? set->input
-                                     : NULL;
-    const char *outdev = c->output_device ? c->output_device
-                         : *set->output   ? set->output
-                                          : NULL;
     vk_audio *dev = NULL;
     char err[2048];
-    if (vk_audio_pa_open(in, outdev, &dev, err, sizeof err) != VK_OK) {
+    if (open_device(c, &ko.settings, &dev, err, sizeof err) != VK_OK) {
         fprintf(stderr, "voice-kiosk: %s\n", err);
         parts_free(&p);
         return VK_EXIT_NO_DEVICE;
     }
+    bool ok = selftest(&ko.settings, &p, dev, NULL);
+    vk_audio_destroy(dev);
+    parts_free(&p);
+    return ok ? VK_EXIT_OK : VK_EXIT_FAIL;
+}
+
+/* ---- run ------------------------------------------------------------------ */
+
+/* --self-test-once: the home set-up's first start. */
+static void first_start_selftest(const vk_settings *set, const parts *p,
+                                 vk_audio *dev, vk_service *svc)
+{
+    char dir[4096];
+    vk_selftest_state_dir(dir, sizeof dir);
+    if (vk_selftest_passed_before(dir))
+        return;
+    vk_service_status(svc, "first start: self-test");
+    if (selftest(set, p, dev, svc) && vk_selftest_remember(dir) != VK_OK)
+        fprintf(stderr, "voice-kiosk: cannot write the self-test mark in "
+                "%s; it will run again at the next start\n", dir);
+}
+
+int vk_cmd_run(const vk_cli *c)
+{
+    vk_service *svc = vk_service_create();
+    parts p;
+    int st = load_parts(c, &p);
+    if (st != VK_EXIT_OK) {
+        /* The messages above went to the journal; the unit fails with this
+         * exit status and systemd does not restart it (see the unit). */
+        vk_service_status(svc, st == VK_EXIT_MISSING
+                                   ? "failed: a model or voice is missing"
+                                   : "failed: bad configuration, see the log");
+        vk_service_destroy(svc);
+        return st;
+    }
+    vk_kiosk_opts ko;
+    kiosk_opts(c, &ko);
+    vk_audio *dev = NULL;
+    char err[2048];
+    if (open_device(c, &ko.settings, &dev, err, sizeof err) != VK_OK) {
+        fprintf(stderr, "voice-kiosk: %s\n", err);
+        vk_service_status(svc, "failed: no audio device");
+        vk_service_destroy(svc);
+        parts_free(&p);
+        return VK_EXIT_NO_DEVICE;
+    }
+    if (c->self_test_once)
+        first_start_selftest(&ko.settings, &p, dev, svc);
     FILE *events = NULL;
     if (c->events_path && !(events = fopen(c->events_path, "w")))
         fprintf(stderr, "voice-kiosk: cannot write %s; going on without "
                 "events\n", c->events_path);
     ko.events = events;
     ko.captions = open_captions(c);
+    ko.on_tick = service_tick;
+    ko.tick_ctx = svc;
     vk_kiosk *k = vk_kiosk_create(p.script, p.rec, p.tts, &ko);
     struct sigaction sa = {0};
     sa.sa_handler = on_signal;
@@ -469,7 +597,9 @@ int vk_cmd_run(const vk_cli *c)
     vk_keys_term *keys = vk_keys_term_create();
     printf("voice-kiosk is listening. Speak, or press any key, to begin.\n");
     fflush(stdout);
+    vk_service_ready(svc, "listening");
     vk_err e = vk_kiosk_run(k, dev, NULL, vk_keys_term_poll, keys);
+    vk_service_stopping(svc, e == VK_OK ? "stopping" : vk_strerror(e));
     vk_keys_term_destroy(keys);
     if (e != VK_OK)
         fprintf(stderr, "voice-kiosk: stopped: %s\n", vk_strerror(e));
@@ -479,6 +609,7 @@ int vk_cmd_run(const vk_cli *c)
     if (events)
         fclose(events);
     parts_free(&p);
+    vk_service_destroy(svc);
     return e == VK_OK ? VK_EXIT_OK : VK_EXIT_FAIL;
 }
 

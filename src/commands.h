@@ -35,6 +35,7 @@ typedef struct vk_cli {
     int sessions; /* simulate */
     bool barge_in;
     bool quiet; /* no captions on stdout */
+    bool self_test_once; /* run: the first-start self-test, until it passes */
     char **files;
     int nfiles;
     char default_prompts[4096];
@@ -51,5 +52,8 @@ int vk_cmd_recognize(const vk_cli *c);
 int vk_cmd_simulate(const vk_cli *c);
 /* Prints a fully commented settings.ini at the defaults. */
 int vk_cmd_settings(const vk_cli *c);
+/* Speaks the self-test line on the sound card, listens, reports; 0 if it
+ * heard yes, VK_EXIT_FAIL if not. */
+int vk_cmd_selftest(const vk_cli *c);
 
 #endif

@@ -841,6 +841,8 @@ vk_err vk_kiosk_run(vk_kiosk *k, vk_audio *dev, vk_audio *sim, vk_key_fn keys,
         if (e != VK_OK)
             return e;
         k->t += VK_AUDIO_FRAME;
+        if (k->opts.on_tick)
+            k->opts.on_tick(k->opts.tick_ctx, k->t);
         if (k->active && (drained || (!had && k->qlen == 0 && !k->listening)))
             on_drained(k);
         k->stats.session_s = now_s(k);

@@ -30,6 +30,10 @@ typedef struct vk_kiosk_opts {
     vk_captions *captions; /* the screen, or NULL (borrowed) */
     vk_audio *headphones;  /* private listening, or NULL (borrowed) */
     double max_seconds;    /* safety stop for simulations (0 = none) */
+    /* Called after every tick with the sample clock (the systemd watchdog
+     * ping); NULL = none.  tick_ctx is borrowed. */
+    void (*on_tick)(void *tick_ctx, int64_t t);
+    void *tick_ctx;
 } vk_kiosk_opts;
 
 /* Defaults: the settings' defaults (7 s no-answer timeout, 60 s

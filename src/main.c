@@ -22,6 +22,8 @@ static const char usage[] =
     "  voice-kiosk simulate SCENARIO [--events OUT.jsonl] [--record OUT.wav]\n"
     "                                            run a session with a virtual user\n"
     "  voice-kiosk settings                      print a commented settings.ini\n"
+    "  voice-kiosk selftest [OPTIONS]            say \"I can hear you. Say yes to\n"
+    "                                            start.\", listen, report\n"
     "\n"
     "options:\n"
     "  --input-device NAME     microphone (name substring or index)\n"
@@ -44,6 +46,8 @@ static const char usage[] =
     "  --sessions N            simulate: run N sessions (the virtual user starts\n"
     "                          each one after the first with its next step)\n"
     "  --quiet                 do not print captions\n"
+    "  --self-test-once        before the first session, run the self-test\n"
+    "                          until it has once heard yes (home set-up)\n"
     "  -h, --help              show this help\n"
     "\n"
     "exit status:\n"
@@ -57,7 +61,8 @@ static const char usage[] =
 enum {
     OPT_INPUT = 256, OPT_OUTPUT, OPT_PROMPTS, OPT_GRAMMARS, OPT_NOINPUT,
     OPT_INACTIVE, OPT_SILENCE, OPT_RATE, OPT_BARGE, OPT_EVENTS, OPT_RECORD,
-    OPT_STATS, OPT_QUIET, OPT_LIST, OPT_CONTEXT, OPT_SITE, OPT_SESSIONS, OPT_PHONES
+    OPT_STATS, OPT_QUIET, OPT_LIST, OPT_CONTEXT, OPT_SITE, OPT_SESSIONS, OPT_PHONES,
+    OPT_SELFTEST_ONCE
 };
 
 static const struct option options[] = {
@@ -79,6 +84,7 @@ static const struct option options[] = {
     {"site", required_argument, 0, OPT_SITE},
     {"sessions", required_argument, 0, OPT_SESSIONS},
     {"headphones-record", required_argument, 0, OPT_PHONES},
+    {"self-test-once", no_argument, 0, OPT_SELFTEST_ONCE},
     {"help", no_argument, 0, 'h'},
     {0, 0, 0, 0},
 };
@@ -129,6 +135,7 @@ int main(int argc, char **argv)
             break;
         case OPT_BARGE: c.barge_in = true; break;
         case OPT_QUIET: c.quiet = true; break;
+        case OPT_SELFTEST_ONCE: c.self_test_once = true; break;
         case OPT_LIST: list = true; break;
         case OPT_NOINPUT:
             if (!number("--noinput-timeout", optarg, 1, 600, &c.noinput_s))
@@ -170,6 +177,8 @@ int main(int argc, char **argv)
         return vk_cmd_simulate(&c);
     if (strcmp(command, "settings") == 0 && c.nfiles == 0)
         return vk_cmd_settings(&c);
+    if (strcmp(command, "selftest") == 0 && c.nfiles == 0)
+        return vk_cmd_selftest(&c);
     fprintf(stderr, "voice-kiosk: unknown command '%s'\n\n%s", command, usage);
     return VK_EXIT_BAD_INPUT;
 }
