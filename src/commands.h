@@ -17,7 +17,13 @@ enum {
 };
 
 typedef struct vk_cli {
-    const char *prompts_dir;
+    const char *prompts_dir; /* shipped prompts of the language */
+    const char *site_opt;    /* --site DIR, or NULL */
+    const char *site_dir;    /* the site folder in use (see site.h), or NULL */
+    const char *lang;        /* --lang, such as "en-US" or "es-ES" */
+    const char *output_path; /* preview -o FILE.wav */
+    bool preview_all;        /* preview --all */
+    bool prompts_set;        /* --prompts was given */
     const char *grammars_dir;
     const char *input_device;
     const char *output_device;
@@ -39,11 +45,15 @@ typedef struct vk_cli {
 
 /* Fills the defaults (the shipped prompts and grammars). */
 void vk_cli_defaults(vk_cli *c);
+/* After parsing: picks the prompts of --lang (unless --prompts was given)
+ * and the site folder (--site, $VOICE_KIOSK_SITE or /etc/voice-kiosk). */
+void vk_cli_resolve(vk_cli *c);
 
 int vk_cmd_run(const vk_cli *c);
 int vk_cmd_list_devices(void);
 int vk_cmd_check(const vk_cli *c);
 int vk_cmd_recognize(const vk_cli *c);
 int vk_cmd_simulate(const vk_cli *c);
+int vk_cmd_preview(const vk_cli *c);
 
 #endif

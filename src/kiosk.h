@@ -28,6 +28,12 @@ typedef struct vk_kiosk_opts {
     FILE *events;        /* JSON lines, or NULL */
     FILE *captions;      /* captions as plain text, or NULL */
     double max_seconds;  /* safety stop for simulations (0 = none) */
+    bool keys_only;      /* no recognition model for the language: keys only */
+    /* Called just before each session starts (between sessions, never
+     * during one): returns the script to use from now on (for example
+     * after a reload, see content.h), or NULL to keep the current one. */
+    const vk_script *(*next_script)(void *ctx);
+    void *next_script_ctx;
 } vk_kiosk_opts;
 
 /* Defaults: 7 s no-answer timeout, 60 s inactivity, 160 words a minute. */

@@ -15,8 +15,11 @@ static const char usage[] =
     "usage:\n"
     "  voice-kiosk [OPTIONS]                     run the kiosk on the sound card\n"
     "  voice-kiosk --list-devices                list microphones and speakers\n"
-    "  voice-kiosk check [--prompts DIR] [--grammars DIR]\n"
-    "                                            check prompt, flow and grammar files\n"
+    "  voice-kiosk check [--site DIR] [--lang L] [--prompts DIR] [--grammars DIR]\n"
+    "                                            check prompt, flow, contact and grammar files\n"
+    "  voice-kiosk preview PROMPT_ID|--all [-o FILE.wav] [--site DIR] [--lang L]\n"
+    "                                            speak a prompt (or the whole flow) on the\n"
+    "                                            speaker, or into FILE.wav; print captions\n"
     "  voice-kiosk recognize [--context answer|command|menu] FILE.wav...\n"
     "                                            print FILE, MEANING, WORDS, CONFIDENCE\n"
     "  voice-kiosk simulate SCENARIO [--events OUT.jsonl] [--record OUT.wav]\n"
@@ -25,7 +28,11 @@ static const char usage[] =
     "options:\n"
     "  --input-device NAME     microphone (name substring or index)\n"
     "  --output-device NAME    speaker (name substring or index)\n"
-    "  --prompts DIR           prompts folder (default: the shipped en-US)\n"
+    "  --lang L                language of the prompts: prompts/L (default en-US);\n"
+    "                          without a recognition model for L, keys only\n"
+    "  --site DIR              site folder with this clinic's files (default:\n"
+    "                          $VOICE_KIOSK_SITE, else /etc/voice-kiosk if present)\n"
+    "  --prompts DIR           shipped prompts folder (default: prompts/LANG)\n"
     "  --grammars DIR          grammars folder (default: the shipped one)\n"
     "  --noinput-timeout SEC   wait this long for an answer (default 7)\n"
     "  --inactivity-timeout SEC  end and wipe a session after this long with\n"
@@ -37,6 +44,12 @@ static const char usage[] =
     "  --record FILE           simulate: write mic (left) and speaker (right)\n"
     "  --stats FILE            simulate: write timing figures for the benchmark\n"
     "  --quiet                 do not print captions\n"
+    "  -o, --output FILE       preview: write the WAV here instead of playing it\n"
+    "  --all                   preview: every prompt of the flow, in order\n"
+    "\n"
+    "signals: SIGHUP reloads the prompts before the next session (they are also\n"
+    "reloaded when the files change); a version that fails `check` is refused\n"
+    "and the last good one keeps running\n"
     "  -h, --help              show this help\n"
     "\n"
     "exit status:\n"
@@ -50,7 +63,7 @@ static const char usage[] =
 enum {
     OPT_INPUT = 256, OPT_OUTPUT, OPT_PROMPTS, OPT_GRAMMARS, OPT_NOINPUT,
     OPT_INACTIVE, OPT_SILENCE, OPT_RATE, OPT_BARGE, OPT_EVENTS, OPT_RECORD,
-    OPT_STATS, OPT_QUIET, OPT_LIST, OPT_CONTEXT
+    OPT_STATS, OPT_QUIET, OPT_LIST, OPT_CONTEXT, OPT_SITE, OPT_LANG, OPT_ALL
 };
 
 static const struct option options[] = {
@@ -69,6 +82,10 @@ static const struct option options[] = {
     {"quiet", no_argument, 0, OPT_QUIET},
     {"list-devices", no_argument, 0, OPT_LIST},
     {"context", required_argument, 0, OPT_CONTEXT},
+    {"site", required_argument, 0, OPT_SITE},
+    {"lang", required_argument, 0, OPT_LANG},
+    {"output", required_argument, 0, 'o'},
+    {"all", no_argument, 0, OPT_ALL},
     {"help", no_argument, 0, 'h'},
     {0, 0, 0, 0},
 };
@@ -100,11 +117,18 @@ int main(int argc, char **argv)
     bool list = false;
     double v;
     int opt;
-    while ((opt = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, "ho:", options, NULL)) != -1) {
         switch (opt) {
         case OPT_INPUT: c.input_device = optarg; break;
         case OPT_OUTPUT: c.output_device = optarg; break;
-        case OPT_PROMPTS: c.prompts_dir = optarg; break;
+        case OPT_PROMPTS:
+            c.prompts_dir = optarg;
+            c.prompts_set = true;
+            break;
+        case OPT_SITE: c.site_opt = optarg; break;
+        case OPT_LANG: c.lang = optarg; break;
+        case 'o': c.output_path = optarg; break;
+        case OPT_ALL: c.preview_all = true; break;
         case OPT_GRAMMARS: c.grammars_dir = optarg; break;
         case OPT_EVENTS: c.events_path = optarg; break;
         case OPT_RECORD: c.record_path = optarg; break;
@@ -141,6 +165,7 @@ int main(int argc, char **argv)
     }
     c.files = argv + optind;
     c.nfiles = argc - optind;
+    vk_cli_resolve(&c);
     if (list)
         return vk_cmd_list_devices();
     if (strcmp(command, "run") == 0 && c.nfiles == 0)
@@ -151,6 +176,8 @@ int main(int argc, char **argv)
         return vk_cmd_recognize(&c);
     if (strcmp(command, "simulate") == 0)
         return vk_cmd_simulate(&c);
+    if (strcmp(command, "preview") == 0)
+        return vk_cmd_preview(&c);
     fprintf(stderr, "voice-kiosk: unknown command '%s'\n\n%s", command, usage);
     return VK_EXIT_BAD_INPUT;
 }

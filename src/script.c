@@ -868,3 +868,41 @@ char *vk_script_contacts_text(const vk_script *s, bool crisis_only)
     }
     return all;
 }
+
+char *vk_script_sample_text(const vk_script *s, const vk_step *st,
+                            const char *text)
+{
+    char *contacts = vk_script_contacts_text(s, false);
+    char *crisis = vk_script_contacts_text(s, true);
+    bool menu = st && st->type == VK_STEP_MENU;
+    const char *names[] = {"contacts", "crisis_contacts", "yes_count",
+                           "unsure_count", "choices", "keys", "heard"};
+    const char *vals[] = {contacts, crisis, "12", "12",
+                          vk_script_system(s, menu ? "choices.menu"
+                                                   : "choices.answer"),
+                          vk_script_system(s, menu ? "keys.menu"
+                                                   : "keys.answer"),
+                          vk_script_system(s, "heard.unsure")};
+    size_t cap = strlen(text) + strlen(contacts) + strlen(crisis) + 4096;
+    char *out = vk_malloc(cap);
+    size_t o = 0;
+    for (const char *p = text; *p && o + 1 < cap;) {
+        bool done = false;
+        for (size_t k = 0; *p == '{' && k < 7 && !done; k++) {
+            size_t n = strlen(names[k]);
+            if (strncmp(p + 1, names[k], n) == 0 && p[n + 1] == '}') {
+                o += (size_t)snprintf(out + o, cap - o, "%s", vals[k]);
+                if (o >= cap)
+                    o = cap - 1;
+                p += n + 2;
+                done = true;
+            }
+        }
+        if (!done)
+            out[o++] = *p++;
+    }
+    out[o] = '\0';
+    free(contacts);
+    free(crisis);
+    return out;
+}

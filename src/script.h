@@ -112,6 +112,12 @@ int vk_script_system_line(const vk_script *s, const char *key,
  * template, phone numbers digit by digit; only the crisis ones if
  * `crisis_only`.  Returns a new string (free with free()). */
 char *vk_script_contacts_text(const vk_script *s, bool crisis_only);
+/* `text` (a value of step `st`, or of [system] if st is NULL) with its
+ * placeholders filled as the kiosk would fill them: the contacts, the
+ * choices and keys of the step's kind, and counts of 12 (the longest).
+ * For previews and length checks.  Returns a new string (free()). */
+char *vk_script_sample_text(const vk_script *s, const vk_step *st,
+                            const char *text);
 /* A phone number as the kiosk reads it: digit by digit, with a pause
  * between groups.  Writes at most len bytes into buf. */
 void vk_script_spell_phone(const char *phone, char *buf, size_t len);
