@@ -264,7 +264,7 @@ static void warn_if_long(const vk_check_opts *o, const vk_script *s,
     bool lists =
         strstr(text, "{contacts}") || strstr(text, "{crisis_contacts}");
     vk_diag_add(warnings, file, line,
-                "warning: %s%s%s'%s' takes about %.0f s to say at %d words a "
+                "warning: %s%s%s'%s' takes about %.1f s to say at %d words a "
                 "minute (over %.0f s is hard to follow): %s",
                 st ? "[" : "", st ? st->id : "", st ? "] " : "", key, sec, rate,
                 limit,

@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "inifile.h"
 #include "mem.h"
@@ -453,17 +452,23 @@ static void check_phone(const vk_ini_kv *kv, vk_diag *diag)
                     "number", kv->value);
 }
 
-static bool contains_word_ci(const char *text, const char *word)
+/* True if `word` (capitals) stands as a whole word in `text`: a marker such
+ * as TODO, not the Spanish "todo". */
+static bool has_marker(const char *text, const char *word)
 {
     size_t n = strlen(word);
-    for (const char *p = text; *p; p++)
-        if (strncasecmp(p, word, n) == 0)
+    for (const char *p = strstr(text, word); p; p = strstr(p + 1, word)) {
+        bool left = p == text || !isalpha((unsigned char)p[-1]);
+        bool right = !isalpha((unsigned char)p[n]);
+        if (left && right)
             return true;
+    }
     return false;
 }
 
 /* A sample left in: a fictional 555-01xx number (North American numbers
- * 555-0100 to 555-0199 are reserved for fiction), or words such as EXAMPLE.
+ * 555-0100 to 555-0199 are reserved for fiction), or a marker in capitals
+ * such as EXAMPLE or TODO.
  * Returns what gave it away, or NULL. */
 static const char *placeholder_in(const vk_ini_section *sec)
 {
@@ -480,10 +485,10 @@ static const char *placeholder_in(const vk_ini_section *sec)
             return "a made-up 555 01xx phone number";
     }
     static const char *const words[] = {"EXAMPLE", "PLACEHOLDER", "TODO",
-                                        "XXX", "CHANGE ME"};
+                                        "XXX", "CHANGE ME", "EJEMPLO"};
     for (int k = 0; k < sec->nkv; k++)
         for (size_t w = 0; w < sizeof words / sizeof words[0]; w++)
-            if (contains_word_ci(sec->kv[k].value, words[w]))
+            if (has_marker(sec->kv[k].value, words[w]))
                 return words[w];
     return NULL;
 }
