@@ -72,22 +72,31 @@ static bool dict_has(const dict *d, const char *word)
     return bsearch(&word, d->words, d->n, sizeof *d->words, cmp_str) != NULL;
 }
 
-/* Up to three nearest headwords, by edit distance, into `out`. */
-static void dict_nearest(const dict *d, const char *word, char *out, size_t len)
+/* Up to three nearest headwords into `out`: the fewest edits first, and
+ * among equals the longest shared beginning ("yess" -> "yes" before
+ * "bess"). */
+static void dict_nearest(const dict *d, const char *word, char *out,
+                         size_t len)
 {
     const char *best[3] = {0};
-    int bd[3] = {4, 4, 4};
+    int score[3] = {1000, 1000, 1000};
     for (size_t i = 0; i < d->n; i++) {
-        int dist = vk_diag_edit_distance(word, d->words[i], bd[2] - 1);
-        if (dist >= bd[2])
+        int dist = vk_diag_edit_distance(word, d->words[i], 3);
+        if (dist > 3)
+            continue;
+        int prefix = 0;
+        while (prefix < 9 && word[prefix] && word[prefix] == d->words[i][prefix])
+            prefix++;
+        int sc = dist * 10 - prefix;
+        if (sc >= score[2])
             continue;
         int k = 2;
-        while (k > 0 && dist < bd[k - 1]) {
-            bd[k] = bd[k - 1];
+        while (k > 0 && sc < score[k - 1]) {
+            score[k] = score[k - 1];
             best[k] = best[k - 1];
             k--;
         }
-        bd[k] = dist;
+        score[k] = sc;
         best[k] = d->words[i];
     }
     size_t o = 0;

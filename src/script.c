@@ -130,7 +130,7 @@ static const char *nearest_section(const vk_ini *ini, const char *name)
     int bd = 4;
     for (int i = 0; i < ini->nsec; i++) {
         int d = vk_diag_edit_distance(name, ini->sec[i].name, 3);
-        if (d < bd && strcmp(ini->sec[i].name, "kiosk") != 0 &&
+        if (d > 0 && d < bd && strcmp(ini->sec[i].name, "kiosk") != 0 &&
             strcmp(ini->sec[i].name, "system") != 0) {
             bd = d;
             best = ini->sec[i].name;
@@ -468,9 +468,10 @@ static bool has_marker(const char *text, const char *word)
 
 /* A sample left in: a fictional 555-01xx number (North American numbers
  * 555-0100 to 555-0199 are reserved for fiction), or a marker in capitals
- * such as EXAMPLE or TODO.
- * Returns what gave it away, or NULL. */
-static const char *placeholder_in(const vk_ini_section *sec)
+ * such as EXAMPLE or TODO.  Returns what gave it away (and the entry, in
+ * *where), or NULL. */
+static const char *placeholder_in(const vk_ini_section *sec,
+                                  const vk_ini_kv **where)
 {
     const vk_ini_kv *phone = vk_ini_get(sec, "phone");
     if (phone) {
@@ -481,15 +482,19 @@ static const char *placeholder_in(const vk_ini_section *sec)
                 d[n++] = *p;
         d[n] = '\0';
         const char *local = n == 11 && d[0] == '1' ? d + 4 : n == 10 ? d + 3 : d;
-        if (strlen(local) == 7 && strncmp(local, "55501", 5) == 0)
+        if (strlen(local) == 7 && strncmp(local, "55501", 5) == 0) {
+            *where = phone;
             return "a made-up 555 01xx phone number";
+        }
     }
     static const char *const words[] = {"EXAMPLE", "PLACEHOLDER", "TODO",
                                         "XXX", "CHANGE ME", "EJEMPLO"};
     for (int k = 0; k < sec->nkv; k++)
         for (size_t w = 0; w < sizeof words / sizeof words[0]; w++)
-            if (has_marker(sec->kv[k].value, words[w]))
+            if (has_marker(sec->kv[k].value, words[w])) {
+                *where = &sec->kv[k];
                 return words[w];
+            }
     return NULL;
 }
 
@@ -550,18 +555,20 @@ static void load_contacts(vk_script *s, const vk_script_src *src,
                         "with the digits", sec->name);
         else
             check_phone(phone, diag);
-        const char *fake = placeholder_in(sec);
+        const vk_ini_kv *culprit = NULL;
+        const char *fake = placeholder_in(sec, &culprit);
         if (fake) {
-            /* Where did it come from: any entry of the section in a site
-             * file means the site left a sample in. */
+            /* In a site file, or left in a contact the site edited: the
+             * site is using a sample as if it were real. */
             const vk_ini_kv *from_site = NULL;
             for (int k = 0; k < sec->nkv && !from_site; k++)
                 if (sec->kv[k].file != ini->path)
                     from_site = &sec->kv[k];
-            if (from_site)
-                vk_diag_add(diag, from_site->file, sec->file == ini->path
-                                                       ? from_site->line
-                                                       : sec->line,
+            if (culprit->file != ini->path || from_site)
+                vk_diag_add(diag, culprit->file != ini->path ? culprit->file
+                                                             : from_site->file,
+                            culprit->file != ini->path ? culprit->line
+                                                       : from_site->line,
                             "contact [%s] is still a placeholder (%s): give "
                             "the real contact, or 'remove = yes'",
                             sec->name, fake);
