@@ -223,9 +223,9 @@ int vk_cmd_check(const vk_cli *c)
     vk_diag_print(warnings, stdout);
     int w = vk_diag_count(warnings);
     if (n == 0)
-        printf("ok: %s%s%s and %s have no problems%s", c->prompts_dir,
-               c->site_dir ? " (with site " : "", c->site_dir ? c->site_dir : "",
-               c->grammars_dir, c->site_dir ? ")" : "");
+        printf("ok: %s%s%s and %s have no problems", c->prompts_dir,
+               c->site_dir ? " with the site folder " : "",
+               c->site_dir ? c->site_dir : "", c->grammars_dir);
     else
         printf("%d problem%s found", n, n == 1 ? "" : "s");
     if (w)
