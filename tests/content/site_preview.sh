@@ -75,6 +75,19 @@ grep -q "The Riverside nurse line" <<<"$out" || fail "the new contact is not rea
 grep -q "counselling" <<<"$out" && fail "the removed contact is read"
 grep -q "6 1 2, 5 5 5, 2 3 6 8" <<<"$out" || fail "the desk number is not read digit by digit"
 
+# SSML reaches eSpeak NG as SSML: a 3 s break lengthens the audio by about
+# 3 s (read aloud as text, the tag would add words, not a pause).
+ssml=$tmp/ssml
+mkdir -p "$ssml/en-US"
+printf '[goodbye]\ntext = Goodbye now.\n' >"$ssml/en-US/flow.ini"
+"$kiosk" preview goodbye --site "$ssml" -o "$tmp/plain.wav" >/dev/null
+printf '[goodbye]\ntext = Goodbye <break time="3s"/> now.\n' >"$ssml/en-US/flow.ini"
+"$kiosk" preview goodbye --site "$ssml" -o "$tmp/break.wav" >/dev/null
+d=$(python3 -c "print($(wav_seconds "$tmp/break.wav") - $(wav_seconds "$tmp/plain.wav"))")
+ge "$d" 2.5 || fail "a 3 s <break> added only $d s"
+ge 3.5 "$d" || fail "a 3 s <break> added $d s"
+echo "SSML break: +$d s"
+
 # The whole flow.
 out=$("$kiosk" preview --all --site "$site" -o "$tmp/all.wav")
 a=$(wav_seconds "$tmp/all.wav")
