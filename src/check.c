@@ -75,8 +75,7 @@ static bool dict_has(const dict *d, const char *word)
 /* Up to three nearest headwords into `out`: the fewest edits first, and
  * among equals the longest shared beginning ("yess" -> "yes" before
  * "bess"). */
-static void dict_nearest(const dict *d, const char *word, char *out,
-                         size_t len)
+static void dict_nearest(const dict *d, const char *word, char *out, size_t len)
 {
     const char *best[3] = {0};
     int score[3] = {1000, 1000, 1000};
@@ -85,7 +84,8 @@ static void dict_nearest(const dict *d, const char *word, char *out,
         if (dist > 3)
             continue;
         int prefix = 0;
-        while (prefix < 9 && word[prefix] && word[prefix] == d->words[i][prefix])
+        while (prefix < 9 && word[prefix] &&
+               word[prefix] == d->words[i][prefix])
             prefix++;
         int sc = dist * 10 - prefix;
         if (sc >= score[2])

@@ -44,17 +44,28 @@ static const struct {
     const char *key;
     const char *placeholders;
 } system_keys[] = {
-    {"noinput.1", "choices keys"}, {"noinput.2", "choices keys"},
-    {"noinput.3", "choices keys"}, {"nomatch.1", "choices keys"},
-    {"nomatch.2", "choices keys"}, {"nomatch.3", "choices keys"},
-    {"confirm", "heard"},          {"confirm.retry", ""},
-    {"stop.confirm", ""},          {"stop.cancel", ""},
-    {"back.first", ""},            {"skip.done", ""},
-    {"timeout", ""},               {"choices.answer", ""},
-    {"keys.answer", ""},           {"choices.menu", ""},
-    {"keys.menu", ""},             {"help", ""},
-    {"heard.yes", ""},             {"heard.no", ""},
-    {"heard.unsure", ""},          {"contact", "name offer phone hours"},
+    {"noinput.1", "choices keys"},
+    {"noinput.2", "choices keys"},
+    {"noinput.3", "choices keys"},
+    {"nomatch.1", "choices keys"},
+    {"nomatch.2", "choices keys"},
+    {"nomatch.3", "choices keys"},
+    {"confirm", "heard"},
+    {"confirm.retry", ""},
+    {"stop.confirm", ""},
+    {"stop.cancel", ""},
+    {"back.first", ""},
+    {"skip.done", ""},
+    {"timeout", ""},
+    {"choices.answer", ""},
+    {"keys.answer", ""},
+    {"choices.menu", ""},
+    {"keys.menu", ""},
+    {"help", ""},
+    {"heard.yes", ""},
+    {"heard.no", ""},
+    {"heard.unsure", ""},
+    {"contact", "name offer phone hours"},
 };
 #define N_SYSTEM (sizeof system_keys / sizeof system_keys[0])
 
@@ -103,9 +114,9 @@ static void check_placeholders(const char *file, const vk_ini_kv *kv,
         }
         if (!word_in(allowed, p + 1, (size_t)(e - p - 1)))
             vk_diag_add(diag, file, kv->line,
-                        "unknown placeholder {%.*s} in '%s'%s%s", (int)(e - p - 1),
-                        p + 1, kv->key, *allowed ? "; it may use: " : "",
-                        allowed);
+                        "unknown placeholder {%.*s} in '%s'%s%s",
+                        (int)(e - p - 1), p + 1, kv->key,
+                        *allowed ? "; it may use: " : "", allowed);
     }
 }
 
@@ -149,14 +160,15 @@ static void build_step(vk_script *s, const vk_ini_section *sec, vk_diag *diag)
         vk_diag_add(diag, sec->file, sec->line,
                     "unknown prompt id [%s]: the shipped flow has no step "
                     "called that%s%s%s; to add a new step, give it a 'type'",
-                    sec->name, near ? " (did you mean [" : "",
-                    near ? near : "", near ? "]?)" : "");
+                    sec->name, near ? " (did you mean [" : "", near ? near : "",
+                    near ? "]?)" : "");
         return;
     }
     if (!tname) {
         vk_diag_add(diag, sec->file, sec->line,
                     "[%s] has no 'type' (say, question, ask, crisis, summary, "
-                    "menu, contacts or end)", sec->name);
+                    "menu, contacts or end)",
+                    sec->name);
         return;
     }
     const step_kind *k = kind_named(tname);
@@ -164,7 +176,8 @@ static void build_step(vk_script *s, const vk_ini_section *sec, vk_diag *diag)
         vk_diag_add(diag, vk_ini_get(sec, "type")->file,
                     vk_ini_get(sec, "type")->line,
                     "unknown type '%s' (say, question, ask, crisis, summary, "
-                    "menu, contacts or end)", tname);
+                    "menu, contacts or end)",
+                    tname);
         return;
     }
     vk_step st = {.id = sec->name, .type = k->type};
@@ -193,8 +206,9 @@ static void build_step(vk_script *s, const vk_ini_section *sec, vk_diag *diag)
             vk_diag_add(diag, file, kv->line, "'%s' is empty", key);
         if (strcmp(key, "text") == 0 || strcmp(key, "text_again") == 0 ||
             strcmp(key, "help") == 0) {
-            check_placeholders(file, kv, strcmp(key, "text") == 0
-                                             ? k->placeholders : "", diag);
+            check_placeholders(file, kv,
+                               strcmp(key, "text") == 0 ? k->placeholders : "",
+                               diag);
             vk_ssml_check(kv->value, file, kv->line, key, diag);
         }
     }
@@ -232,9 +246,10 @@ static void build_step(vk_script *s, const vk_ini_section *sec, vk_diag *diag)
         vk_diag_add(diag, sec->file, sec->line,
                     "menu [%s] has no 'option.TOPIC = step' lines", sec->name);
     s->steps = vk_realloc(s->steps, (size_t)(s->nsteps + 1) * sizeof *s->steps);
-    s->step_lines = vk_realloc(s->step_lines, (size_t)(s->nsteps + 1) * sizeof(int));
-    s->step_files = vk_realloc(s->step_files,
-                               (size_t)(s->nsteps + 1) * sizeof(char *));
+    s->step_lines =
+        vk_realloc(s->step_lines, (size_t)(s->nsteps + 1) * sizeof(int));
+    s->step_files =
+        vk_realloc(s->step_files, (size_t)(s->nsteps + 1) * sizeof(char *));
     s->step_lines[s->nsteps] = sec->line;
     s->step_files[s->nsteps] = sec->file;
     s->steps[s->nsteps++] = st;
@@ -286,9 +301,9 @@ static void check_links(vk_script *s, vk_diag *diag)
                     file = sec->kv[j].file;
                 }
             const char *near = nearest_section(s->flow, links[k]);
-            vk_diag_add(diag, file, line, "no step called '%s'%s%s%s",
-                        links[k], near ? " (did you mean '" : "",
-                        near ? near : "", near ? "'?)" : "");
+            vk_diag_add(diag, file, line, "no step called '%s'%s%s%s", links[k],
+                        near ? " (did you mean '" : "", near ? near : "",
+                        near ? "'?)" : "");
         }
     }
 }
@@ -337,7 +352,8 @@ static void check_contacts_ahead(const vk_script *s, vk_diag *diag)
             vk_diag_add(diag, s->step_files[i], s->step_lines[i],
                         "the session can end at [%s] without the support "
                         "contacts: lead every way to it through a contacts "
-                        "step", s->steps[i].id);
+                        "step",
+                        s->steps[i].id);
             continue;
         }
         memset(r, 0, n);
@@ -374,7 +390,8 @@ static void check_flow(vk_script *s, vk_diag *diag)
             contacts = i;
     }
     if (contacts < 0)
-        vk_diag_add(diag, file, 1, "the flow has no contacts step: every "
+        vk_diag_add(diag, file, 1,
+                    "the flow has no contacts step: every "
                     "session must end with the support contacts");
     else if (!seen[contacts])
         vk_diag_add(diag, files[contacts], s->step_lines[contacts],
@@ -407,11 +424,12 @@ static void check_flow(vk_script *s, vk_diag *diag)
         for (int k = 0; k < 2; k++) {
             const vk_step *t = vk_script_step(s, outs[k]);
             if (!t || t->type != VK_STEP_CRISIS)
-                vk_diag_add(diag, files[where[VK_SAFETY_SIGN] - 1],
-                            s->step_lines[where[VK_SAFETY_SIGN] - 1],
-                            "sign %d [%s] must have %s = a crisis step, so a "
-                            "yes or not sure reaches the crisis contacts at once",
-                            VK_SAFETY_SIGN, q->id, names[k]);
+                vk_diag_add(
+                    diag, files[where[VK_SAFETY_SIGN] - 1],
+                    s->step_lines[where[VK_SAFETY_SIGN] - 1],
+                    "sign %d [%s] must have %s = a crisis step, so a "
+                    "yes or not sure reaches the crisis contacts at once",
+                    VK_SAFETY_SIGN, q->id, names[k]);
         }
     }
     free(seen);
@@ -433,12 +451,14 @@ static void check_phone(const vk_ini_kv *kv, vk_diag *diag)
         } else if (*p == '+' && p != kv->value) {
             vk_diag_add(diag, kv->file, kv->line,
                         "phone '%s': '+' can only come first, before the "
-                        "country code", kv->value);
+                        "country code",
+                        kv->value);
             return;
         } else if (!strchr(" -().+", *p)) {
-            vk_diag_add(diag, kv->file, kv->line,
-                        "phone '%s' has '%c': use only digits, spaces and dashes",
-                        kv->value, *p);
+            vk_diag_add(
+                diag, kv->file, kv->line,
+                "phone '%s' has '%c': use only digits, spaces and dashes",
+                kv->value, *p);
             return;
         }
     }
@@ -449,7 +469,8 @@ static void check_phone(const vk_ini_kv *kv, vk_diag *diag)
     else if (same == digits && digits > 3)
         vk_diag_add(diag, kv->file, kv->line,
                     "phone '%s' is one digit over and over; write the real "
-                    "number", kv->value);
+                    "number",
+                    kv->value);
 }
 
 /* True if `word` (capitals) stands as a whole word in `text`: a marker such
@@ -481,14 +502,16 @@ static const char *placeholder_in(const vk_ini_section *sec,
             if (isdigit((unsigned char)*p))
                 d[n++] = *p;
         d[n] = '\0';
-        const char *local = n == 11 && d[0] == '1' ? d + 4 : n == 10 ? d + 3 : d;
+        const char *local = n == 11 && d[0] == '1' ? d + 4
+                            : n == 10              ? d + 3
+                                                   : d;
         if (strlen(local) == 7 && strncmp(local, "55501", 5) == 0) {
             *where = phone;
             return "a made-up 555 01xx phone number";
         }
     }
     static const char *const words[] = {"EXAMPLE", "PLACEHOLDER", "TODO",
-                                        "XXX", "CHANGE ME", "EJEMPLO"};
+                                        "XXX",     "CHANGE ME",   "EJEMPLO"};
     for (int k = 0; k < sec->nkv; k++)
         for (size_t w = 0; w < sizeof words / sizeof words[0]; w++)
             if (has_marker(sec->kv[k].value, words[w])) {
@@ -498,8 +521,8 @@ static const char *placeholder_in(const vk_ini_section *sec,
     return NULL;
 }
 
-static void load_contacts(vk_script *s, const vk_script_src *src,
-                          vk_diag *diag, vk_diag *warnings)
+static void load_contacts(vk_script *s, const vk_script_src *src, vk_diag *diag,
+                          vk_diag *warnings)
 {
     char path[4096], site[4096];
     snprintf(path, sizeof path, "%s/contacts.ini", src->prompts_dir);
@@ -507,8 +530,8 @@ static void load_contacts(vk_script *s, const vk_script_src *src,
     if (!s->contacts_ini)
         return;
     vk_ini *ini = s->contacts_ini;
-    bool have_site = vk_site_path(src->site_dir, src->lang, "contacts.ini", site,
-                                  sizeof site) &&
+    bool have_site = vk_site_path(src->site_dir, src->lang, "contacts.ini",
+                                  site, sizeof site) &&
                      vk_site_file_exists(site);
     if (have_site && (s->contacts_site = vk_ini_load(site, diag))) {
         /* "remove = yes" drops a shipped contact; other keys override. */
@@ -520,7 +543,8 @@ static void load_contacts(vk_script *s, const vk_script_src *src,
             if (strcmp(rm->value, "yes") != 0)
                 vk_diag_add(diag, rm->file, rm->line,
                             "remove must be yes (to drop the shipped contact "
-                            "[%s]) or left out", sec->name);
+                            "[%s]) or left out",
+                            sec->name);
             else if (!vk_site_remove_section(ini, sec->name))
                 vk_diag_add(diag, rm->file, rm->line,
                             "there is no shipped contact [%s] to remove",
@@ -529,6 +553,16 @@ static void load_contacts(vk_script *s, const vk_script_src *src,
             i--;
         }
         vk_site_overlay(ini, s->contacts_site);
+        /* The site's own new contacts are local: read them first, before
+         * the shipped ones (which end with the national lines). */
+        vk_ini_section *sorted = vk_malloc((size_t)ini->nsec * sizeof *sorted);
+        int o = 0;
+        for (int pass = 0; pass < 2; pass++)
+            for (int i = 0; i < ini->nsec; i++)
+                if ((ini->sec[i].file != ini->path) == (pass == 0))
+                    sorted[o++] = ini->sec[i];
+        memcpy(ini->sec, sorted, (size_t)ini->nsec * sizeof *sorted);
+        free(sorted);
     }
     int crisis = 0;
     for (int i = 0; i < ini->nsec; i++) {
@@ -539,8 +573,8 @@ static void load_contacts(vk_script *s, const vk_script_src *src,
                          strlen(kv->key)))
                 vk_diag_add(diag, kv->file, kv->line,
                             "'%s' is not a contact field (name, offer, phone, "
-                            "hours, crisis%s)", kv->key,
-                            kv->file == ini->path ? "" : ", remove");
+                            "hours, crisis%s)",
+                            kv->key, kv->file == ini->path ? "" : ", remove");
             else if (strcmp(kv->key, "phone") != 0 &&
                      strcmp(kv->key, "crisis") != 0)
                 vk_ssml_check(kv->value, kv->file, kv->line, kv->key, diag);
@@ -552,7 +586,8 @@ static void load_contacts(vk_script *s, const vk_script_src *src,
         if (!phone)
             vk_diag_add(diag, sec->file, sec->line,
                         "contact [%s] has no phone number; add 'phone = ' "
-                        "with the digits", sec->name);
+                        "with the digits",
+                        sec->name);
         else
             check_phone(phone, diag);
         const vk_ini_kv *culprit = NULL;
@@ -565,8 +600,9 @@ static void load_contacts(vk_script *s, const vk_script_src *src,
                 if (sec->kv[k].file != ini->path)
                     from_site = &sec->kv[k];
             if (culprit->file != ini->path || from_site)
-                vk_diag_add(diag, culprit->file != ini->path ? culprit->file
-                                                             : from_site->file,
+                vk_diag_add(diag,
+                            culprit->file != ini->path ? culprit->file
+                                                       : from_site->file,
                             culprit->file != ini->path ? culprit->line
                                                        : from_site->line,
                             "contact [%s] is still a placeholder (%s): give "
@@ -585,16 +621,20 @@ static void load_contacts(vk_script *s, const vk_script_src *src,
                         vk_ini_get(sec, "crisis")->line,
                         "crisis must be yes or no");
         crisis += is_crisis;
-        s->contacts = vk_realloc(s->contacts,
-                                 (size_t)(s->ncontacts + 1) * sizeof *s->contacts);
-        s->contacts[s->ncontacts++] = (vk_contact){
-            sec->name, kv_value(sec, "name"), kv_value(sec, "offer"),
-            phone ? phone->value : NULL, kv_value(sec, "hours"), is_crisis};
+        s->contacts = vk_realloc(s->contacts, (size_t)(s->ncontacts + 1) *
+                                                  sizeof *s->contacts);
+        s->contacts[s->ncontacts++] = (vk_contact){sec->name,
+                                                   kv_value(sec, "name"),
+                                                   kv_value(sec, "offer"),
+                                                   phone ? phone->value : NULL,
+                                                   kv_value(sec, "hours"),
+                                                   is_crisis};
     }
     if (s->ncontacts == 0)
         vk_diag_add(diag, path, 1, "there are no contacts");
     else if (crisis == 0)
-        vk_diag_add(diag, path, 1, "no contact has 'crisis = yes': the crisis "
+        vk_diag_add(diag, path, 1,
+                    "no contact has 'crisis = yes': the crisis "
                     "contacts would be empty");
 }
 
@@ -612,7 +652,8 @@ static void fill_clinic(vk_script *s, vk_diag *diag)
             if (!s->clinic) {
                 vk_diag_add(diag, kv->file, kv->line,
                             "'%s' uses {clinic} but no clinic name is set: "
-                            "add 'clinic = ...' to [kiosk]", kv->key);
+                            "add 'clinic = ...' to [kiosk]",
+                            kv->key);
                 continue;
             }
             size_t cap = strlen(kv->value) * (strlen(s->clinic) + 1) + 1;
@@ -646,8 +687,8 @@ vk_script *vk_script_load_src(const vk_script_src *src, vk_diag *diag,
     char path[4096];
     snprintf(path, sizeof path, "%s/flow.ini", src->prompts_dir);
     s->flow = vk_ini_load(path, diag);
-    if (s->flow && vk_site_path(src->site_dir, src->lang, "flow.ini", path,
-                                sizeof path) &&
+    if (s->flow &&
+        vk_site_path(src->site_dir, src->lang, "flow.ini", path, sizeof path) &&
         vk_site_file_exists(path) && (s->flow_site = vk_ini_load(path, diag)))
         vk_site_overlay(s->flow, s->flow_site);
     load_contacts(s, src, diag, warnings);
@@ -692,8 +733,7 @@ vk_script *vk_script_load_src(const vk_script_src *src, vk_diag *diag,
                         "[system] needs '%s' (a missing prompt id)",
                         system_keys[i].key);
         if (kv) {
-            check_placeholders(kv->file, kv, system_keys[i].placeholders,
-                               diag);
+            check_placeholders(kv->file, kv, system_keys[i].placeholders, diag);
             vk_ssml_check(kv->value, kv->file, kv->line, kv->key, diag);
             s->system[i] = kv->value;
         } else {
@@ -722,8 +762,9 @@ vk_script *vk_script_load_src(const vk_script_src *src, vk_diag *diag,
         if (strcmp(sec->name, "kiosk") == 0 || strcmp(sec->name, "system") == 0)
             continue;
         if (strcmp(sec->name, "resume") == 0) {
-            vk_diag_add(diag, sec->file, sec->line,
-                        "'resume' is a reserved name; call this step otherwise");
+            vk_diag_add(
+                diag, sec->file, sec->line,
+                "'resume' is a reserved name; call this step otherwise");
             continue;
         }
         build_step(s, sec, diag);
@@ -761,7 +802,10 @@ const vk_step *vk_script_start(const vk_script *s)
     return vk_script_step(s, s->start);
 }
 
-const char *vk_script_voice(const vk_script *s) { return s->voice; }
+const char *vk_script_voice(const vk_script *s)
+{
+    return s->voice;
+}
 
 const char *vk_script_system(const vk_script *s, const char *key)
 {
@@ -771,12 +815,18 @@ const char *vk_script_system(const vk_script *s, const char *key)
     return "";
 }
 
-int vk_script_contact_count(const vk_script *s) { return s->ncontacts; }
+int vk_script_contact_count(const vk_script *s)
+{
+    return s->ncontacts;
+}
 const vk_contact *vk_script_contact(const vk_script *s, int i)
 {
     return &s->contacts[i];
 }
-int vk_script_step_count(const vk_script *s) { return s->nsteps; }
+int vk_script_step_count(const vk_script *s)
+{
+    return s->nsteps;
+}
 const vk_step *vk_script_step_at(const vk_script *s, int i)
 {
     return &s->steps[i];
@@ -887,14 +937,17 @@ char *vk_script_sample_text(const vk_script *s, const vk_step *st,
     char *contacts = vk_script_contacts_text(s, false);
     char *crisis = vk_script_contacts_text(s, true);
     bool menu = st && st->type == VK_STEP_MENU;
-    const char *names[] = {"contacts", "crisis_contacts", "yes_count",
-                           "unsure_count", "choices", "keys", "heard"};
-    const char *vals[] = {contacts, crisis, "12", "12",
-                          vk_script_system(s, menu ? "choices.menu"
-                                                   : "choices.answer"),
-                          vk_script_system(s, menu ? "keys.menu"
-                                                   : "keys.answer"),
-                          vk_script_system(s, "heard.unsure")};
+    const char *names[] = {"contacts",     "crisis_contacts", "yes_count",
+                           "unsure_count", "choices",         "keys",
+                           "heard"};
+    const char *vals[] = {
+        contacts,
+        crisis,
+        "12",
+        "12",
+        vk_script_system(s, menu ? "choices.menu" : "choices.answer"),
+        vk_script_system(s, menu ? "keys.menu" : "keys.answer"),
+        vk_script_system(s, "heard.unsure")};
     size_t cap = strlen(text) + strlen(contacts) + strlen(crisis) + 4096;
     char *out = vk_malloc(cap);
     size_t o = 0;
