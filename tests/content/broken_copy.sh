@@ -82,11 +82,11 @@ ssml_unclosed)
   want="'text': <emphasis> is never closed" ;;
 ssml_bad_value)
   sed -i 's/^text = Do you believe that you have no feelings?$/text = Do you believe <break time="two seconds"\/> that you have no feelings?/' "$flow"
-  file=$flow line=$(line_of "$flow" 'break time=')
+  file=$flow line=$(line_of "$flow" '^text = Do you believe <break')
   want="'text': <break time=\"two seconds\"> is not a pause eSpeak NG can play" ;;
 ssml_across_sentences)
   sed -i 's/^text = Do you believe that you have no feelings?$/text = <prosody rate="slow">Take a moment. Do you believe that you have no feelings?<\/prosody>/' "$flow"
-  file=$flow line=$(line_of "$flow" 'prosody rate=')
+  file=$flow line=$(line_of "$flow" '^text = <prosody rate=')
   want="'text': <prosody> is still open at the end of a sentence" ;;
 contact_no_phone)
   sed -i '0,/^phone = 988$/{/^phone = 988$/d}' "$contacts"
