@@ -576,8 +576,14 @@ static void load_contacts(vk_script *s, const vk_script_src *src, vk_diag *diag,
                             "hours, crisis%s)",
                             kv->key, kv->file == ini->path ? "" : ", remove");
             else if (strcmp(kv->key, "phone") != 0 &&
-                     strcmp(kv->key, "crisis") != 0)
+                     strcmp(kv->key, "crisis") != 0) {
+                if (strchr(kv->value, '{'))
+                    vk_diag_add(diag, kv->file, kv->line,
+                                "'%s': placeholders such as {clinic} are not "
+                                "filled in contacts; write the words",
+                                kv->key);
                 vk_ssml_check(kv->value, kv->file, kv->line, kv->key, diag);
+            }
         }
         const vk_ini_kv *phone = vk_ini_get(sec, "phone");
         if (!vk_ini_get(sec, "name"))
