@@ -18,6 +18,7 @@ synthesiser; only the sound card is simulated.  Expectations:
   heard_min=N             at least N recognition results
   no_listening            no recognition result at all (a keys-only language)
   text=ID:WORDS           prompt ID is spoken and its text contains WORDS
+  not_text=ID:WORDS       prompt ID never contains WORDS
   arg=VALUE               pass VALUE to simulate (repeat: arg=--lang arg=es-ES)
   audio                   the recording's right channel has speech in every
                           prompt's time span, and the left has the user
@@ -163,6 +164,11 @@ def main():
                 if not texts or not any(words in t for t in texts):
                     fail("prompt %s does not say %r (it said %r)"
                          % (pid, words, texts[:1]), events)
+            elif key == "not_text":
+                pid, _, words = val.partition(":")
+                if any(words in e["text"] for e in events
+                       if e["type"] == "prompt" and e["id"] == pid):
+                    fail("prompt %s says %r" % (pid, words), events)
             elif key == "audio":
                 check_audio(wav_path, events)
             else:
