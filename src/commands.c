@@ -19,17 +19,21 @@
 #include "audio_sim.h"
 #include "audio_sink.h"
 #include "captions.h"
+#include "check.h"
+#include "content.h"
 #include "diag.h"
 #include "grammar.h"
 #include "keys_term.h"
 #include "mem.h"
 #include "kiosk.h"
+#include "preview.h"
 #include "recognizer.h"
 #include "scenario.h"
 #include "settings.h"
 #include "selftest.h"
 #include "service.h"
 #include "script.h"
+#include "site.h"
 #include "tts.h"
 #include "wav.h"
 
@@ -91,13 +95,57 @@ void vk_cli_defaults(vk_cli *c)
     c->prompts_dir = c->default_prompts;
     c->grammars_dir = c->default_grammars;
     c->context = "answer";
-    c->site_dir = VK_SITE_DIR;
+    c->lang = "en-US";
+}
+
+void vk_cli_resolve(vk_cli *c)
+{
+    if (!c->prompts_set) {
+        char rel[256];
+        snprintf(rel, sizeof rel, "prompts/%s", c->lang);
+        data_path(rel, c->default_prompts, sizeof c->default_prompts);
+        c->prompts_dir = c->default_prompts;
+    }
+    c->site_dir = vk_site_dir(c->site_opt);
+}
+
+/* Recognition needs an acoustic model for the language; Debian ships
+ * en-us only.  Without one the kiosk speaks the language and takes keys. */
+static bool lang_has_model(const char *lang)
+{
+    char path[256];
+    int n = snprintf(path, sizeof path, "/usr/share/pocketsphinx/model/");
+    for (const char *p = lang; *p && n + 1 < (int)sizeof path; p++)
+        path[n++] = (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
+    path[n] = '\0';
+    return is_dir(path);
+}
+
+static void check_opts(const vk_cli *c, vk_check_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->src = (vk_script_src){c->prompts_dir, c->site_dir, c->lang};
+    o->grammars_dir = c->grammars_dir;
+    o->keys_only = !lang_has_model(c->lang);
+    o->rate_wpm = c->rate_wpm > 0 ? c->rate_wpm : VK_TTS_DEFAULT_RATE;
+}
+
+/* A site folder that was asked for must be there. */
+static bool site_ok(const vk_cli *c)
+{
+    if (c->site_opt && !is_dir(c->site_opt)) {
+        fprintf(stderr, "voice-kiosk: the site folder %s does not exist\n",
+                c->site_opt);
+        return false;
+    }
+    return true;
 }
 
 /* ---- shared set-up -------------------------------------------------------- */
 
 typedef struct parts {
-    vk_script *script;
+    vk_content *content;
+    const vk_script *script;
     vk_recognizer *rec;
     vk_tts *tts;
 } parts;
@@ -106,7 +154,15 @@ static void parts_free(parts *p)
 {
     vk_recognizer_destroy(p->rec);
     vk_tts_destroy(p->tts);
-    vk_script_destroy(p->script);
+    vk_content_destroy(p->content);
+}
+
+/* The kiosk asks before each session: a reload happens here, if any. */
+static const vk_script *next_script(void *ctx)
+{
+    vk_content *content = ctx;
+    vk_content_refresh(content, stderr);
+    return vk_content_script(content);
 }
 
 /* The site's settings.ini, then the command line over it.  Problems are
@@ -114,16 +170,18 @@ static void parts_free(parts *p)
 static int load_settings(const vk_cli *c, vk_settings *s)
 {
     vk_settings_default(s);
-    char path[4096];
-    snprintf(path, sizeof path, "%s/settings.ini", c->site_dir);
-    vk_diag *diag = vk_diag_create();
-    bool ok = vk_settings_load(s, path, diag);
-    vk_diag_print(diag, stderr);
-    vk_diag_destroy(diag);
-    if (!ok) {
-        fprintf(stderr, "voice-kiosk: %s has problems; see `voice-kiosk "
-                "check`\n", path);
-        return VK_EXIT_BAD_INPUT;
+    if (c->site_dir) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/settings.ini", c->site_dir);
+        vk_diag *diag = vk_diag_create();
+        bool ok = vk_settings_load(s, path, diag);
+        vk_diag_print(diag, stderr);
+        vk_diag_destroy(diag);
+        if (!ok) {
+            fprintf(stderr, "voice-kiosk: %s has problems; see `voice-kiosk "
+                    "check`\n", path);
+            return VK_EXIT_BAD_INPUT;
+        }
     }
     if (c->noinput_s > 0)
         s->noinput_s = c->noinput_s;
@@ -169,8 +227,13 @@ static int load_recognizer(const vk_cli *c, vk_recognizer **rec)
 static int load_parts(const vk_cli *c, parts *p)
 {
     memset(p, 0, sizeof *p);
+    if (!site_ok(c))
+        return VK_EXIT_BAD_INPUT;
     vk_diag *diag = vk_diag_create();
-    p->script = vk_script_load(c->prompts_dir, diag);
+    vk_check_opts co;
+    check_opts(c, &co);
+    p->content = vk_content_create(&co, diag);
+    p->script = p->content ? vk_content_script(p->content) : NULL;
     if (!p->script) {
         vk_diag_print(diag, stderr);
         fprintf(stderr, "voice-kiosk: the prompts have problems; "
@@ -201,6 +264,7 @@ static void kiosk_opts(const vk_cli *c, vk_kiosk_opts *o)
         vk_settings_default(&o->settings);
     o->barge_in = c->barge_in;
     o->sessions = c->sessions;
+    o->keys_only = !lang_has_model(c->lang);
 }
 
 /* Captions on standard output: large on a terminal, else plain lines. */
@@ -209,53 +273,135 @@ static vk_captions *open_captions(const vk_cli *c)
     return c->quiet ? NULL : vk_captions_create(stdout, isatty(STDOUT_FILENO));
 }
 
+/* The kiosk takes new content between sessions (content.h). */
+static void watch_content(vk_kiosk_opts *o, parts *p)
+{
+    o->next_script = next_script;
+    o->next_script_ctx = p->content;
+}
+
 /* ---- check ---------------------------------------------------------------- */
 
 int vk_cmd_check(const vk_cli *c)
 {
-    vk_diag *diag = vk_diag_create();
-    vk_script *s = vk_script_load(c->prompts_dir, diag);
-    /* Every grammar the flow uses must load, and a question needs answers. */
-    for (size_t i = 0; i < vk_recognizer_ncontexts; i++) {
-        vk_grammar *g = vk_grammar_load(c->grammars_dir,
-                                        vk_recognizer_contexts[i], diag);
-        if (g && strcmp(vk_recognizer_contexts[i], "answer") == 0) {
-            static const char *const need[] = {"yes", "no", "unsure", "help",
-                                               "repeat", "back", "skip", "stop"};
-            for (size_t k = 0; k < sizeof need / sizeof need[0]; k++)
-                if (!vk_grammar_has_tag(g, need[k]))
-                    vk_diag_add(diag, c->grammars_dir, 0,
-                                "answer.gram has no phrase meaning {%s}: a "
-                                "question could not be answered that way",
-                                need[k]);
-        }
-        if (g && s && strcmp(vk_recognizer_contexts[i], "menu") == 0) {
-            for (int k = 0; k < vk_script_step_count(s); k++) {
-                const vk_step *st = vk_script_step_at(s, k);
-                for (int o = 0; o < st->noptions; o++)
-                    if (!vk_grammar_has_tag(g, st->options[o].topic)) {
-                        const char *file;
-                        int line = vk_script_step_line(s, st->id, &file);
-                        vk_diag_add(diag, file, line,
-                                    "menu option '%s' has no phrase in "
-                                    "menu.gram meaning {%s}",
-                                    st->options[o].topic, st->options[o].topic);
-                    }
-            }
-        }
-        vk_grammar_destroy(g);
-    }
-    vk_script_destroy(s);
-    vk_settings_check(c->site_dir, diag);
-    int n = vk_diag_count(diag);
-    vk_diag_print(diag, stdout);
+    if (!site_ok(c))
+        return VK_EXIT_BAD_INPUT;
+    vk_check_opts o;
+    check_opts(c, &o);
+    char err[512];
+    /* Prompt lengths are measured by speaking them; without eSpeak NG they
+     * are estimated from the words. */
+    if (vk_tts_create(&o.tts, err, sizeof err) != VK_OK)
+        o.tts = NULL;
+    vk_diag *errors = vk_diag_create();
+    vk_diag *warnings = vk_diag_create();
+    int n = vk_check_run(&o, errors, warnings, NULL);
+    vk_diag_print(errors, stdout);
+    vk_diag_print(warnings, stdout);
+    int w = vk_diag_count(warnings);
     if (n == 0)
-        printf("ok: %s and %s have no problems\n", c->prompts_dir,
-               c->grammars_dir);
+        printf("ok: %s%s%s and %s have no problems", c->prompts_dir,
+               c->site_dir ? " with the site folder " : "",
+               c->site_dir ? c->site_dir : "", c->grammars_dir);
     else
-        printf("%d problem%s found\n", n, n == 1 ? "" : "s");
-    vk_diag_destroy(diag);
+        printf("%d problem%s found", n, n == 1 ? "" : "s");
+    if (w)
+        printf(" (%d warning%s)", w, w == 1 ? "" : "s");
+    printf("\n");
+    if (o.keys_only)
+        printf("note: no recognition model for %s: the kiosk speaks it and "
+               "takes keys only\n", c->lang);
+    vk_diag_destroy(errors);
+    vk_diag_destroy(warnings);
+    vk_tts_destroy(o.tts);
     return n == 0 ? VK_EXIT_OK : VK_EXIT_BAD_INPUT;
+}
+
+/* ---- preview -------------------------------------------------------------- */
+
+static int play(const vk_cli *c, const int16_t *pcm, size_t n)
+{
+    vk_audio *dev = NULL;
+    char err[2048];
+    if (vk_audio_pa_open(c->input_device, c->output_device, &dev, err,
+                         sizeof err) != VK_OK) {
+        fprintf(stderr, "voice-kiosk: cannot play the preview: %s\n"
+                "voice-kiosk: use -o FILE.wav to write it to a file instead\n",
+                err);
+        return VK_EXIT_NO_DEVICE;
+    }
+    int16_t mic[VK_AUDIO_FRAME], spk[VK_AUDIO_FRAME];
+    int status = VK_EXIT_OK;
+    /* Reading a microphone frame paces the writes in real time; then a
+     * second of silence lets the last words leave the device. */
+    for (size_t i = 0; i < n + VK_AUDIO_RATE; i += VK_AUDIO_FRAME) {
+        for (size_t k = 0; k < VK_AUDIO_FRAME; k++)
+            spk[k] = i + k < n ? pcm[i + k] : 0;
+        if (vk_audio_read(dev, mic, VK_AUDIO_FRAME) != VK_OK ||
+            vk_audio_write(dev, spk, VK_AUDIO_FRAME) != VK_OK) {
+            fprintf(stderr, "voice-kiosk: the audio device was lost\n");
+            status = VK_EXIT_FAIL;
+            break;
+        }
+    }
+    vk_audio_destroy(dev);
+    return status;
+}
+
+int vk_cmd_preview(const vk_cli *c)
+{
+    if ((c->nfiles == 1) == c->preview_all) {
+        fprintf(stderr, "voice-kiosk: preview needs one PROMPT_ID, or --all\n");
+        return VK_EXIT_BAD_INPUT;
+    }
+    if (!site_ok(c))
+        return VK_EXIT_BAD_INPUT;
+    vk_diag *diag = vk_diag_create();
+    vk_script_src src = {c->prompts_dir, c->site_dir, c->lang};
+    vk_script *s = vk_script_load_src(&src, diag, NULL);
+    if (!s) {
+        vk_diag_print(diag, stderr);
+        fprintf(stderr, "voice-kiosk: the prompts have problems; see "
+                "`voice-kiosk check`\n");
+        vk_diag_destroy(diag);
+        return VK_EXIT_BAD_INPUT;
+    }
+    vk_diag_destroy(diag);
+    vk_tts *tts;
+    char err[1024];
+    if (vk_tts_create(&tts, err, sizeof err) != VK_OK) {
+        fprintf(stderr, "voice-kiosk: %s\n", err);
+        vk_script_destroy(s);
+        return VK_EXIT_MISSING;
+    }
+    int16_t *pcm;
+    size_t n;
+    int status = VK_EXIT_OK;
+    vk_err e = vk_preview_render(s, tts, c->rate_wpm > 0 ? c->rate_wpm : VK_TTS_DEFAULT_RATE,
+                                 c->preview_all ? NULL : c->files[0], stdout,
+                                 &pcm, &n, err, sizeof err);
+    if (e != VK_OK) {
+        fprintf(stderr, "voice-kiosk: %s\n", err);
+        status = e == VK_ERR_NOTFOUND ? VK_EXIT_BAD_INPUT : VK_EXIT_MISSING;
+    } else if (c->output_path) {
+        vk_wav_writer *w = NULL;
+        if (vk_wav_open(c->output_path, VK_AUDIO_RATE, 1, &w, err,
+                        sizeof err) != VK_OK ||
+            vk_wav_write(w, pcm, n) != VK_OK) {
+            fprintf(stderr, "voice-kiosk: cannot write %s\n", c->output_path);
+            status = VK_EXIT_FAIL;
+        } else {
+            printf("wrote %s: %.1f s\n", c->output_path,
+                   (double)n / VK_AUDIO_RATE);
+        }
+        vk_wav_close(w);
+    } else {
+        status = play(c, pcm, n);
+    }
+    free(pcm);
+    vk_tts_destroy(tts);
+    vk_script_destroy(s);
+    return status;
 }
 
 /* ---- recognize ------------------------------------------------------------ */
@@ -400,6 +546,7 @@ int vk_cmd_simulate(const vk_cli *c)
         vk_scenario_destroy(sc);
         return VK_EXIT_BAD_INPUT;
     }
+    watch_content(&ko, &p);
     vk_kiosk *k = vk_kiosk_create(p.script, p.rec, p.tts, &ko);
     vk_sim_opts so = {.record_path = c->record_path, .tts = p.tts};
     /* The room writes its ground truth into the same event stream. */
@@ -540,6 +687,12 @@ int vk_cmd_selftest(const vk_cli *c)
 
 /* ---- run ------------------------------------------------------------------ */
 
+static void on_hup(int sig)
+{
+    (void)sig;
+    vk_content_request_reload();
+}
+
 /* --self-test-once: the home set-up's first start. */
 static void first_start_selftest(const vk_settings *set, const parts *p,
                                  vk_audio *dev, vk_service *svc)
@@ -589,13 +742,23 @@ int vk_cmd_run(const vk_cli *c)
     ko.captions = open_captions(c);
     ko.on_tick = service_tick;
     ko.tick_ctx = svc;
+    watch_content(&ko, &p);
     vk_kiosk *k = vk_kiosk_create(p.script, p.rec, p.tts, &ko);
     struct sigaction sa = {0};
     sa.sa_handler = on_signal;
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+    /* SIGHUP: reload the prompts before the next session. */
+    struct sigaction hup = {0};
+    hup.sa_handler = on_hup;
+    sigaction(SIGHUP, &hup, NULL);
     vk_keys_term *keys = vk_keys_term_create();
-    printf("voice-kiosk is listening. Speak, or press any key, to begin.\n");
+    if (ko.keys_only)
+        printf("voice-kiosk is ready (%s: keys only). Press any key to "
+               "begin.\n", c->lang);
+    else
+        printf("voice-kiosk is listening. Speak, or press any key, to "
+               "begin.\n");
     fflush(stdout);
     vk_service_ready(svc, "listening");
     vk_err e = vk_kiosk_run(k, dev, NULL, vk_keys_term_poll, keys);

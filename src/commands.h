@@ -17,7 +17,14 @@ enum {
 };
 
 typedef struct vk_cli {
-    const char *prompts_dir;
+    const char *prompts_dir; /* shipped prompts of the language */
+    const char *site_opt;    /* --site DIR, or NULL */
+    const char *site_dir;    /* the site folder in use (see site.h), or NULL;
+                                its settings.ini is read too */
+    const char *lang;        /* --lang, such as "en-US" or "es-ES" */
+    const char *output_path; /* preview -o FILE.wav */
+    bool preview_all;        /* preview --all */
+    bool prompts_set;        /* --prompts was given */
     const char *grammars_dir;
     const char *input_device;
     const char *output_device;
@@ -26,7 +33,6 @@ typedef struct vk_cli {
     const char *stats_path;
     const char *headphones_record; /* simulate: headphones into this WAV */
     const char *context;
-    const char *site_dir; /* settings.ini lives here */
     /* 0 = not given: settings.ini (or its defaults) decides */
     double noinput_s;
     double inactivity_s;
@@ -44,6 +50,9 @@ typedef struct vk_cli {
 
 /* Fills the defaults (the shipped prompts and grammars). */
 void vk_cli_defaults(vk_cli *c);
+/* After parsing: picks the prompts of --lang (unless --prompts was given)
+ * and the site folder (--site, $VOICE_KIOSK_SITE or /etc/voice-kiosk). */
+void vk_cli_resolve(vk_cli *c);
 
 int vk_cmd_run(const vk_cli *c);
 int vk_cmd_list_devices(void);
@@ -55,5 +64,6 @@ int vk_cmd_settings(const vk_cli *c);
 /* Speaks the self-test line on the sound card, listens, reports; 0 if it
  * heard yes, VK_EXIT_FAIL if not. */
 int vk_cmd_selftest(const vk_cli *c);
+int vk_cmd_preview(const vk_cli *c);
 
 #endif

@@ -22,6 +22,10 @@ void vk_diag_add(vk_diag *d, const char *file, int line, const char *fmt, ...)
 int vk_diag_count(const vk_diag *d);
 /* Returns problem i as "file:line: message" (borrowed). */
 const char *vk_diag_get(const vk_diag *d, int i);
+/* The edit distance between a and b (insertions, deletions and
+ * substitutions), or max + 1 if it is more than max: for "did you mean"
+ * hints. */
+int vk_diag_edit_distance(const char *a, const char *b, int max);
 /* Prints every problem, one per line. */
 void vk_diag_print(const vk_diag *d, FILE *out);
 

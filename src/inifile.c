@@ -71,7 +71,7 @@ static vk_ini_section *section_for(vk_ini *ini, const char *name, int line,
         return NULL;
     ini->sec = vk_realloc(ini->sec, (size_t)(ini->nsec + 1) * sizeof *ini->sec);
     vk_ini_section *s = &ini->sec[ini->nsec++];
-    *s = (vk_ini_section){vk_strdup(name), line, NULL, 0};
+    *s = (vk_ini_section){vk_strdup(name), line, NULL, 0, ini->path};
     return s;
 }
 
@@ -113,7 +113,8 @@ static int on_value(void *user, const char *section, const char *name,
             return 1;
         }
     s->kv = vk_realloc(s->kv, (size_t)(s->nkv + 1) * sizeof *s->kv);
-    s->kv[s->nkv++] = (vk_ini_kv){vk_strdup(name), vk_strdup(value), r->line};
+    s->kv[s->nkv++] =
+        (vk_ini_kv){vk_strdup(name), vk_strdup(value), r->line, ini->path};
     snprintf(r->last_key, sizeof r->last_key, "%s", name);
     return 1;
 }

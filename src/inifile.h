@@ -15,6 +15,9 @@ typedef struct vk_ini_kv {
     char *key;
     char *value;
     int line;
+    /* The file the value came from (borrowed: the path of the vk_ini that
+     * read it, which may be a site file merged over a shipped one). */
+    const char *file;
 } vk_ini_kv;
 
 typedef struct vk_ini_section {
@@ -22,6 +25,7 @@ typedef struct vk_ini_section {
     int line;
     vk_ini_kv *kv;
     int nkv;
+    const char *file; /* where [name] is (borrowed, as for a value) */
 } vk_ini_section;
 
 typedef struct vk_ini {

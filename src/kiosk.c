@@ -31,6 +31,7 @@
 #include "keymap.h"
 #include "mem.h"
 #include "session.h"
+#include "ssml.h"
 
 #define QUEUE_MAX 64
 #define MAX_TURNS 4096
@@ -247,20 +248,25 @@ static bool prompt_asks_input(const vk_kiosk *k)
 static void start_sentence(vk_kiosk *k, sentence *s, int64_t at)
 {
     double t = (double)at / RATE;
+    /* Prompts may carry SSML (ssml.h); captions and events show the words. */
     if (s->prompt_text && !s->started) {
         snprintf(k->current_prompt, sizeof k->current_prompt, "%s", s->id);
-        vk_events_prompt(k->ev, t, s->id, s->prompt_text);
+        char *whole = vk_ssml_plain(s->prompt_text);
+        vk_events_prompt(k->ev, t, s->id, whole);
+        free(whole);
         if (k->sim)
             vk_audio_sim_on_prompt(k->sim, at, s->id, prompt_asks_input(k));
     }
     s->started = true;
-    vk_events_caption(k->ev, t, s->text);
+    char *plain = vk_ssml_plain(s->text);
+    vk_events_caption(k->ev, t, plain);
     if (k->opts.captions)
-        vk_captions_sentence(k->opts.captions, s->text);
+        vk_captions_sentence(k->opts.captions, plain);
     if (!s->aside) {
         free(k->last_sentence);
         k->last_sentence = vk_strdup(s->text);
     }
+    free(plain);
     if (k->awaiting_reply) {
         k->awaiting_reply = false;
         if (k->stats.turns < MAX_TURNS) {
@@ -425,6 +431,15 @@ static void touch(vk_kiosk *k)
 static void start_session(vk_kiosk *k)
 {
     vk_actions acts = {0};
+    /* New content (a reload) is taken only here, between sessions. */
+    const vk_script *next =
+        k->opts.next_script ? k->opts.next_script(k->opts.next_script_ctx) : NULL;
+    if (next && next != k->script) {
+        vk_dialog_opts d = {.accept = VK_ASR_ACCEPT, .confirm = VK_ASR_CONFIRM};
+        vk_dialog_destroy(k->dialog);
+        k->script = next;
+        k->dialog = vk_dialog_create(next, k->session, &d);
+    }
     k->active = true;
     /* A shared kiosk: every session starts at the site's volume and rate. */
     vk_controls_reset(&k->ctl, &k->opts.settings);
@@ -774,7 +789,8 @@ vk_err vk_kiosk_run(vk_kiosk *k, vk_audio *dev, vk_audio *sim, vk_key_fn keys,
          * person), so the kiosk never hears its own prompts. */
         /* Barge-in: while a question is being asked (never a safety
          * message), hear too, and let only a confident result stop it. */
-        bool barge = k->opts.barge_in && k->active && k->pending_listen &&
+        bool barge = k->opts.barge_in && !k->opts.keys_only && k->active &&
+                     k->pending_listen &&
                      k->qlen > 0 && !vk_dialog_in_safety(k->dialog);
         if (barge && !k->barge_armed) {
             k->barge_armed = true;
@@ -782,8 +798,9 @@ vk_err vk_kiosk_run(vk_kiosk *k, vk_audio *dev, vk_audio *sim, vk_key_fn keys,
             vk_recognizer_listen(k->rec, k->pending_listen);
             k->asr_epoch = k->t;
         }
-        bool hear = k->listening || barge || k->pause_listening ||
-                    (!k->active && k->qlen == 0);
+        bool hear = !k->opts.keys_only &&
+                    (k->listening || barge || k->pause_listening ||
+                     (!k->active && k->qlen == 0));
         if (hear) {
             vk_heard h;
             clock_gettime(CLOCK_MONOTONIC, &k->tick_wall);

@@ -34,6 +34,12 @@ typedef struct vk_kiosk_opts {
      * ping); NULL = none.  tick_ctx is borrowed. */
     void (*on_tick)(void *tick_ctx, int64_t t);
     void *tick_ctx;
+    bool keys_only;        /* no recognition model for the language: keys only */
+    /* Called just before each session starts (between sessions, never
+     * during one): returns the script to use from now on (for example
+     * after a reload, see content.h), or NULL to keep the current one. */
+    const vk_script *(*next_script)(void *ctx);
+    void *next_script_ctx;
 } vk_kiosk_opts;
 
 /* Defaults: the settings' defaults (7 s no-answer timeout, 60 s

@@ -15,8 +15,11 @@ static const char usage[] =
     "usage:\n"
     "  voice-kiosk [OPTIONS]                     run the kiosk on the sound card\n"
     "  voice-kiosk --list-devices                list microphones and speakers\n"
-    "  voice-kiosk check [--prompts DIR] [--grammars DIR]\n"
-    "                                            check prompt, flow and grammar files\n"
+    "  voice-kiosk check [--site DIR] [--lang L] [--prompts DIR] [--grammars DIR]\n"
+    "                                            check prompt, flow, contact and grammar files\n"
+    "  voice-kiosk preview PROMPT_ID|--all [-o FILE.wav] [--site DIR] [--lang L]\n"
+    "                                            speak a prompt (or the whole flow) on the\n"
+    "                                            speaker, or into FILE.wav; print captions\n"
     "  voice-kiosk recognize [--context answer|command|menu] FILE.wav...\n"
     "                                            print FILE, MEANING, WORDS, CONFIDENCE\n"
     "  voice-kiosk simulate SCENARIO [--events OUT.jsonl] [--record OUT.wav]\n"
@@ -28,7 +31,11 @@ static const char usage[] =
     "options:\n"
     "  --input-device NAME     microphone (name substring or index)\n"
     "  --output-device NAME    speaker (name substring or index)\n"
-    "  --prompts DIR           prompts folder (default: the shipped en-US)\n"
+    "  --lang L                language of the prompts: prompts/L (default en-US);\n"
+    "                          without a recognition model for L, keys only\n"
+    "  --site DIR              site folder with this clinic's files (default:\n"
+    "                          $VOICE_KIOSK_SITE, else /etc/voice-kiosk if present)\n"
+    "  --prompts DIR           shipped prompts folder (default: prompts/LANG)\n"
     "  --grammars DIR          grammars folder (default: the shipped one)\n"
     "  --site DIR              site folder with settings.ini (default /etc/voice-kiosk)\n"
     "  The next four override settings.ini ([timing], [speech]):\n"
@@ -48,6 +55,12 @@ static const char usage[] =
     "  --quiet                 do not print captions\n"
     "  --self-test-once        before the first session, run the self-test\n"
     "                          until it has once heard yes (home set-up)\n"
+    "  -o, --output FILE       preview: write the WAV here instead of playing it\n"
+    "  --all                   preview: every prompt of the flow, in order\n"
+    "\n"
+    "signals: SIGHUP reloads the prompts before the next session (they are also\n"
+    "reloaded when the files change); a version that fails `check` is refused\n"
+    "and the last good one keeps running\n"
     "  -h, --help              show this help\n"
     "\n"
     "exit status:\n"
@@ -62,7 +75,7 @@ enum {
     OPT_INPUT = 256, OPT_OUTPUT, OPT_PROMPTS, OPT_GRAMMARS, OPT_NOINPUT,
     OPT_INACTIVE, OPT_SILENCE, OPT_RATE, OPT_BARGE, OPT_EVENTS, OPT_RECORD,
     OPT_STATS, OPT_QUIET, OPT_LIST, OPT_CONTEXT, OPT_SITE, OPT_SESSIONS, OPT_PHONES,
-    OPT_SELFTEST_ONCE
+    OPT_SELFTEST_ONCE, OPT_LANG, OPT_ALL
 };
 
 static const struct option options[] = {
@@ -85,6 +98,9 @@ static const struct option options[] = {
     {"sessions", required_argument, 0, OPT_SESSIONS},
     {"headphones-record", required_argument, 0, OPT_PHONES},
     {"self-test-once", no_argument, 0, OPT_SELFTEST_ONCE},
+    {"lang", required_argument, 0, OPT_LANG},
+    {"output", required_argument, 0, 'o'},
+    {"all", no_argument, 0, OPT_ALL},
     {"help", no_argument, 0, 'h'},
     {0, 0, 0, 0},
 };
@@ -116,17 +132,23 @@ int main(int argc, char **argv)
     bool list = false;
     double v;
     int opt;
-    while ((opt = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, "ho:", options, NULL)) != -1) {
         switch (opt) {
         case OPT_INPUT: c.input_device = optarg; break;
         case OPT_OUTPUT: c.output_device = optarg; break;
-        case OPT_PROMPTS: c.prompts_dir = optarg; break;
+        case OPT_PROMPTS:
+            c.prompts_dir = optarg;
+            c.prompts_set = true;
+            break;
+        case OPT_SITE: c.site_opt = optarg; break;
+        case OPT_LANG: c.lang = optarg; break;
+        case 'o': c.output_path = optarg; break;
+        case OPT_ALL: c.preview_all = true; break;
         case OPT_GRAMMARS: c.grammars_dir = optarg; break;
         case OPT_EVENTS: c.events_path = optarg; break;
         case OPT_RECORD: c.record_path = optarg; break;
         case OPT_STATS: c.stats_path = optarg; break;
         case OPT_CONTEXT: c.context = optarg; break;
-        case OPT_SITE: c.site_dir = optarg; break;
         case OPT_PHONES: c.headphones_record = optarg; break;
         case OPT_SESSIONS:
             if (!number("--sessions", optarg, 1, 100000, &v))
@@ -165,6 +187,7 @@ int main(int argc, char **argv)
     }
     c.files = argv + optind;
     c.nfiles = argc - optind;
+    vk_cli_resolve(&c);
     if (list)
         return vk_cmd_list_devices();
     if (strcmp(command, "run") == 0 && c.nfiles == 0)
@@ -179,6 +202,8 @@ int main(int argc, char **argv)
         return vk_cmd_settings(&c);
     if (strcmp(command, "selftest") == 0 && c.nfiles == 0)
         return vk_cmd_selftest(&c);
+    if (strcmp(command, "preview") == 0)
+        return vk_cmd_preview(&c);
     fprintf(stderr, "voice-kiosk: unknown command '%s'\n\n%s", command, usage);
     return VK_EXIT_BAD_INPUT;
 }

@@ -15,6 +15,8 @@
 
 #include "inifile.h"
 #include "mem.h"
+#include "site.h"
+#include "ssml.h"
 
 typedef struct step_kind {
     const char *name;
@@ -42,33 +44,55 @@ static const struct {
     const char *key;
     const char *placeholders;
 } system_keys[] = {
-    {"noinput.1", "choices keys"}, {"noinput.2", "choices keys"},
-    {"noinput.3", "choices keys"}, {"nomatch.1", "choices keys"},
-    {"nomatch.2", "choices keys"}, {"nomatch.3", "choices keys"},
-    {"confirm", "heard"},          {"confirm.retry", ""},
-    {"stop.confirm", ""},          {"stop.cancel", ""},
-    {"back.first", ""},            {"skip.done", ""},
-    {"timeout", ""},               {"choices.answer", ""},
-    {"keys.answer", ""},           {"choices.menu", ""},
-    {"keys.menu", ""},             {"help", ""},
-    {"heard.yes", ""},             {"heard.no", ""},
-    {"heard.unsure", ""},          {"contact", "name offer phone hours"},
+    {"noinput.1", "choices keys"},
+    {"noinput.2", "choices keys"},
+    {"noinput.3", "choices keys"},
+    {"nomatch.1", "choices keys"},
+    {"nomatch.2", "choices keys"},
+    {"nomatch.3", "choices keys"},
+    {"confirm", "heard"},
+    {"confirm.retry", ""},
+    {"stop.confirm", ""},
+    {"stop.cancel", ""},
+    {"back.first", ""},
+    {"skip.done", ""},
+    {"timeout", ""},
+    {"choices.answer", ""},
+    {"keys.answer", ""},
+    {"choices.menu", ""},
+    {"keys.menu", ""},
+    {"help", ""},
+    {"heard.yes", ""},
+    {"heard.no", ""},
+    {"heard.unsure", ""},
+    {"contact", "name offer phone hours"},
     /* the person's speech controls (src/controls.c) and the keypad */
-    {"control.paused", ""},        {"control.louder", ""},
-    {"control.softer", ""},        {"control.loudest", ""},
-    {"control.softest", ""},       {"control.slower", ""},
-    {"control.faster", ""},        {"control.slowest", ""},
-    {"control.fastest", ""},       {"control.more_time", ""},
-    {"control.warning", ""},       {"control.choose", ""},
-    {"choice.next", ""},           {"choice.done", ""},
+    {"control.paused", ""},
+    {"control.louder", ""},
+    {"control.softer", ""},
+    {"control.loudest", ""},
+    {"control.softest", ""},
+    {"control.slower", ""},
+    {"control.faster", ""},
+    {"control.slowest", ""},
+    {"control.fastest", ""},
+    {"control.more_time", ""},
+    {"control.warning", ""},
+    {"control.choose", ""},
+    {"choice.next", ""},
+    {"choice.done", ""},
 };
 #define N_SYSTEM (sizeof system_keys / sizeof system_keys[0])
 
 struct vk_script {
     vk_ini *flow;
     vk_ini *contacts_ini;
+    vk_ini *flow_site;     /* kept: merged values point to its path */
+    vk_ini *contacts_site; /* the same */
+    const char *clinic;
     vk_step *steps;
     int *step_lines;
+    const char **step_files;
     int nsteps;
     const char *start;
     const char *voice;
@@ -105,9 +129,9 @@ static void check_placeholders(const char *file, const vk_ini_kv *kv,
         }
         if (!word_in(allowed, p + 1, (size_t)(e - p - 1)))
             vk_diag_add(diag, file, kv->line,
-                        "unknown placeholder {%.*s} in '%s'%s%s", (int)(e - p - 1),
-                        p + 1, kv->key, *allowed ? "; it may use: " : "",
-                        allowed);
+                        "unknown placeholder {%.*s} in '%s'%s%s",
+                        (int)(e - p - 1), p + 1, kv->key,
+                        *allowed ? "; it may use: " : "", allowed);
     }
 }
 
@@ -125,21 +149,50 @@ static const char *kv_value(const vk_ini_section *sec, const char *key)
     return kv ? kv->value : NULL;
 }
 
+/* The nearest step name to `name`, for "did you mean" hints, or NULL. */
+static const char *nearest_section(const vk_ini *ini, const char *name)
+{
+    const char *best = NULL;
+    int bd = 4;
+    for (int i = 0; i < ini->nsec; i++) {
+        int d = vk_diag_edit_distance(name, ini->sec[i].name, 3);
+        if (d > 0 && d < bd && strcmp(ini->sec[i].name, "kiosk") != 0 &&
+            strcmp(ini->sec[i].name, "system") != 0) {
+            bd = d;
+            best = ini->sec[i].name;
+        }
+    }
+    return best;
+}
+
 static void build_step(vk_script *s, const vk_ini_section *sec, vk_diag *diag)
 {
-    const char *file = s->flow->path;
     const char *tname = kv_value(sec, "type");
+    if (!tname && s->flow_site && sec->file == s->flow_site->path) {
+        /* A site file may only change the shipped steps, or add a step
+         * with a type. */
+        const char *near = nearest_section(s->flow, sec->name);
+        vk_diag_add(diag, sec->file, sec->line,
+                    "unknown prompt id [%s]: the shipped flow has no step "
+                    "called that%s%s%s; to add a new step, give it a 'type'",
+                    sec->name, near ? " (did you mean [" : "", near ? near : "",
+                    near ? "]?)" : "");
+        return;
+    }
     if (!tname) {
-        vk_diag_add(diag, file, sec->line,
+        vk_diag_add(diag, sec->file, sec->line,
                     "[%s] has no 'type' (say, question, ask, crisis, summary, "
-                    "menu, contacts or end)", sec->name);
+                    "menu, contacts or end)",
+                    sec->name);
         return;
     }
     const step_kind *k = kind_named(tname);
     if (!k) {
-        vk_diag_add(diag, file, vk_ini_get(sec, "type")->line,
+        vk_diag_add(diag, vk_ini_get(sec, "type")->file,
+                    vk_ini_get(sec, "type")->line,
                     "unknown type '%s' (say, question, ask, crisis, summary, "
-                    "menu, contacts or end)", tname);
+                    "menu, contacts or end)",
+                    tname);
         return;
     }
     vk_step st = {.id = sec->name, .type = k->type};
@@ -155,6 +208,7 @@ static void build_step(vk_script *s, const vk_ini_section *sec, vk_diag *diag)
             st.options = o;
             continue;
         }
+        const char *file = kv->file;
         if (!word_in(k->required, key, strlen(key)) &&
             !word_in(k->optional, key, strlen(key))) {
             vk_diag_add(diag, file, kv->line,
@@ -166,9 +220,12 @@ static void build_step(vk_script *s, const vk_ini_section *sec, vk_diag *diag)
         if (kv->value[0] == '\0')
             vk_diag_add(diag, file, kv->line, "'%s' is empty", key);
         if (strcmp(key, "text") == 0 || strcmp(key, "text_again") == 0 ||
-            strcmp(key, "help") == 0)
-            check_placeholders(file, kv, strcmp(key, "text") == 0
-                                             ? k->placeholders : "", diag);
+            strcmp(key, "help") == 0) {
+            check_placeholders(file, kv,
+                               strcmp(key, "text") == 0 ? k->placeholders : "",
+                               diag);
+            vk_ssml_check(kv->value, file, kv->line, key, diag);
+        }
     }
     for (const char *p = k->required; *p;) {
         while (*p == ' ')
@@ -179,8 +236,8 @@ static void build_step(vk_script *s, const vk_ini_section *sec, vk_diag *diag)
         char key[32];
         snprintf(key, sizeof key, "%.*s", (int)(e - p), p);
         if (!vk_ini_get(sec, key))
-            vk_diag_add(diag, file, sec->line, "[%s] (a %s step) needs '%s'",
-                        sec->name, k->name, key);
+            vk_diag_add(diag, sec->file, sec->line,
+                        "[%s] (a %s step) needs '%s'", sec->name, k->name, key);
         p = e;
     }
     st.text = kv_value(sec, "text");
@@ -194,17 +251,22 @@ static void build_step(vk_script *s, const vk_ini_section *sec, vk_diag *diag)
         char *end;
         long n = strtol(kv_value(sec, "sign"), &end, 10);
         if (*end || n < 1 || n > VK_SIGNS)
-            vk_diag_add(diag, file, vk_ini_get(sec, "sign")->line,
+            vk_diag_add(diag, vk_ini_get(sec, "sign")->file,
+                        vk_ini_get(sec, "sign")->line,
                         "sign must be a number from 1 to %d", VK_SIGNS);
         else
             st.sign = (int)n;
     }
     if (k->type == VK_STEP_MENU && st.noptions == 0)
-        vk_diag_add(diag, file, sec->line,
+        vk_diag_add(diag, sec->file, sec->line,
                     "menu [%s] has no 'option.TOPIC = step' lines", sec->name);
     s->steps = vk_realloc(s->steps, (size_t)(s->nsteps + 1) * sizeof *s->steps);
-    s->step_lines = vk_realloc(s->step_lines, (size_t)(s->nsteps + 1) * sizeof(int));
+    s->step_lines =
+        vk_realloc(s->step_lines, (size_t)(s->nsteps + 1) * sizeof(int));
+    s->step_files =
+        vk_realloc(s->step_files, (size_t)(s->nsteps + 1) * sizeof(char *));
     s->step_lines[s->nsteps] = sec->line;
+    s->step_files[s->nsteps] = sec->file;
     s->steps[s->nsteps++] = st;
 }
 
@@ -239,7 +301,6 @@ static int links_of(const vk_step *st, const char *out[], int max)
 
 static void check_links(vk_script *s, vk_diag *diag)
 {
-    const char *file = s->flow->path;
     for (int i = 0; i < s->nsteps; i++) {
         const char *links[64];
         int n = links_of(&s->steps[i], links, 64);
@@ -248,16 +309,23 @@ static void check_links(vk_script *s, vk_diag *diag)
                 continue;
             const vk_ini_section *sec = vk_ini_find(s->flow, s->steps[i].id);
             int line = sec->line;
+            const char *file = sec->file;
             for (int j = 0; j < sec->nkv; j++)
-                if (strcmp(sec->kv[j].value, links[k]) == 0)
+                if (strcmp(sec->kv[j].value, links[k]) == 0) {
                     line = sec->kv[j].line;
-            vk_diag_add(diag, file, line, "no step called '%s'", links[k]);
+                    file = sec->kv[j].file;
+                }
+            const char *near = nearest_section(s->flow, links[k]);
+            vk_diag_add(diag, file, line, "no step called '%s'%s%s%s", links[k],
+                        near ? " (did you mean '" : "", near ? near : "",
+                        near ? "'?)" : "");
         }
     }
 }
 
-/* Walks the flow from the start; `resume` may lead to any question's next. */
-static void reach_from(const vk_script *s, int from, char *seen)
+/* Walks the flow from `from`; `resume` may lead to any question's next.
+ * Steps of type `stop_at` (or -1 for none) are marked but not walked past. */
+static void reach_from(const vk_script *s, int from, char *seen, int stop_at)
 {
     int *stack = vk_malloc((size_t)(s->nsteps + 1) * sizeof(int) * 8);
     int sp = 0;
@@ -267,6 +335,8 @@ static void reach_from(const vk_script *s, int from, char *seen)
         if (i < 0 || seen[i])
             continue;
         seen[i] = 1;
+        if ((int)s->steps[i].type == stop_at)
+            continue;
         const char *links[64];
         int n = links_of(&s->steps[i], links, 64);
         for (int k = 0; k < n; k++) {
@@ -283,30 +353,68 @@ static void reach_from(const vk_script *s, int from, char *seen)
     free(stack);
 }
 
+/* Every session must end with the contacts: before them, no step may lead
+ * only to places without them, and no end step may come first. */
+static void check_contacts_ahead(const vk_script *s, vk_diag *diag)
+{
+    size_t n = (size_t)s->nsteps + 1;
+    char *before = vk_calloc(n, 1), *r = vk_calloc(n, 1);
+    reach_from(s, step_index(s, s->start), before, VK_STEP_CONTACTS);
+    for (int i = 0; i < s->nsteps; i++) {
+        if (!before[i] || s->steps[i].type == VK_STEP_CONTACTS)
+            continue;
+        if (s->steps[i].type == VK_STEP_END) {
+            vk_diag_add(diag, s->step_files[i], s->step_lines[i],
+                        "the session can end at [%s] without the support "
+                        "contacts: lead every way to it through a contacts "
+                        "step",
+                        s->steps[i].id);
+            continue;
+        }
+        memset(r, 0, n);
+        reach_from(s, i, r, -1);
+        bool found = false;
+        for (int j = 0; j < s->nsteps && !found; j++)
+            found = r[j] && s->steps[j].type == VK_STEP_CONTACTS;
+        if (!found)
+            vk_diag_add(diag, s->step_files[i], s->step_lines[i],
+                        "from step [%s] the flow can no longer reach the "
+                        "contacts: every way on must lead to a contacts step",
+                        s->steps[i].id);
+    }
+    free(before);
+    free(r);
+}
+
 static void check_flow(vk_script *s, vk_diag *diag)
 {
     const char *file = s->flow->path;
+    const char **files = s->step_files;
     int start = step_index(s, s->start);
     if (start < 0)
         return;
     char *seen = vk_calloc((size_t)s->nsteps + 1, 1);
-    reach_from(s, start, seen);
+    reach_from(s, start, seen, -1);
     int contacts = -1;
     for (int i = 0; i < s->nsteps; i++) {
         if (!seen[i])
-            vk_diag_add(diag, file, s->step_lines[i],
+            vk_diag_add(diag, files[i], s->step_lines[i],
                         "step [%s] can never be reached from the start",
                         s->steps[i].id);
         if (s->steps[i].type == VK_STEP_CONTACTS && contacts < 0)
             contacts = i;
     }
     if (contacts < 0)
-        vk_diag_add(diag, file, 1, "the flow has no contacts step: every "
+        vk_diag_add(diag, file, 1,
+                    "the flow has no contacts step: every "
                     "session must end with the support contacts");
     else if (!seen[contacts])
-        vk_diag_add(diag, file, s->step_lines[contacts],
-                    "the contacts step [%s] cannot be reached from the start",
+        vk_diag_add(diag, files[contacts], s->step_lines[contacts],
+                    "the contacts step [%s] cannot be reached from the start; "
+                    "every session must end with the support contacts",
                     s->steps[contacts].id);
+    else
+        check_contacts_ahead(s, diag);
     /* Every sign must be asked exactly once. */
     int where[VK_SIGNS + 1] = {0};
     for (int i = 0; i < s->nsteps; i++) {
@@ -314,7 +422,7 @@ static void check_flow(vk_script *s, vk_diag *diag)
         if (!n)
             continue;
         if (where[n])
-            vk_diag_add(diag, file, s->step_lines[i],
+            vk_diag_add(diag, files[i], s->step_lines[i],
                         "sign %d is already asked by [%s]", n,
                         s->steps[where[n] - 1].id);
         else
@@ -331,86 +439,280 @@ static void check_flow(vk_script *s, vk_diag *diag)
         for (int k = 0; k < 2; k++) {
             const vk_step *t = vk_script_step(s, outs[k]);
             if (!t || t->type != VK_STEP_CRISIS)
-                vk_diag_add(diag, file, s->step_lines[where[VK_SAFETY_SIGN] - 1],
-                            "sign %d [%s] must have %s = a crisis step, so a "
-                            "yes or not sure reaches the crisis contacts at once",
-                            VK_SAFETY_SIGN, q->id, names[k]);
+                vk_diag_add(
+                    diag, files[where[VK_SAFETY_SIGN] - 1],
+                    s->step_lines[where[VK_SAFETY_SIGN] - 1],
+                    "sign %d [%s] must have %s = a crisis step, so a "
+                    "yes or not sure reaches the crisis contacts at once",
+                    VK_SAFETY_SIGN, q->id, names[k]);
         }
     }
     free(seen);
 }
 
-/* A phone number staff can get wrong: letters, too few or too many digits. */
-static void check_phone(const char *file, const vk_ini_kv *kv, vk_diag *diag)
+/* A phone number staff can get wrong: letters, too few or too many digits,
+ * a '+' that is not first, or one digit over and over. */
+static void check_phone(const vk_ini_kv *kv, vk_diag *diag)
 {
     int digits = 0;
+    int same = 0;
+    char first = 0;
     for (const char *p = kv->value; *p; p++) {
-        if (isdigit((unsigned char)*p))
+        if (isdigit((unsigned char)*p)) {
+            if (!digits)
+                first = *p;
+            same += *p == first;
             digits++;
-        else if (!strchr(" -().+", *p)) {
-            vk_diag_add(diag, file, kv->line,
-                        "phone '%s' has '%c': use only digits, spaces and dashes",
-                        kv->value, *p);
+        } else if (*p == '+' && p != kv->value) {
+            vk_diag_add(diag, kv->file, kv->line,
+                        "phone '%s': '+' can only come first, before the "
+                        "country code",
+                        kv->value);
+            return;
+        } else if (!strchr(" -().+", *p)) {
+            vk_diag_add(
+                diag, kv->file, kv->line,
+                "phone '%s' has '%c': use only digits, spaces and dashes",
+                kv->value, *p);
             return;
         }
     }
     if (digits < 3 || digits > 15)
-        vk_diag_add(diag, file, kv->line,
+        vk_diag_add(diag, kv->file, kv->line,
                     "phone '%s' has %d digits; a phone number has 3 to 15",
                     kv->value, digits);
+    else if (same == digits && digits > 3)
+        vk_diag_add(diag, kv->file, kv->line,
+                    "phone '%s' is one digit over and over; write the real "
+                    "number",
+                    kv->value);
 }
 
-static void load_contacts(vk_script *s, const char *path, vk_diag *diag)
+/* True if `word` (capitals) stands as a whole word in `text`: a marker such
+ * as TODO, not the Spanish "todo". */
+static bool has_marker(const char *text, const char *word)
 {
+    size_t n = strlen(word);
+    for (const char *p = strstr(text, word); p; p = strstr(p + 1, word)) {
+        bool left = p == text || !isalpha((unsigned char)p[-1]);
+        bool right = !isalpha((unsigned char)p[n]);
+        if (left && right)
+            return true;
+    }
+    return false;
+}
+
+/* A sample left in: a fictional 555-01xx number (North American numbers
+ * 555-0100 to 555-0199 are reserved for fiction), or a marker in capitals
+ * such as EXAMPLE or TODO.  Returns what gave it away (and the entry, in
+ * *where), or NULL. */
+static const char *placeholder_in(const vk_ini_section *sec,
+                                  const vk_ini_kv **where)
+{
+    const vk_ini_kv *phone = vk_ini_get(sec, "phone");
+    if (phone) {
+        char d[32];
+        size_t n = 0;
+        for (const char *p = phone->value; *p && n + 1 < sizeof d; p++)
+            if (isdigit((unsigned char)*p))
+                d[n++] = *p;
+        d[n] = '\0';
+        const char *local = n == 11 && d[0] == '1' ? d + 4
+                            : n == 10              ? d + 3
+                                                   : d;
+        if (strlen(local) == 7 && strncmp(local, "55501", 5) == 0) {
+            *where = phone;
+            return "a made-up 555 01xx phone number";
+        }
+    }
+    static const char *const words[] = {"EXAMPLE", "PLACEHOLDER", "TODO",
+                                        "XXX",     "CHANGE ME",   "EJEMPLO"};
+    for (int k = 0; k < sec->nkv; k++)
+        for (size_t w = 0; w < sizeof words / sizeof words[0]; w++)
+            if (has_marker(sec->kv[k].value, words[w])) {
+                *where = &sec->kv[k];
+                return words[w];
+            }
+    return NULL;
+}
+
+static void load_contacts(vk_script *s, const vk_script_src *src, vk_diag *diag,
+                          vk_diag *warnings)
+{
+    char path[4096], site[4096];
+    snprintf(path, sizeof path, "%s/contacts.ini", src->prompts_dir);
     s->contacts_ini = vk_ini_load(path, diag);
     if (!s->contacts_ini)
         return;
+    vk_ini *ini = s->contacts_ini;
+    bool have_site = vk_site_path(src->site_dir, src->lang, "contacts.ini",
+                                  site, sizeof site) &&
+                     vk_site_file_exists(site);
+    if (have_site && (s->contacts_site = vk_ini_load(site, diag))) {
+        /* "remove = yes" drops a shipped contact; other keys override. */
+        for (int i = 0; i < s->contacts_site->nsec; i++) {
+            vk_ini_section *sec = &s->contacts_site->sec[i];
+            const vk_ini_kv *rm = vk_ini_get(sec, "remove");
+            if (!rm)
+                continue;
+            if (strcmp(rm->value, "yes") != 0)
+                vk_diag_add(diag, rm->file, rm->line,
+                            "remove must be yes (to drop the shipped contact "
+                            "[%s]) or left out",
+                            sec->name);
+            else if (!vk_site_remove_section(ini, sec->name))
+                vk_diag_add(diag, rm->file, rm->line,
+                            "there is no shipped contact [%s] to remove",
+                            sec->name);
+            vk_site_remove_section(s->contacts_site, sec->name);
+            i--;
+        }
+        vk_site_overlay(ini, s->contacts_site);
+        /* The site's own new contacts are local: read them first, before
+         * the shipped ones (which end with the national lines). */
+        vk_ini_section *sorted = vk_malloc((size_t)ini->nsec * sizeof *sorted);
+        int o = 0;
+        for (int pass = 0; pass < 2; pass++)
+            for (int i = 0; i < ini->nsec; i++)
+                if ((ini->sec[i].file != ini->path) == (pass == 0))
+                    sorted[o++] = ini->sec[i];
+        memcpy(ini->sec, sorted, (size_t)ini->nsec * sizeof *sorted);
+        free(sorted);
+    }
     int crisis = 0;
-    for (int i = 0; i < s->contacts_ini->nsec; i++) {
-        const vk_ini_section *sec = &s->contacts_ini->sec[i];
-        for (int k = 0; k < sec->nkv; k++)
-            if (!word_in("name offer phone hours crisis", sec->kv[k].key,
-                         strlen(sec->kv[k].key)))
-                vk_diag_add(diag, path, sec->kv[k].line,
+    for (int i = 0; i < ini->nsec; i++) {
+        const vk_ini_section *sec = &ini->sec[i];
+        for (int k = 0; k < sec->nkv; k++) {
+            const vk_ini_kv *kv = &sec->kv[k];
+            if (!word_in("name offer phone hours crisis", kv->key,
+                         strlen(kv->key)))
+                vk_diag_add(diag, kv->file, kv->line,
                             "'%s' is not a contact field (name, offer, phone, "
-                            "hours, crisis)", sec->kv[k].key);
+                            "hours, crisis%s)",
+                            kv->key, kv->file == ini->path ? "" : ", remove");
+            else if (strcmp(kv->key, "phone") != 0 &&
+                     strcmp(kv->key, "crisis") != 0) {
+                if (strchr(kv->value, '{'))
+                    vk_diag_add(diag, kv->file, kv->line,
+                                "'%s': placeholders such as {clinic} are not "
+                                "filled in contacts; write the words",
+                                kv->key);
+                vk_ssml_check(kv->value, kv->file, kv->line, kv->key, diag);
+            }
+        }
         const vk_ini_kv *phone = vk_ini_get(sec, "phone");
         if (!vk_ini_get(sec, "name"))
-            vk_diag_add(diag, path, sec->line, "contact [%s] has no name",
+            vk_diag_add(diag, sec->file, sec->line, "contact [%s] has no name",
                         sec->name);
         if (!phone)
-            vk_diag_add(diag, path, sec->line,
-                        "contact [%s] has no phone number", sec->name);
+            vk_diag_add(diag, sec->file, sec->line,
+                        "contact [%s] has no phone number; add 'phone = ' "
+                        "with the digits",
+                        sec->name);
         else
-            check_phone(path, phone, diag);
+            check_phone(phone, diag);
+        const vk_ini_kv *culprit = NULL;
+        const char *fake = placeholder_in(sec, &culprit);
+        if (fake) {
+            /* In a site file, or left in a contact the site edited: the
+             * site is using a sample as if it were real. */
+            const vk_ini_kv *from_site = NULL;
+            for (int k = 0; k < sec->nkv && !from_site; k++)
+                if (sec->kv[k].file != ini->path)
+                    from_site = &sec->kv[k];
+            if (culprit->file != ini->path || from_site)
+                vk_diag_add(diag,
+                            culprit->file != ini->path ? culprit->file
+                                                       : from_site->file,
+                            culprit->file != ini->path ? culprit->line
+                                                       : from_site->line,
+                            "contact [%s] is still a placeholder (%s): give "
+                            "the real contact, or 'remove = yes'",
+                            sec->name, fake);
+            else if (warnings)
+                vk_diag_add(warnings, sec->file, sec->line,
+                            "warning: contact [%s] is a shipped sample (%s); "
+                            "a site must replace it in SITE/%s/contacts.ini",
+                            sec->name, fake, src->lang ? src->lang : "LANG");
+        }
         const char *c = kv_value(sec, "crisis");
         bool is_crisis = c && strcmp(c, "yes") == 0;
         if (c && !is_crisis && strcmp(c, "no") != 0)
-            vk_diag_add(diag, path, vk_ini_get(sec, "crisis")->line,
+            vk_diag_add(diag, vk_ini_get(sec, "crisis")->file,
+                        vk_ini_get(sec, "crisis")->line,
                         "crisis must be yes or no");
         crisis += is_crisis;
-        s->contacts = vk_realloc(s->contacts,
-                                 (size_t)(s->ncontacts + 1) * sizeof *s->contacts);
-        s->contacts[s->ncontacts++] = (vk_contact){
-            sec->name, kv_value(sec, "name"), kv_value(sec, "offer"),
-            phone ? phone->value : NULL, kv_value(sec, "hours"), is_crisis};
+        s->contacts = vk_realloc(s->contacts, (size_t)(s->ncontacts + 1) *
+                                                  sizeof *s->contacts);
+        s->contacts[s->ncontacts++] = (vk_contact){sec->name,
+                                                   kv_value(sec, "name"),
+                                                   kv_value(sec, "offer"),
+                                                   phone ? phone->value : NULL,
+                                                   kv_value(sec, "hours"),
+                                                   is_crisis};
     }
     if (s->ncontacts == 0)
         vk_diag_add(diag, path, 1, "there are no contacts");
     else if (crisis == 0)
-        vk_diag_add(diag, path, 1, "no contact has 'crisis = yes': the crisis "
+        vk_diag_add(diag, path, 1,
+                    "no contact has 'crisis = yes': the crisis "
                     "contacts would be empty");
+}
+
+/* Replaces every {clinic} in the flow's values by the clinic name, so the
+ * rest of the kiosk never sees it.  A {clinic} with no name set is an
+ * error at its line. */
+static void fill_clinic(vk_script *s, vk_diag *diag)
+{
+    for (int i = 0; i < s->flow->nsec; i++) {
+        vk_ini_section *sec = &s->flow->sec[i];
+        for (int k = 0; k < sec->nkv; k++) {
+            vk_ini_kv *kv = &sec->kv[k];
+            if (!strstr(kv->value, "{clinic}"))
+                continue;
+            if (!s->clinic) {
+                vk_diag_add(diag, kv->file, kv->line,
+                            "'%s' uses {clinic} but no clinic name is set: "
+                            "add 'clinic = ...' to [kiosk]",
+                            kv->key);
+                continue;
+            }
+            size_t cap = strlen(kv->value) * (strlen(s->clinic) + 1) + 1;
+            char *out = vk_malloc(cap), *o = out;
+            for (const char *p = kv->value; *p;) {
+                if (strncmp(p, "{clinic}", 8) == 0) {
+                    o += snprintf(o, cap - (size_t)(o - out), "%s", s->clinic);
+                    p += 8;
+                } else {
+                    *o++ = *p++;
+                }
+            }
+            *o = '\0';
+            free(kv->value);
+            kv->value = out;
+        }
+    }
 }
 
 vk_script *vk_script_load(const char *dir, vk_diag *diag)
 {
+    vk_script_src src = {.prompts_dir = dir};
+    return vk_script_load_src(&src, diag, NULL);
+}
+
+vk_script *vk_script_load_src(const vk_script_src *src, vk_diag *diag,
+                              vk_diag *warnings)
+{
     int before = vk_diag_count(diag);
     vk_script *s = vk_calloc(1, sizeof *s);
     char path[4096];
-    snprintf(path, sizeof path, "%s/flow.ini", dir);
+    snprintf(path, sizeof path, "%s/flow.ini", src->prompts_dir);
     s->flow = vk_ini_load(path, diag);
-    snprintf(path, sizeof path, "%s/contacts.ini", dir);
-    load_contacts(s, path, diag);
+    if (s->flow &&
+        vk_site_path(src->site_dir, src->lang, "flow.ini", path, sizeof path) &&
+        vk_site_file_exists(path) && (s->flow_site = vk_ini_load(path, diag)))
+        vk_site_overlay(s->flow, s->flow_site);
+    load_contacts(s, src, diag, warnings);
     if (!s->flow) {
         vk_script_destroy(s);
         return NULL;
@@ -420,11 +722,26 @@ vk_script *vk_script_load(const char *dir, vk_diag *diag)
     const vk_ini_section *sys = vk_ini_find(s->flow, "system");
     s->start = kv_value(kiosk, "start");
     s->voice = kv_value(kiosk, "voice");
+    s->clinic = kv_value(kiosk, "clinic");
+    for (int i = 0; kiosk && i < kiosk->nkv; i++)
+        if (!word_in("start voice clinic", kiosk->kv[i].key,
+                     strlen(kiosk->kv[i].key)))
+            vk_diag_add(diag, kiosk->kv[i].file, kiosk->kv[i].line,
+                        "'%s' is not a [kiosk] setting (start, voice, clinic)",
+                        kiosk->kv[i].key);
+    if (s->clinic && !*s->clinic)
+        vk_diag_add(diag, vk_ini_get(kiosk, "clinic")->file,
+                    vk_ini_get(kiosk, "clinic")->line, "'clinic' is empty");
+    else if (s->clinic)
+        vk_ssml_check(s->clinic, vk_ini_get(kiosk, "clinic")->file,
+                      vk_ini_get(kiosk, "clinic")->line, "clinic", diag);
+    fill_clinic(s, diag);
     if (!kiosk || !s->start)
-        vk_diag_add(diag, file, kiosk ? kiosk->line : 1,
+        vk_diag_add(diag, kiosk ? kiosk->file : file, kiosk ? kiosk->line : 1,
                     "[kiosk] needs 'start = <first step>'");
     else if (!vk_ini_find(s->flow, s->start))
-        vk_diag_add(diag, file, vk_ini_get(kiosk, "start")->line,
+        vk_diag_add(diag, vk_ini_get(kiosk, "start")->file,
+                    vk_ini_get(kiosk, "start")->line,
                     "start: no step called '%s'", s->start);
     if (!s->voice)
         s->voice = "en-us";
@@ -433,10 +750,12 @@ vk_script *vk_script_load(const char *dir, vk_diag *diag)
     for (size_t i = 0; i < N_SYSTEM; i++) {
         const vk_ini_kv *kv = vk_ini_get(sys, system_keys[i].key);
         if (sys && !kv)
-            vk_diag_add(diag, file, sys->line, "[system] needs '%s'",
+            vk_diag_add(diag, sys->file, sys->line,
+                        "[system] needs '%s' (a missing prompt id)",
                         system_keys[i].key);
         if (kv) {
-            check_placeholders(file, kv, system_keys[i].placeholders, diag);
+            check_placeholders(kv->file, kv, system_keys[i].placeholders, diag);
+            vk_ssml_check(kv->value, kv->file, kv->line, kv->key, diag);
             s->system[i] = kv->value;
         } else {
             s->system[i] = "";
@@ -447,17 +766,26 @@ vk_script *vk_script_load(const char *dir, vk_diag *diag)
         for (k = 0; k < N_SYSTEM; k++)
             if (strcmp(system_keys[k].key, sys->kv[i].key) == 0)
                 break;
-        if (k == N_SYSTEM)
-            vk_diag_add(diag, file, sys->kv[i].line,
-                        "unknown [system] prompt '%s'", sys->kv[i].key);
+        if (k == N_SYSTEM) {
+            const char *near = NULL;
+            for (size_t j = 0; j < N_SYSTEM && !near; j++)
+                if (vk_diag_edit_distance(sys->kv[i].key, system_keys[j].key,
+                                          2) <= 2)
+                    near = system_keys[j].key;
+            vk_diag_add(diag, sys->kv[i].file, sys->kv[i].line,
+                        "unknown prompt id '%s' in [system]%s%s%s",
+                        sys->kv[i].key, near ? " (did you mean '" : "",
+                        near ? near : "", near ? "'?)" : "");
+        }
     }
     for (int i = 0; i < s->flow->nsec; i++) {
         const vk_ini_section *sec = &s->flow->sec[i];
         if (strcmp(sec->name, "kiosk") == 0 || strcmp(sec->name, "system") == 0)
             continue;
         if (strcmp(sec->name, "resume") == 0) {
-            vk_diag_add(diag, file, sec->line,
-                        "'resume' is a reserved name; call this step otherwise");
+            vk_diag_add(
+                diag, sec->file, sec->line,
+                "'resume' is a reserved name; call this step otherwise");
             continue;
         }
         build_step(s, sec, diag);
@@ -481,9 +809,12 @@ void vk_script_destroy(vk_script *s)
         free((void *)s->steps[i].options);
     free(s->steps);
     free(s->step_lines);
+    free(s->step_files);
     free(s->contacts);
     vk_ini_destroy(s->flow);
     vk_ini_destroy(s->contacts_ini);
+    vk_ini_destroy(s->flow_site);
+    vk_ini_destroy(s->contacts_site);
     free(s);
 }
 
@@ -492,7 +823,10 @@ const vk_step *vk_script_start(const vk_script *s)
     return vk_script_step(s, s->start);
 }
 
-const char *vk_script_voice(const vk_script *s) { return s->voice; }
+const char *vk_script_voice(const vk_script *s)
+{
+    return s->voice;
+}
 
 const char *vk_script_system(const vk_script *s, const char *key)
 {
@@ -502,12 +836,18 @@ const char *vk_script_system(const vk_script *s, const char *key)
     return "";
 }
 
-int vk_script_contact_count(const vk_script *s) { return s->ncontacts; }
+int vk_script_contact_count(const vk_script *s)
+{
+    return s->ncontacts;
+}
 const vk_contact *vk_script_contact(const vk_script *s, int i)
 {
     return &s->contacts[i];
 }
-int vk_script_step_count(const vk_script *s) { return s->nsteps; }
+int vk_script_step_count(const vk_script *s)
+{
+    return s->nsteps;
+}
 const vk_step *vk_script_step_at(const vk_script *s, int i)
 {
     return &s->steps[i];
@@ -517,6 +857,138 @@ int vk_script_step_line(const vk_script *s, const char *id, const char **file)
 {
     int i = step_index(s, id);
     if (file)
-        *file = s->flow->path;
+        *file = i < 0 ? s->flow->path : s->step_files[i];
     return i < 0 ? 0 : s->step_lines[i];
+}
+
+int vk_script_value_line(const vk_script *s, const char *id, const char *key,
+                         const char **file)
+{
+    const vk_ini_kv *kv = vk_ini_get(vk_ini_find(s->flow, id), key);
+    if (!kv)
+        return vk_script_step_line(s, id, file);
+    if (file)
+        *file = kv->file;
+    return kv->line;
+}
+
+int vk_script_system_line(const vk_script *s, const char *key,
+                          const char **file)
+{
+    const vk_ini_kv *kv = vk_ini_get(vk_ini_find(s->flow, "system"), key);
+    if (file)
+        *file = kv ? kv->file : s->flow->path;
+    return kv ? kv->line : 0;
+}
+
+const char *vk_script_clinic(const vk_script *s)
+{
+    return s->clinic;
+}
+
+void vk_script_spell_phone(const char *phone, char *buf, size_t len)
+{
+    size_t o = 0;
+    bool gap = false;
+    if (len == 0)
+        return;
+    for (const char *p = phone; *p && o + 4 < len; p++) {
+        if (isdigit((unsigned char)*p)) {
+            if (o > 0)
+                buf[o++] = gap ? ',' : ' ';
+            if (gap && o + 1 < len)
+                buf[o++] = ' ';
+            buf[o++] = *p;
+            gap = false;
+        } else if (o > 0) {
+            gap = true;
+        }
+    }
+    buf[o] = '\0';
+}
+
+/* Fills {name} {offer} {phone} {hours} of the contact template. */
+static size_t fill_contact(const char *tmpl, const vk_contact *c, char *out,
+                           size_t cap)
+{
+    char phone[128];
+    vk_script_spell_phone(c->phone ? c->phone : "", phone, sizeof phone);
+    const char *names[] = {"name", "offer", "phone", "hours"};
+    const char *vals[] = {c->name ? c->name : "", c->offer ? c->offer : "",
+                          phone, c->hours ? c->hours : ""};
+    size_t o = 0;
+    for (const char *p = tmpl; *p && o + 1 < cap;) {
+        bool done = false;
+        for (int k = 0; *p == '{' && k < 4 && !done; k++) {
+            size_t n = strlen(names[k]);
+            if (strncmp(p + 1, names[k], n) == 0 && p[n + 1] == '}') {
+                o += (size_t)snprintf(out + o, cap - o, "%s", vals[k]);
+                p += n + 2;
+                done = true;
+            }
+        }
+        if (!done)
+            out[o++] = *p++;
+        if (o >= cap)
+            o = cap - 1;
+    }
+    out[o] = '\0';
+    return o;
+}
+
+char *vk_script_contacts_text(const vk_script *s, bool crisis_only)
+{
+    size_t cap = 8192;
+    char *all = vk_calloc(1, cap);
+    size_t o = 0;
+    for (int i = 0; i < s->ncontacts && o + 2 < cap; i++) {
+        if (crisis_only && !s->contacts[i].crisis)
+            continue;
+        if (o)
+            all[o++] = ' ';
+        o += fill_contact(vk_script_system(s, "contact"), &s->contacts[i],
+                          all + o, cap - o);
+    }
+    return all;
+}
+
+char *vk_script_sample_text(const vk_script *s, const vk_step *st,
+                            const char *text)
+{
+    char *contacts = vk_script_contacts_text(s, false);
+    char *crisis = vk_script_contacts_text(s, true);
+    bool menu = st && st->type == VK_STEP_MENU;
+    const char *names[] = {"contacts",     "crisis_contacts", "yes_count",
+                           "unsure_count", "choices",         "keys",
+                           "heard"};
+    const char *vals[] = {
+        contacts,
+        crisis,
+        "12",
+        "12",
+        vk_script_system(s, menu ? "choices.menu" : "choices.answer"),
+        vk_script_system(s, menu ? "keys.menu" : "keys.answer"),
+        vk_script_system(s, "heard.unsure")};
+    size_t cap = strlen(text) + strlen(contacts) + strlen(crisis) + 4096;
+    char *out = vk_malloc(cap);
+    size_t o = 0;
+    for (const char *p = text; *p && o + 1 < cap;) {
+        bool done = false;
+        for (size_t k = 0; *p == '{' && k < 7 && !done; k++) {
+            size_t n = strlen(names[k]);
+            if (strncmp(p + 1, names[k], n) == 0 && p[n + 1] == '}') {
+                o += (size_t)snprintf(out + o, cap - o, "%s", vals[k]);
+                if (o >= cap)
+                    o = cap - 1;
+                p += n + 2;
+                done = true;
+            }
+        }
+        if (!done)
+            out[o++] = *p++;
+    }
+    out[o] = '\0';
+    free(contacts);
+    free(crisis);
+    return out;
 }

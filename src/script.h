@@ -7,12 +7,15 @@
  * exist, a flow that cannot reach the contacts, a sign 3 that does not
  * lead to the crisis contacts, impossible phone numbers) and reports every
  * problem as file:line.  Any problem means no script: the caller keeps the
- * last good one.
+ * last good one.  Spoken values may use the small SSML subset of ssml.h;
+ * a site folder's files override the shipped ones entry by entry (site.h),
+ * and {clinic} is filled in from [kiosk] clinic when the files are read.
  */
 #ifndef VK_SCRIPT_H
 #define VK_SCRIPT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "diag.h"
 
@@ -55,10 +58,27 @@ typedef struct vk_contact {
 
 typedef struct vk_script vk_script;
 
+/* Where a script comes from: the shipped prompts of one language, and
+ * optionally a site folder whose <lang>/flow.ini and <lang>/contacts.ini
+ * override them entry by entry (see site.h).  All borrowed. */
+typedef struct vk_script_src {
+    const char *prompts_dir; /* shipped prompts/<lang> */
+    const char *site_dir;    /* the site folder (not its <lang>), or NULL */
+    const char *lang;        /* such as "en-US": the site's subfolder */
+} vk_script_src;
+
 /* Loads and validates prompts_dir/flow.ini and prompts_dir/contacts.ini.
  * Returns NULL if any problem was found (all of them are in `diag`).
  * Free with vk_script_destroy(). */
 vk_script *vk_script_load(const char *prompts_dir, vk_diag *diag);
+
+/* Loads the shipped files with the site's overrides laid over them, and
+ * validates the result.  Problems go to `diag` at the file:line of the
+ * entry that has them (shipped or site).  Things that work but deserve a
+ * look (sample contacts still in use) go to `warnings`, which may be NULL.
+ * Returns NULL if there was any problem.  Free with vk_script_destroy(). */
+vk_script *vk_script_load_src(const vk_script_src *src, vk_diag *diag,
+                              vk_diag *warnings);
 /* Frees it.  NULL is a no-op. */
 void vk_script_destroy(vk_script *s);
 
@@ -68,6 +88,8 @@ const vk_step *vk_script_step(const vk_script *s, const char *id);
 const vk_step *vk_script_start(const vk_script *s);
 /* The eSpeak NG voice to speak with. */
 const char *vk_script_voice(const vk_script *s);
+/* The clinic name ([kiosk] clinic), or NULL if none is set. */
+const char *vk_script_clinic(const vk_script *s);
 /* A [system] prompt such as "noinput.1"; never NULL (validated). */
 const char *vk_script_system(const vk_script *s, const char *key);
 /* Contacts in file order. */
@@ -78,5 +100,26 @@ int vk_script_step_count(const vk_script *s);
 const vk_step *vk_script_step_at(const vk_script *s, int i);
 /* The file and line where step `id` is defined (for messages). */
 int vk_script_step_line(const vk_script *s, const char *id, const char **file);
+/* The file and line of one value of step `id` (such as "text"), or of the
+ * step if it has no such key.  *file is borrowed. */
+int vk_script_value_line(const vk_script *s, const char *id, const char *key,
+                         const char **file);
+/* The file and line of [system] prompt `key`. */
+int vk_script_system_line(const vk_script *s, const char *key,
+                          const char **file);
+
+/* The contacts read out as one text, each through the [system] `contact`
+ * template, phone numbers digit by digit; only the crisis ones if
+ * `crisis_only`.  Returns a new string (free with free()). */
+char *vk_script_contacts_text(const vk_script *s, bool crisis_only);
+/* `text` (a value of step `st`, or of [system] if st is NULL) with its
+ * placeholders filled as the kiosk would fill them: the contacts, the
+ * choices and keys of the step's kind, and counts of 12 (the longest).
+ * For previews and length checks.  Returns a new string (free()). */
+char *vk_script_sample_text(const vk_script *s, const vk_step *st,
+                            const char *text);
+/* A phone number as the kiosk reads it: digit by digit, with a pause
+ * between groups.  Writes at most len bytes into buf. */
+void vk_script_spell_phone(const char *phone, char *buf, size_t len);
 
 #endif

@@ -13,6 +13,7 @@
 
 #include "dsp.h"
 #include "mem.h"
+#include "ssml.h"
 
 struct vk_tts {
     int rate; /* eSpeak's output rate */
@@ -83,8 +84,13 @@ vk_err vk_tts_say(vk_tts *t, const char *voice, int rate_wpm, const char *text,
     espeak_SetParameter(espeakRATE, rate_wpm, 0);
     capture c = {.max = (size_t)t->rate * VK_TTS_MAX_SECONDS};
     g_capture = &c;
+    /* Prompts may carry the SSML subset that `check` validates (ssml.h);
+     * without the flag eSpeak NG would read the tags aloud.  Plain text
+     * goes without it: in SSML mode eSpeak NG picks the voice again from
+     * its SSML stack, which changed how a variant such as en-us+m3 sounds. */
+    unsigned flags = espeakCHARS_UTF8 | (vk_ssml_has_markup(text) ? espeakSSML : 0);
     espeak_ERROR e = espeak_Synth(text, strlen(text) + 1, 0, POS_CHARACTER, 0,
-                                  espeakCHARS_UTF8, NULL, NULL);
+                                  flags, NULL, NULL);
     g_capture = NULL;
     if (e != EE_OK) {
         free(c.buf);

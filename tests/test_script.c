@@ -5,9 +5,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "script.h"
+#include "site.h"
+#include "ssml.h"
 #include "test_util.h"
 
 static void shipped_prompts_load(void **state)
@@ -139,6 +143,163 @@ static void every_problem_is_reported_with_its_line(void **state)
     vk_test_rmdir(dir);
 }
 
+/* The SSML subset: what eSpeak NG acts on passes; each kind of mistake is
+ * caught with its own message. */
+static void ssml_accepts_the_subset(void **state)
+{
+    (void)state;
+    static const char *const good[] = {
+        "Plain text, with no tags at all.",
+        "Wait <break time=\"500ms\"/> and <break strength=\"strong\"/> go on.",
+        "This is <emphasis level=\"strong\">important</emphasis>.",
+        "<prosody rate=\"slow\" pitch=\"-2st\">Take your time.</prosody>",
+        "<prosody volume=\"+10%\">Louder.</prosody> Then normal.",
+        "Call <say-as interpret-as=\"characters\">NHS</say-as> now.",
+        "Dial <say-as interpret-as=\"tts:digits\">988</say-as>.",
+        "See <sub alias=\"doctor\">Dr</sub> Smith &amp; Jones &#38; co.",
+    };
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+        vk_diag *d = vk_diag_create();
+        bool ok = vk_ssml_check(good[i], "f.ini", 7, "text", d);
+        if (!ok)
+            vk_diag_print(d, stderr);
+        assert_true(ok);
+        assert_int_equal(vk_diag_count(d), 0);
+        vk_diag_destroy(d);
+    }
+}
+
+static void ssml_refuses_mistakes(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text, *want;
+    } bad[] = {
+        {"Less <than this.", "f.ini:7: 'text': '<' without a closing '>'"},
+        {"Tom & Jerry.", "a bare '&' is not allowed"},
+        {"<emphasis>Open.", "<emphasis> is never closed"},
+        {"<emphasis>One. Two.</emphasis>", "is still open at the end of a sentence"},
+        {"<emphasis><prosody rate=\"slow\">x</emphasis></prosody>",
+         "</emphasis> found where </prosody> was expected"},
+        {"Stray </emphasis>.", "</emphasis> closes a tag that was never opened"},
+        {"<break time=\"2 seconds\"/>", "is not a pause eSpeak NG can play"},
+        {"<break time=\"500ms\">", "write <break .../> with a slash"},
+        {"<emphasis level=\"huge\">x</emphasis>", "use one of: none reduced"},
+        {"<prosody>x</prosody>", "changes nothing without an attribute"},
+        {"<say-as>x</say-as>", "<say-as> needs interpret-as"},
+        {"<say-as interpret-as=\"date\">x</say-as>", "is not a value eSpeak NG knows"},
+        {"<audio src=\"bell.wav\"/>", "<audio> is not supported here: the kiosk speaks text only"},
+        {"<speak>Hi.</speak>", "<speak> is not supported here"},
+        {"<blink>x</blink>", "<blink> is not supported here: use break, emphasis"},
+        {"<emphasis lvl=\"strong\">x</emphasis>", "<emphasis> has no attribute 'lvl'"},
+        {"<sub alias=strong>x</sub>", "put the value of 'alias' in quotes"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        vk_diag *d = vk_diag_create();
+        assert_false(vk_ssml_check(bad[i].text, "f.ini", 7, "text", d));
+        assert_true(vk_test_diag_has(d, bad[i].want));
+        vk_diag_destroy(d);
+    }
+}
+
+static void ssml_plain_is_the_caption(void **state)
+{
+    (void)state;
+    char *p = vk_ssml_plain("Say <emphasis level=\"strong\">help</emphasis> "
+                            "now.<break time=\"1s\"/>Then A &amp; B &lt; C.");
+    assert_string_equal(p, "Say help now. Then A & B < C.");
+    free(p);
+    assert_int_equal(vk_ssml_pause_ms("a <break time=\"1.5s\"/> b "
+                                      "<break time=\"250ms\"/>"),
+                     1750);
+    assert_false(vk_ssml_has_markup("No tags, no entities."));
+    assert_true(vk_ssml_has_markup("A &amp; B"));
+}
+
+/* The site folder overrides the shipped files key by key; every value keeps
+ * the file and line it came from. */
+static void site_overrides_entry_by_entry(void **state)
+{
+    (void)state;
+    char *shipped = vk_test_dir(), *site = vk_test_dir();
+    char lang[4200];
+    snprintf(lang, sizeof lang, "%s/xx-XX", site);
+    assert_int_equal(mkdir(lang, 0700), 0);
+    char *flow = minimal_flow("crisis", "");
+    vk_test_write(shipped, "flow.ini", flow);
+    free(flow);
+    vk_test_write(shipped, "contacts.ini",
+                  "[desk]\nname = Desk\nphone = 555 0100\ncrisis = yes\n"
+                  "[old]\nname = Old line\nphone = 0800 123 456\n");
+    vk_test_write(lang, "flow.ini",
+                  "[kiosk]\nclinic = Hill Clinic\n[sign.2]\n"
+                  "text = At {clinic}, Q2 again?\n");
+    vk_test_write(lang, "contacts.ini",
+                  "[desk]\nphone = 612 555 2368\n[old]\nremove = yes\n"
+                  "[new]\nname = New line\nphone = 111\n");
+    vk_diag *d = vk_diag_create(), *w = vk_diag_create();
+    vk_script_src src = {shipped, site, "xx-XX"};
+    vk_script *s = vk_script_load_src(&src, d, w);
+    vk_diag_print(d, stderr);
+    assert_non_null(s);
+    assert_int_equal(vk_diag_count(w), 0); /* the site replaced the sample */
+    assert_string_equal(vk_script_clinic(s), "Hill Clinic");
+    const vk_step *q2 = vk_script_step(s, "sign.2");
+    assert_string_equal(q2->text, "At Hill Clinic, Q2 again?");
+    assert_string_equal(q2->next, "sign.3"); /* untouched keys stay */
+    const char *file;
+    int line = vk_script_value_line(s, "sign.2", "text", &file);
+    char want[4400];
+    snprintf(want, sizeof want, "%s/flow.ini", lang);
+    assert_string_equal(file, want);
+    assert_int_equal(line, 4);
+    line = vk_script_value_line(s, "sign.2", "next", &file);
+    snprintf(want, sizeof want, "%s/flow.ini", shipped);
+    assert_string_equal(file, want);
+    assert_int_equal(vk_script_contact_count(s), 2);
+    /* The site's own new contact is local: read first. */
+    assert_string_equal(vk_script_contact(s, 0)->name, "New line");
+    assert_string_equal(vk_script_contact(s, 1)->phone, "612 555 2368");
+    assert_string_equal(vk_script_contact(s, 1)->name, "Desk");
+    char *spoken = vk_script_contacts_text(s, true);
+    assert_string_equal(spoken, "Desk 6 1 2, 5 5 5, 2 3 6 8.");
+    free(spoken);
+    vk_script_destroy(s);
+    vk_diag_destroy(d);
+    vk_diag_destroy(w);
+
+    /* Without the site, the shipped sample is a warning, not an error. */
+    d = vk_diag_create();
+    w = vk_diag_create();
+    src.site_dir = NULL;
+    s = vk_script_load_src(&src, d, w);
+    assert_non_null(s);
+    assert_true(vk_test_diag_has(w, "warning: contact [desk] is a shipped sample"));
+    vk_script_destroy(s);
+    vk_diag_destroy(d);
+    vk_diag_destroy(w);
+    snprintf(want, sizeof want, "%s/flow.ini", lang);
+    unlink(want);
+    snprintf(want, sizeof want, "%s/contacts.ini", lang);
+    unlink(want);
+    rmdir(lang);
+    vk_test_rmdir(site);
+    vk_test_rmdir(shipped);
+}
+
+static void site_dir_order(void **state)
+{
+    (void)state;
+    setenv(VK_SITE_ENV, "/from/env", 1);
+    assert_string_equal(vk_site_dir("/explicit"), "/explicit");
+    assert_string_equal(vk_site_dir(NULL), "/from/env");
+    unsetenv(VK_SITE_ENV);
+    const char *d = vk_site_dir(NULL);
+    assert_true(d == NULL || strcmp(d, VK_SITE_DEFAULT_DIR) == 0);
+    assert_int_equal(vk_diag_edit_distance("greting", "greeting", 3), 1);
+    assert_int_equal(vk_diag_edit_distance("abc", "xyz", 2), 3);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -146,6 +307,11 @@ int main(void)
         cmocka_unit_test(minimal_flow_is_valid),
         cmocka_unit_test(sign_3_must_lead_to_crisis),
         cmocka_unit_test(every_problem_is_reported_with_its_line),
+        cmocka_unit_test(ssml_accepts_the_subset),
+        cmocka_unit_test(ssml_refuses_mistakes),
+        cmocka_unit_test(ssml_plain_is_the_caption),
+        cmocka_unit_test(site_overrides_entry_by_entry),
+        cmocka_unit_test(site_dir_order),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

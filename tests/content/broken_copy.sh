@@ -3,6 +3,9 @@
 # checks that `voice-kiosk check` exits 2 and reports it at the right
 # file:line.  The expected line is found in the broken copy itself, so the
 # test keeps working when staff edit the shipped text.
+# Site cases write a site folder ($site/en-US/...) that overrides the
+# shipped copy entry by entry, and expect the problem at the SITE file:line.
+# A warning case expects exit 0 and the warning line.
 # usage: broken_copy.sh KIOSK SOURCE_DIR CASE
 set -euo pipefail
 kiosk=$1 src=$2 case=$3
@@ -12,6 +15,11 @@ cp -r "$src/prompts/en-US" "$tmp/prompts"
 cp -r "$src/grammars" "$tmp/grammars"
 flow=$tmp/prompts/flow.ini
 contacts=$tmp/prompts/contacts.ini
+site=$tmp/site
+mkdir -p "$site/en-US"
+sflow=$site/en-US/flow.ini
+scontacts=$site/en-US/contacts.ini
+status_want=2
 
 # line_of FILE REGEX: the first line matching REGEX
 line_of() { grep -n -m1 -E "$2" "$1" | cut -d: -f1; }
@@ -49,16 +57,94 @@ menu_topic_missing)
   sed -i 's/{gethelp}/{helping}/' "$tmp/grammars/menu.gram"
   file=$flow line=$(line_of "$flow" '^\[menu\]')
   want="menu option 'gethelp' has no phrase in menu.gram" ;;
+no_contacts_path)
+  # The summary goes straight to goodbye: a session could end without the
+  # contacts (they are still reachable from the crisis offer).
+  sed -i '/^\[summary\]$/,/^\[/s/^next = menu$/next = goodbye/' "$flow"
+  file=$flow line=$(line_of "$flow" '^\[goodbye\]')
+  want="the session can end at [goodbye] without the support contacts" ;;
+contacts_unreachable)
+  sed -i '/^\[summary\]$/,/^\[/s/^next = menu$/next = goodbye/' "$flow"
+  sed -i '/^\[crisis\.continue\]$/,/^\[/s/^on_no = contacts$/on_no = goodbye/' "$flow"
+  file=$flow line=$(line_of "$flow" '^\[contacts\]')
+  want="the contacts step [contacts] cannot be reached from the start" ;;
+question_no_grammar)
+  rm "$tmp/grammars/answer.gram"
+  file=$flow line=$(line_of "$flow" '^\[sign\.1\]')
+  want="[sign.1] asks a question without a grammar" ;;
+word_not_in_dictionary)
+  sed -i 's/^<yes> = (yes | /<yes> = (yess | yes | /' "$tmp/grammars/answer.gram"
+  file=$tmp/grammars/answer.gram line=$(line_of "$file" '^<yes> = ')
+  want="'yess' is not in the pronunciation dictionary, so it can never be heard; nearest words: yes" ;;
+ssml_unclosed)
+  sed -i 's/^text = Do you believe that you have no feelings?$/text = Do you <emphasis>believe that you have no feelings?/' "$flow"
+  file=$flow line=$(line_of "$flow" '<emphasis>believe')
+  want="'text': <emphasis> is never closed" ;;
+ssml_bad_value)
+  sed -i 's/^text = Do you believe that you have no feelings?$/text = Do you believe <break time="two seconds"\/> that you have no feelings?/' "$flow"
+  file=$flow line=$(line_of "$flow" '^text = Do you believe <break')
+  want="'text': <break time=\"two seconds\"> is not a pause eSpeak NG can play" ;;
+ssml_across_sentences)
+  sed -i 's/^text = Do you believe that you have no feelings?$/text = <prosody rate="slow">Take a moment. Do you believe that you have no feelings?<\/prosody>/' "$flow"
+  file=$flow line=$(line_of "$flow" '^text = <prosody rate=')
+  want="'text': <prosody> is still open at the end of a sentence" ;;
+contact_no_phone)
+  sed -i '0,/^phone = 988$/{/^phone = 988$/d}' "$contacts"
+  file=$contacts line=$(line_of "$contacts" '^\[lifeline\]')
+  want="contact [lifeline] has no phone number" ;;
+phone_too_short)
+  sed -i 's/^phone = 911$/phone = 91/' "$contacts"
+  file=$contacts line=$(line_of "$contacts" '^phone = 91$')
+  want="phone '91' has 2 digits; a phone number has 3 to 15" ;;
+site_placeholder_phone)
+  printf '[desk]\nname = The front desk of Riverside Clinic\nphone = 555 0199\n' >"$scontacts"
+  file=$scontacts line=3
+  want="contact [desk] is still a placeholder (a made-up 555 01xx phone number)" ;;
+site_placeholder_text)
+  printf '; our own line\n[nurse]\nname = EXAMPLE nurse line\noffer = A nurse can call you back\nphone = 612 555 2368\nhours = Any time\ncrisis = no\n' >"$scontacts"
+  file=$scontacts line=3
+  want="contact [nurse] is still a placeholder (EXAMPLE)" ;;
+site_unknown_prompt)
+  printf '[greting]\ntext = Welcome.\n' >"$sflow"
+  file=$sflow line=1
+  want="unknown prompt id [greting]: the shipped flow has no step called that (did you mean [greeting]?)" ;;
+site_unknown_system)
+  printf '[system]\nnoinput.4 = Are you still there?\n' >"$sflow"
+  file=$sflow line=2
+  want="unknown prompt id 'noinput.4' in [system] (did you mean 'noinput.1'?)" ;;
+site_bad_link)
+  printf '; a site change\n[sign.2]\nnext = sign.33\n' >"$sflow"
+  file=$sflow line=3
+  want="no step called 'sign.33' (did you mean 'sign.3'?)" ;;
+site_sign3_not_crisis)
+  printf '[sign.3]\non_unsure = sign.4\n' >"$sflow"
+  file=$flow line=$(line_of "$flow" '^\[sign\.3\]')
+  want="sign 3 [sign.3] must have on_unsure = a crisis step" ;;
+site_clinic_missing)
+  printf '[greeting]\ntext = Welcome to {clinic}.\n' >"$sflow"
+  file=$sflow line=2
+  want="'text' uses {clinic} but no clinic name is set" ;;
+site_contact_ampersand)
+  printf '[desk]\nname = Smith & Jones practice\n' >"$scontacts"
+  file=$scontacts line=2
+  want="'name': a bare '&' is not allowed in spoken text" ;;
+long_prompt)
+  # A warning, not an error: check still passes.
+  status_want=0
+  sed -i 's/^text = Do you feel tired all the time?$/text = Do you feel tired all the time?\n    This question asks about the kind of tiredness that is there when you wake up.\n    It stays with you all through the day, and does not go away after a rest.\n    It does not go away after a quiet weekend, or a long night of sleep.\n    Think about the last few weeks, and whether you have felt this way most days.\n    Think of home and of work, of time with friends and time on your own.\n    Think of the mornings, the afternoons, and the evenings.\n    Then think of whether rest helps, and for how long it helps.\n    There is no right or wrong answer to this question./' "$flow"
+  file=$flow line=$(line_of "$flow" '^text = Do you feel tired all the time\?$')
+  want="warning: [sign.11] 'text' takes about" ;;
 *) echo "unknown case $case"; exit 2 ;;
 esac
 
 set +e
-out=$("$kiosk" check --prompts "$tmp/prompts" --grammars "$tmp/grammars" 2>&1)
+out=$("$kiosk" check --prompts "$tmp/prompts" --grammars "$tmp/grammars" \
+  --site "$site" 2>&1)
 status=$?
 set -e
 echo "$out"
-if [ "$status" -ne 2 ]; then
-  echo "FAIL: check exited $status, expected 2"; exit 1
+if [ "$status" -ne "$status_want" ]; then
+  echo "FAIL: check exited $status, expected $status_want"; exit 1
 fi
 if ! grep -qF "$file:$line: $want" <<<"$out"; then
   echo "FAIL: expected a line starting with: $file:$line: $want"; exit 1

@@ -16,6 +16,10 @@ synthesiser; only the sound card is simulated.  Expectations:
   prompt_order=A,B,C      these prompts start in this order
   keys_only               no user speech at all, only keys
   heard_min=N             at least N recognition results
+  no_listening            no recognition result at all (a keys-only language)
+  text=ID:WORDS           prompt ID is spoken and its text contains WORDS
+  not_text=ID:WORDS       prompt ID never contains WORDS
+  arg=VALUE               pass VALUE to simulate (repeat: arg=--lang arg=es-ES)
   audio                   the recording's right channel has speech in every
                           prompt's time span, and the left has the user
 """
@@ -70,12 +74,15 @@ def check_audio(path, events):
 
 def main():
     kiosk, scenario, expectations = sys.argv[1], sys.argv[2], sys.argv[3:]
+    extra = [x[4:] for x in expectations if x.startswith("arg=")]
+    expectations = [x for x in expectations if not x.startswith("arg=")]
     with tempfile.TemporaryDirectory() as tmp:
         ev_path = os.path.join(tmp, "events.jsonl")
         wav_path = os.path.join(tmp, "session.wav")
         proc = subprocess.run(
             [kiosk, "simulate", scenario, "--events", ev_path, "--record",
-             wav_path, "--quiet"], capture_output=True, text=True, timeout=600)
+             wav_path, "--quiet"] + extra, capture_output=True, text=True,
+            timeout=600)
         if proc.returncode != 0:
             fail("simulate exited %d: %s" % (proc.returncode, proc.stderr))
         with open(ev_path) as f:
@@ -147,6 +154,21 @@ def main():
                 n = sum(1 for e in events if e["type"] == "heard")
                 if n < int(val):
                     fail("only %d recognition results" % n, events)
+            elif key == "no_listening":
+                if any(e["type"] in ("heard", "user_speech") for e in events):
+                    fail("the kiosk listened in a keys-only session", events)
+            elif key == "text":
+                pid, _, words = val.partition(":")
+                texts = [e["text"] for e in events
+                         if e["type"] == "prompt" and e["id"] == pid]
+                if not texts or not any(words in t for t in texts):
+                    fail("prompt %s does not say %r (it said %r)"
+                         % (pid, words, texts[:1]), events)
+            elif key == "not_text":
+                pid, _, words = val.partition(":")
+                if any(words in e["text"] for e in events
+                       if e["type"] == "prompt" and e["id"] == pid):
+                    fail("prompt %s says %r" % (pid, words), events)
             elif key == "audio":
                 check_audio(wav_path, events)
             else:

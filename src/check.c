@@ -1,0 +1,333 @@
+/*
+ * check: the whole-content checks, in the order a staff member would fix
+ * them: the script (flow, contacts, site overrides), then the grammars
+ * against the flow and the dictionary, then the lengths of the prompts.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "check.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "grammar.h"
+#include "mem.h"
+#include "settings.h"
+#include "recognizer.h"
+#include "ssml.h"
+
+/* The dictionary the recogniser takes its pronunciations from (asr.c reads
+ * the same file). */
+#define VK_CHECK_DEFAULT_DICT                                                  \
+    "/usr/share/pocketsphinx/model/en-us/cmudict-en-us.dict"
+#define DICT_MAX_BYTES (64u << 20)
+#define MAX_REPORTED 64
+
+/* ---- the pronunciation dictionary ---------------------------------------- */
+
+typedef struct dict {
+    char *text;   /* the file, with the words cut out in place */
+    char **words; /* sorted, one per headword */
+    size_t n;
+} dict;
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static bool dict_load(dict *d, const char *path)
+{
+    memset(d, 0, sizeof *d);
+    size_t len;
+    d->text = vk_read_file(path, DICT_MAX_BYTES, &len);
+    if (!d->text)
+        return false;
+    size_t cap = 1024;
+    d->words = vk_malloc(cap * sizeof *d->words);
+    for (char *p = d->text; *p;) {
+        char *eol = strchr(p, '\n');
+        char *next = eol ? eol + 1 : p + strlen(p);
+        size_t w = strcspn(p, " \t(\n");
+        if (w > 0 && p[w] != '(') { /* alternates "word(2)" are the same word */
+            p[w] = '\0';
+            if (d->n == cap)
+                d->words = vk_realloc(d->words, (cap *= 2) * sizeof *d->words);
+            d->words[d->n++] = p;
+        }
+        p = next;
+    }
+    qsort(d->words, d->n, sizeof *d->words, cmp_str);
+    return true;
+}
+
+static void dict_free(dict *d)
+{
+    free(d->words);
+    free(d->text);
+}
+
+static bool dict_has(const dict *d, const char *word)
+{
+    return bsearch(&word, d->words, d->n, sizeof *d->words, cmp_str) != NULL;
+}
+
+/* Up to three nearest headwords into `out`: the fewest edits first, and
+ * among equals the longest shared beginning ("yess" -> "yes" before
+ * "bess"). */
+static void dict_nearest(const dict *d, const char *word, char *out, size_t len)
+{
+    const char *best[3] = {0};
+    int score[3] = {1000, 1000, 1000};
+    for (size_t i = 0; i < d->n; i++) {
+        int dist = vk_diag_edit_distance(word, d->words[i], 3);
+        if (dist > 3)
+            continue;
+        int prefix = 0;
+        while (prefix < 9 && word[prefix] &&
+               word[prefix] == d->words[i][prefix])
+            prefix++;
+        int sc = dist * 10 - prefix;
+        if (sc >= score[2])
+            continue;
+        int k = 2;
+        while (k > 0 && sc < score[k - 1]) {
+            score[k] = score[k - 1];
+            best[k] = best[k - 1];
+            k--;
+        }
+        score[k] = sc;
+        best[k] = d->words[i];
+    }
+    size_t o = 0;
+    out[0] = '\0';
+    for (int k = 0; k < 3 && best[k]; k++)
+        o += (size_t)snprintf(out + o, len > o ? len - o : 0, "%s%s",
+                              k ? ", " : "", best[k]);
+}
+
+/* ---- grammars against the flow --------------------------------------------
+ */
+
+static bool is_asking(const vk_step *st)
+{
+    return st->type == VK_STEP_QUESTION || st->type == VK_STEP_ASK ||
+           st->type == VK_STEP_MENU;
+}
+
+/* A question, yes/no offer or menu whose grammar cannot answer it. */
+static void check_questions(const vk_script *s, bool have_answer,
+                            bool have_menu, const char *grammars_dir,
+                            vk_diag *errors)
+{
+    int more = 0;
+    const char *first_file = NULL;
+    int first_line = 0;
+    const char *first_id = NULL, *first_gram = NULL;
+    for (int i = 0; i < vk_script_step_count(s); i++) {
+        const vk_step *st = vk_script_step_at(s, i);
+        if (!is_asking(st))
+            continue;
+        bool menu = st->type == VK_STEP_MENU;
+        if (menu ? have_menu : have_answer)
+            continue;
+        if (first_id) {
+            more++;
+            continue;
+        }
+        first_id = st->id;
+        first_gram = menu ? "menu.gram" : "answer.gram";
+        first_line = vk_script_step_line(s, st->id, &first_file);
+    }
+    if (first_id)
+        vk_diag_add(errors, first_file, first_line,
+                    "[%s] asks a question without a grammar: %s/%s is missing "
+                    "or broken, so no answer could be heard%s",
+                    first_id, grammars_dir, first_gram,
+                    more ? " (the same for the questions after it)" : "");
+}
+
+static void check_grammars(const vk_check_opts *o, const vk_script *s,
+                           vk_diag *errors)
+{
+    static const char *const need[] = {"yes",    "no",   "unsure", "help",
+                                       "repeat", "back", "skip",   "stop"};
+    bool have_answer = false, have_menu = false;
+    char *reported[MAX_REPORTED];
+    size_t nreported = 0;
+    dict d;
+    bool have_dict =
+        dict_load(&d, o->dict_path ? o->dict_path : VK_CHECK_DEFAULT_DICT);
+    if (!have_dict)
+        vk_diag_add(errors, o->dict_path ? o->dict_path : VK_CHECK_DEFAULT_DICT,
+                    0,
+                    "the pronunciation dictionary cannot be read; install "
+                    "the Debian package pocketsphinx-en-us");
+    for (size_t i = 0; i < vk_recognizer_ncontexts; i++) {
+        const char *ctx = vk_recognizer_contexts[i];
+        vk_grammar *g = vk_grammar_load(o->grammars_dir, ctx, errors);
+        if (!g)
+            continue;
+        if (strcmp(ctx, "answer") == 0) {
+            have_answer = true;
+            for (size_t k = 0; k < sizeof need / sizeof need[0]; k++)
+                if (!vk_grammar_has_tag(g, need[k])) {
+                    have_answer = false;
+                    vk_diag_add(errors, o->grammars_dir, 0,
+                                "answer.gram has no phrase meaning {%s}: a "
+                                "question could not be answered that way",
+                                need[k]);
+                }
+        }
+        if (strcmp(ctx, "menu") == 0) {
+            have_menu = true;
+            for (int k = 0; s && k < vk_script_step_count(s); k++) {
+                const vk_step *st = vk_script_step_at(s, k);
+                for (int m = 0; m < st->noptions; m++)
+                    if (!vk_grammar_has_tag(g, st->options[m].topic)) {
+                        const char *file;
+                        int line = vk_script_step_line(s, st->id, &file);
+                        vk_diag_add(errors, file, line,
+                                    "menu option '%s' has no phrase in "
+                                    "menu.gram meaning {%s}",
+                                    st->options[m].topic, st->options[m].topic);
+                    }
+            }
+        }
+        size_t nw;
+        const char *const *words = vk_grammar_words(g, &nw);
+        for (size_t k = 0; have_dict && k < nw; k++) {
+            char low[128];
+            snprintf(low, sizeof low, "%s", words[k]);
+            for (char *c = low; *c; c++)
+                *c = (char)tolower((unsigned char)*c);
+            if (dict_has(&d, low))
+                continue;
+            /* A word shared by several contexts is reported once. */
+            bool seen = false;
+            for (size_t j = 0; j < nreported && !seen; j++)
+                seen = strcmp(reported[j], low) == 0;
+            if (seen || nreported >= MAX_REPORTED)
+                continue;
+            reported[nreported++] = vk_strdup(low);
+            const char *file = o->grammars_dir;
+            int line = vk_grammar_word_line(g, words[k], &file);
+            char near[256];
+            dict_nearest(&d, low, near, sizeof near);
+            vk_diag_add(errors, file, line,
+                        "'%s' is not in the pronunciation dictionary, so it "
+                        "can never be heard%s%s%s",
+                        words[k], near[0] ? "; nearest words: " : "", near,
+                        near[0] ? "" : "; write it as ordinary words");
+        }
+        vk_grammar_destroy(g);
+    }
+    if (s && !o->keys_only)
+        check_questions(s, have_answer, have_menu, o->grammars_dir, errors);
+    if (have_dict)
+        dict_free(&d);
+    for (size_t j = 0; j < nreported; j++)
+        free(reported[j]);
+}
+
+/* ---- prompt lengths --------------------------------------------------------
+ */
+
+double vk_check_spoken_seconds(vk_tts *tts, const char *voice, int rate_wpm,
+                               const char *text)
+{
+    if (tts) {
+        int16_t *pcm;
+        size_t n;
+        if (vk_tts_say(tts, voice, rate_wpm, text, &pcm, &n) == VK_OK) {
+            free(pcm);
+            return (double)n / 16000.0;
+        }
+    }
+    char *plain = vk_ssml_plain(text);
+    int words = 0;
+    bool in = false;
+    for (const char *p = plain; *p; p++) {
+        bool w = !isspace((unsigned char)*p);
+        words += w && !in;
+        in = w;
+    }
+    free(plain);
+    return words * 60.0 / (rate_wpm > 0 ? rate_wpm : 160) +
+           vk_ssml_pause_ms(text) / 1000.0;
+}
+
+static void warn_if_long(const vk_check_opts *o, const vk_script *s,
+                         const vk_step *st, const char *key, const char *text,
+                         const char *file, int line, vk_diag *warnings)
+{
+    double limit =
+        o->long_prompt_s > 0 ? o->long_prompt_s : VK_CHECK_LONG_PROMPT_S;
+    int rate = o->rate_wpm > 0 ? o->rate_wpm : VK_TTS_DEFAULT_RATE;
+    char *full = vk_script_sample_text(s, st, text);
+    double sec =
+        vk_check_spoken_seconds(o->tts, vk_script_voice(s), rate, full);
+    free(full);
+    if (sec <= limit)
+        return;
+    bool lists =
+        strstr(text, "{contacts}") || strstr(text, "{crisis_contacts}");
+    vk_diag_add(warnings, file, line,
+                "warning: %s%s%s'%s' takes about %.1f s to say at %d words a "
+                "minute (over %.0f s is hard to follow): %s",
+                st ? "[" : "", st ? st->id : "", st ? "] " : "", key, sec, rate,
+                limit,
+                lists ? "most of it is the contacts; keep each one short, or "
+                        "list fewer"
+                      : "split it into two steps, or cut words");
+}
+
+static void check_lengths(const vk_check_opts *o, const vk_script *s,
+                          vk_diag *warnings)
+{
+    static const char *const keys[] = {"text", "text_again", "help"};
+    for (int i = 0; i < vk_script_step_count(s); i++) {
+        const vk_step *st = vk_script_step_at(s, i);
+        const char *vals[] = {st->text, st->text_again, st->help};
+        for (int k = 0; k < 3; k++) {
+            if (!vals[k])
+                continue;
+            const char *file;
+            int line = vk_script_value_line(s, st->id, keys[k], &file);
+            warn_if_long(o, s, st, keys[k], vals[k], file, line, warnings);
+        }
+    }
+    static const char *const sys[] = {"noinput.2", "nomatch.2", "help",
+                                      "noinput.3", "nomatch.3", "timeout"};
+    for (size_t k = 0; k < sizeof sys / sizeof sys[0]; k++) {
+        const char *file;
+        int line = vk_script_system_line(s, sys[k], &file);
+        warn_if_long(o, s, NULL, sys[k], vk_script_system(s, sys[k]), file,
+                     line, warnings);
+    }
+}
+
+/* ---- all together
+ * ------------------------------------------------------------ */
+
+int vk_check_run(const vk_check_opts *o, vk_diag *errors, vk_diag *warnings,
+                 vk_script **script_out)
+{
+    int before = vk_diag_count(errors);
+    if (script_out)
+        *script_out = NULL;
+    vk_script *s = vk_script_load_src(&o->src, errors, warnings);
+    check_grammars(o, s, errors);
+    /* The site's settings.ini too, so `check` and a reload refuse it. */
+    if (o->src.site_dir)
+        vk_settings_check(o->src.site_dir, errors);
+    if (s && warnings)
+        check_lengths(o, s, warnings);
+    int n = vk_diag_count(errors) - before;
+    if (script_out && n == 0)
+        *script_out = s;
+    else
+        vk_script_destroy(s);
+    return n;
+}

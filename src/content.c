@@ -1,0 +1,166 @@
+/*
+ * content: a last-good script, a fingerprint of the watched files, and a
+ * reload flag a signal handler may set.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "content.h"
+
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "mem.h"
+#include "site.h"
+
+#define N_WATCHED 5
+
+typedef struct stamp {
+    bool exists;
+    long long size;
+    long long mtime_ns;
+} stamp;
+
+struct vk_content {
+    vk_check_opts opts;
+    char *prompts_dir, *site_dir, *lang, *grammars_dir, *dict_path;
+    char watched[N_WATCHED][4096];
+    stamp stamps[N_WATCHED];
+    vk_script *script;  /* in use */
+    vk_script *retired; /* the one before, kept one more round */
+    int refused;
+};
+
+static volatile sig_atomic_t reload_requested;
+
+void vk_content_request_reload(void)
+{
+    reload_requested = 1;
+}
+
+static char *dup_or_null(const char *s)
+{
+    return s ? vk_strdup(s) : NULL;
+}
+
+static stamp stamp_of(const char *path)
+{
+    struct stat st;
+    stamp s = {0};
+    if (path[0] && stat(path, &st) == 0) {
+        s.exists = true;
+        s.size = (long long)st.st_size;
+        s.mtime_ns =
+            (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
+    }
+    return s;
+}
+
+static void take_stamps(vk_content *c)
+{
+    for (int i = 0; i < N_WATCHED; i++)
+        c->stamps[i] = stamp_of(c->watched[i]);
+}
+
+static bool changed(const vk_content *c)
+{
+    for (int i = 0; i < N_WATCHED; i++) {
+        stamp s = stamp_of(c->watched[i]);
+        if (s.exists != c->stamps[i].exists || s.size != c->stamps[i].size ||
+            s.mtime_ns != c->stamps[i].mtime_ns)
+            return true;
+    }
+    return false;
+}
+
+vk_content *vk_content_create(const vk_check_opts *o, vk_diag *errors)
+{
+    vk_content *c = vk_calloc(1, sizeof *c);
+    c->prompts_dir = dup_or_null(o->src.prompts_dir);
+    c->site_dir = dup_or_null(o->src.site_dir);
+    c->lang = dup_or_null(o->src.lang);
+    c->grammars_dir = dup_or_null(o->grammars_dir);
+    c->dict_path = dup_or_null(o->dict_path);
+    c->opts = *o;
+    c->opts.src = (vk_script_src){c->prompts_dir, c->site_dir, c->lang};
+    c->opts.grammars_dir = c->grammars_dir;
+    c->opts.dict_path = c->dict_path;
+    c->opts.tts = NULL;
+    snprintf(c->watched[0], sizeof c->watched[0], "%s/flow.ini",
+             c->prompts_dir);
+    snprintf(c->watched[1], sizeof c->watched[1], "%s/contacts.ini",
+             c->prompts_dir);
+    vk_site_path(c->site_dir, c->lang, "flow.ini", c->watched[2],
+                 sizeof c->watched[2]);
+    vk_site_path(c->site_dir, c->lang, "contacts.ini", c->watched[3],
+                 sizeof c->watched[3]);
+    vk_site_path(c->site_dir, NULL, "settings.ini", c->watched[4],
+                 sizeof c->watched[4]);
+    take_stamps(c);
+    reload_requested = 0;
+    if (vk_check_run(&c->opts, errors, NULL, &c->script) != 0) {
+        vk_content_destroy(c);
+        return NULL;
+    }
+    return c;
+}
+
+void vk_content_destroy(vk_content *c)
+{
+    if (!c)
+        return;
+    vk_script_destroy(c->script);
+    vk_script_destroy(c->retired);
+    free(c->prompts_dir);
+    free(c->site_dir);
+    free(c->lang);
+    free(c->grammars_dir);
+    free(c->dict_path);
+    free(c);
+}
+
+const vk_script *vk_content_script(const vk_content *c)
+{
+    return c->script;
+}
+
+int vk_content_refused(const vk_content *c)
+{
+    return c->refused;
+}
+
+bool vk_content_refresh(vk_content *c, FILE *log)
+{
+    bool asked = reload_requested;
+    if (!asked && !changed(c))
+        return false;
+    reload_requested = 0;
+    /* Stamp first: a file saved again while we read it is seen next time. */
+    take_stamps(c);
+    vk_diag *errors = vk_diag_create();
+    vk_script *fresh = NULL;
+    int n = vk_check_run(&c->opts, errors, NULL, &fresh);
+    if (n != 0) {
+        c->refused++;
+        if (log) {
+            fprintf(log,
+                    "voice-kiosk: the changed prompts were refused (%d "
+                    "problem%s); the last good version keeps running:\n",
+                    n, n == 1 ? "" : "s");
+            vk_diag_print(errors, log);
+            fflush(log);
+        }
+        vk_diag_destroy(errors);
+        return false;
+    }
+    vk_diag_destroy(errors);
+    vk_script_destroy(c->retired);
+    c->retired = c->script;
+    c->script = fresh;
+    if (log) {
+        fprintf(log, "voice-kiosk: prompts reloaded (%s)\n",
+                asked ? "asked to" : "the files changed");
+        fflush(log);
+    }
+    return true;
+}

@@ -1,0 +1,52 @@
+/*
+ * content: the script a running kiosk speaks, and its reload.
+ *
+ * Staff change the files while the kiosk runs.  The kiosk must pick the
+ * change up, but never in the middle of a person's session, and never
+ * trade a working script for a broken one.  So this module holds the last
+ * good script and, when asked between sessions (vk_content_refresh),
+ * looks whether a reload was requested (SIGHUP) or a watched file changed
+ * (its modification time, size or existence).  If so it runs the same
+ * checks as `voice-kiosk check` on the files; a script that passes
+ * replaces the old one, and one that fails is refused: its problems go to
+ * the log as file:line and the last good script keeps running.
+ *
+ * Watched: the shipped prompts/<lang>/flow.ini and contacts.ini, and the
+ * site's <lang>/flow.ini, <lang>/contacts.ini and settings.ini.
+ */
+#ifndef VK_CONTENT_H
+#define VK_CONTENT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "check.h"
+#include "diag.h"
+#include "script.h"
+
+typedef struct vk_content vk_content;
+
+/* Checks and loads the files named by `o` (the strings are copied; o->tts
+ * is not used: no lengths are measured on a reload).  Returns NULL if they
+ * have errors (all in `errors`).  Free with vk_content_destroy(). */
+vk_content *vk_content_create(const vk_check_opts *o, vk_diag *errors);
+/* Frees it and its scripts.  NULL is a no-op. */
+void vk_content_destroy(vk_content *c);
+
+/* The script in use (borrowed).  It stays valid until the second
+ * vk_content_refresh() that replaces a script after it, so a caller that
+ * switches to the new script at once never holds a freed one. */
+const vk_script *vk_content_script(const vk_content *c);
+
+/* Asks for a reload at the next refresh.  Safe in a signal handler. */
+void vk_content_request_reload(void);
+
+/* Call between sessions only.  Reloads if asked to or if a watched file
+ * changed; on errors writes them to `log` (may be NULL) and keeps the
+ * script.  Returns true if the script was replaced. */
+bool vk_content_refresh(vk_content *c, FILE *log);
+
+/* How many reloads were refused since creation (for tests and status). */
+int vk_content_refused(const vk_content *c);
+
+#endif

@@ -1,0 +1,232 @@
+/* Reload between sessions, end to end: a real kiosk (real eSpeak NG, real
+ * recogniser, the simulated room) runs several sessions over one content
+ * holder while the site files change between them.
+ *   - a broken edit is refused: the old prompt is still spoken, and the
+ *     problem is logged at the site file's line;
+ *   - a good edit is spoken at the next session;
+ *   - a reload asked for (SIGHUP's path) with no change keeps the text;
+ *   - the content is looked at only when a session starts. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "audio_sim.h"
+#include "content.h"
+#include "kiosk.h"
+#include "mem.h"
+#include "recognizer.h"
+#include "scenario.h"
+#include "test_util.h"
+
+typedef struct world {
+    char *prompts, *site, *site_lang, *tmp;
+    char log_path[4096], events_path[4096], scn_path[4096];
+    FILE *log, *events;
+    vk_content *content;
+    vk_recognizer *rec;
+    vk_tts *tts;
+    vk_kiosk *kiosk;
+    int hook_calls;
+} world;
+
+static const vk_script *hook(void *ctx)
+{
+    world *w = ctx;
+    w->hook_calls++;
+    vk_content_refresh(w->content, w->log);
+    return vk_content_script(w->content);
+}
+
+static int sim_key(void *ctx, int64_t t)
+{
+    return vk_audio_sim_key(ctx, t);
+}
+
+static void copy_file(const char *from, const char *dir, const char *name)
+{
+    size_t n;
+    char *text = vk_read_file(from, 1 << 20, &n);
+    assert_non_null(text);
+    vk_test_write(dir, name, text);
+    free(text);
+}
+
+/* Runs one session (stop at once, confirm, no repeat of the contacts) and
+ * returns the text of its greeting prompt, from the events (malloc'd). */
+static char *run_session(world *w)
+{
+    vk_diag *d = vk_diag_create();
+    vk_scenario *sc = vk_scenario_load(w->scn_path, d);
+    vk_diag_print(d, stderr);
+    assert_non_null(sc);
+    vk_diag_destroy(d);
+    long start = ftell(w->events);
+    vk_sim_opts so = {.tts = w->tts};
+    vk_audio *room = NULL;
+    char err[512];
+    assert_int_equal(vk_audio_sim_create(sc, &so, &room, err, sizeof err),
+                     VK_OK);
+    assert_int_equal(vk_kiosk_run(w->kiosk, room, room, sim_key, room), VK_OK);
+    vk_audio_destroy(room);
+    vk_scenario_destroy(sc);
+    fflush(w->events);
+    /* The greeting prompt of this session, from the events it wrote. */
+    FILE *f = fopen(w->events_path, "r");
+    assert_non_null(f);
+    fseek(f, start, SEEK_SET);
+    char line[8192];
+    char *greeting = NULL;
+    bool ended = false;
+    while (fgets(line, sizeof line, f)) {
+        const char *key = "\"id\":\"greeting\",\"text\":\"";
+        char *p = strstr(line, key);
+        if (p && strstr(line, "\"type\":\"prompt\"") && !greeting) {
+            p += strlen(key);
+            greeting = vk_strndup(p, strcspn(p, "\""));
+        }
+        ended |= strstr(line, "\"type\":\"end\"") != NULL;
+    }
+    fclose(f);
+    assert_true(ended);
+    assert_non_null(greeting);
+    return greeting;
+}
+
+static char *read_log(world *w)
+{
+    fflush(w->log);
+    size_t n;
+    char *t = vk_read_file(w->log_path, 1 << 20, &n);
+    assert_non_null(t);
+    return t;
+}
+
+static void reload_between_sessions(void **state)
+{
+    (void)state;
+    world w = {0};
+    w.tmp = vk_test_dir();
+    w.prompts = vk_test_dir();
+    w.site = vk_test_dir();
+    w.site_lang = vk_malloc(4200);
+    snprintf(w.site_lang, 4200, "%s/en-US", w.site);
+    assert_int_equal(mkdir(w.site_lang, 0700), 0);
+    copy_file(VK_TEST_SOURCE_DIR "/prompts/en-US/flow.ini", w.prompts,
+              "flow.ini");
+    copy_file(VK_TEST_SOURCE_DIR "/prompts/en-US/contacts.ini", w.prompts,
+              "contacts.ini");
+    vk_test_write(w.tmp, "stop.scn", "key q\nkey 1\nkey 2\n");
+    snprintf(w.scn_path, sizeof w.scn_path, "%s/stop.scn", w.tmp);
+    snprintf(w.log_path, sizeof w.log_path, "%s/log.txt", w.tmp);
+    snprintf(w.events_path, sizeof w.events_path, "%s/events.jsonl", w.tmp);
+    w.log = fopen(w.log_path, "w+");
+    w.events = fopen(w.events_path, "w+");
+    assert_non_null(w.log);
+    assert_non_null(w.events);
+
+    vk_check_opts co = {
+        .src = {w.prompts, w.site, "en-US"},
+        .grammars_dir = VK_TEST_SOURCE_DIR "/grammars",
+    };
+    vk_diag *d = vk_diag_create();
+    w.content = vk_content_create(&co, d);
+    vk_diag_print(d, stderr);
+    assert_non_null(w.content);
+    vk_diag_destroy(d);
+    d = vk_diag_create();
+    char err[1024];
+    assert_int_equal(
+        vk_recognizer_create(co.grammars_dir, NULL, d, &w.rec, err, sizeof err),
+        VK_OK);
+    vk_diag_destroy(d);
+    assert_int_equal(vk_tts_create(&w.tts, err, sizeof err), VK_OK);
+    vk_kiosk_opts ko;
+    vk_kiosk_default_opts(&ko);
+    ko.simulate = true;
+    ko.events = w.events;
+    ko.max_seconds = 600;
+    ko.next_script = hook;
+    ko.next_script_ctx = &w;
+    w.kiosk = vk_kiosk_create(vk_content_script(w.content), w.rec, w.tts, &ko);
+
+    /* 1: the shipped greeting. */
+    char *g = run_session(&w);
+    assert_non_null(strstr(g, "Hello."));
+    free(g);
+
+    /* 2: a broken site edit (an SSML tag left open) is refused. */
+    vk_test_write(w.site_lang, "flow.ini",
+                  "; site\n[greeting]\ntext = <emphasis>Welcome, friend.\n");
+    g = run_session(&w);
+    assert_non_null(strstr(g, "Hello."));
+    assert_null(strstr(g, "Welcome"));
+    free(g);
+    assert_int_equal(vk_content_refused(w.content), 1);
+    char *log = read_log(&w);
+    char want[4400];
+    snprintf(want, sizeof want,
+             "%s/flow.ini:3: 'text': <emphasis> is never "
+             "closed",
+             w.site_lang);
+    if (!strstr(log, want))
+        fprintf(stderr, "log:\n%s\nwanted: %s\n", log, want);
+    assert_non_null(strstr(log, want));
+    assert_non_null(strstr(log, "the last good version keeps running"));
+    free(log);
+
+    /* 3: the fixed edit is spoken at the next session. */
+    vk_test_write(w.site_lang, "flow.ini",
+                  "; site\n[greeting]\ntext = <emphasis>Welcome</emphasis>, "
+                  "friend. Nothing is recorded.\n");
+    g = run_session(&w);
+    assert_string_equal(g, "Welcome, friend. Nothing is recorded.");
+    free(g);
+    assert_int_equal(vk_content_refused(w.content), 1);
+
+    /* 4: a reload asked for with nothing changed keeps the same words. */
+    const vk_script *before = vk_content_script(w.content);
+    vk_content_request_reload();
+    g = run_session(&w);
+    assert_string_equal(g, "Welcome, friend. Nothing is recorded.");
+    free(g);
+    assert_ptr_not_equal(vk_content_script(w.content), before);
+    log = read_log(&w);
+    assert_non_null(strstr(log, "prompts reloaded (asked to)"));
+    free(log);
+
+    /* 5: the site file removed: back to the shipped greeting. */
+    char path[4400];
+    snprintf(path, sizeof path, "%s/flow.ini", w.site_lang);
+    unlink(path);
+    g = run_session(&w);
+    assert_non_null(strstr(g, "Hello."));
+    free(g);
+
+    /* Looked at once per session, never during one. */
+    assert_int_equal(w.hook_calls, 5);
+
+    vk_kiosk_destroy(w.kiosk);
+    vk_tts_destroy(w.tts);
+    vk_recognizer_destroy(w.rec);
+    vk_content_destroy(w.content);
+    fclose(w.log);
+    fclose(w.events);
+    vk_test_rmdir(w.site_lang);
+    vk_test_rmdir(w.site);
+    vk_test_rmdir(w.prompts);
+    vk_test_rmdir(w.tmp);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(reload_between_sessions),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
