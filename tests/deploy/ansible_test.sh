@@ -44,7 +44,7 @@ echo "check mode: $recap"
 if [ $st -eq 0 ] && echo "$recap" | grep -q 'failed=0' \
    && grep -q 'TASK \[Install the package' "$WORK/check.log" \
    && grep -q 'TASK \[Push the site' "$WORK/check.log" \
-   && grep -q '"ok: .* have no problems "$WORK/check.log"; then
+   && grep -q '"ok: .* have no problems' "$WORK/check.log"; then
   pass "check-mode run against localhost"
 else
   tail -40 "$WORK/check.log"; fail "check-mode run against localhost (status $st)"
