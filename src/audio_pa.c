@@ -82,6 +82,11 @@
 /* open() and list() wait this long for a previous close to let go of
  * PortAudio before they report the device unusable. */
 #define VK__PA_LOCK_MS 3000
+/* vk_audio_pa_open_fn waits only this long: it is called again and again
+ * while a device is gone, and a close still stuck on a hung server means
+ * the device is not usable yet anyway; a short wait keeps the kiosk loop
+ * (and a stop request) responsive between attempts. */
+#define VK__PA_REOPEN_LOCK_MS 200
 /* Ring ceilings: 1 s of microphone backlog, 2 s of queued speech. */
 #define VK__PA_MIC_RING VK_AUDIO_RATE
 #define VK__PA_SPK_RING (2 * VK_AUDIO_RATE)
@@ -440,12 +445,12 @@ static void close_stream(PaStream *s)
  * happen under this lock.  The callbacks never touch it. */
 static pthread_mutex_t pa_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static int pa_lock_timed(void)
+static int pa_lock_timed(long ms)
 {
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
-    ts.tv_sec += VK__PA_LOCK_MS / 1000;
-    ts.tv_nsec += (VK__PA_LOCK_MS % 1000) * 1000000L;
+    ts.tv_sec += ms / 1000;
+    ts.tv_nsec += (ms % 1000) * 1000000L;
     if (ts.tv_nsec >= 1000000000L) {
         ts.tv_sec++;
         ts.tv_nsec -= 1000000000L;
@@ -572,8 +577,9 @@ static PaError open_stream(vk_audio_pa *a, PaDeviceIndex dev, int input,
     return Pa_SetStreamFinishedCallback(*out, finished_cb);
 }
 
-vk_err vk_audio_pa_open(const char *input_name, const char *output_name,
-                        vk_audio **out, char *errbuf, size_t errlen)
+static vk_err pa_open(const char *input_name, const char *output_name,
+                      vk_audio **out, char *errbuf, size_t errlen,
+                      long lock_ms)
 {
     vk_err err = VK_ERR_DEVICE;
     if (errbuf && errlen)
@@ -594,7 +600,7 @@ vk_err vk_audio_pa_open(const char *input_name, const char *output_name,
     a->mic = vk_ring_create(VK__PA_MIC_RING);
     a->spk = vk_ring_create(VK__PA_SPK_RING);
 
-    if (pa_lock_timed() != 0) {
+    if (pa_lock_timed(lock_ms) != 0) {
         append(errbuf, errlen,
                "audio: the previous audio device is still closing (is the"
                " sound server hung?). Run `voice-kiosk simulate` to use the"
@@ -660,9 +666,24 @@ fail:
     return err;
 }
 
+vk_err vk_audio_pa_open(const char *input_name, const char *output_name,
+                        vk_audio **out, char *errbuf, size_t errlen)
+{
+    return pa_open(input_name, output_name, out, errbuf, errlen,
+                   VK__PA_LOCK_MS);
+}
+
+vk_err vk_audio_pa_open_fn(void *target, vk_audio **out, char *errbuf,
+                           size_t errlen)
+{
+    const vk_audio_pa_target *t = target;
+    return pa_open(t->input_name, t->output_name, out, errbuf, errlen,
+                   VK__PA_REOPEN_LOCK_MS);
+}
+
 int vk_audio_pa_list(FILE *out)
 {
-    if (pa_lock_timed() != 0)
+    if (pa_lock_timed(VK__PA_LOCK_MS) != 0)
         return -1;
     if (pa_start_quietly() != paNoError) {
         pthread_mutex_unlock(&pa_lock);

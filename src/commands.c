@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "audio_pa.h"
+#include "audio_retry.h"
 #include "audio_sim.h"
 #include "diag.h"
 #include "grammar.h"
@@ -315,15 +316,23 @@ int vk_cmd_simulate(const vk_cli *c)
     /* The room writes its ground truth into the same event stream. */
     vk_events *ev = vk_events_create(events, true);
     so.events = ev;
-    vk_audio *room = NULL;
+    vk_audio *room = NULL, *dev = NULL;
     char err[1024];
     int status = VK_EXIT_OK;
     if (vk_audio_sim_create(sc, &so, &room, err, sizeof err) != VK_OK) {
         fprintf(stderr, "voice-kiosk: %s\n", err);
         status = VK_EXIT_BAD_INPUT;
     } else {
+        /* The kiosk talks to the room through the same recovering wrapper
+         * as a live kiosk, on the room's clock, so `unplug` steps test the
+         * real recovery path. */
+        vk_audio_retry_opts ro = {.open = vk_audio_sim_open_port,
+                                  .open_ctx = room,
+                                  .clock = vk_audio_sim_clock(room)};
+        if (vk_audio_retry_create(&ro, &dev, err, sizeof err) != VK_OK)
+            abort(); /* a fresh room is always plugged in */
         clock_gettime(CLOCK_MONOTONIC, &t_run);
-        vk_err e = vk_kiosk_run(k, room, room, sim_key, room);
+        vk_err e = vk_kiosk_run(k, dev, room, sim_key, room);
         if (e != VK_OK) {
             fprintf(stderr, "voice-kiosk: simulation failed: %s\n",
                     vk_strerror(e));
@@ -337,6 +346,7 @@ int vk_cmd_simulate(const vk_cli *c)
                         (double)(t_run.tv_nsec - t0.tv_nsec) / 1e9,
                     (double)(t1.tv_sec - t_run.tv_sec) +
                         (double)(t1.tv_nsec - t_run.tv_nsec) / 1e9);
+    vk_audio_destroy(dev);
     vk_audio_destroy(room);
     vk_events_destroy(ev);
     vk_kiosk_destroy(k);
@@ -376,8 +386,12 @@ int vk_cmd_run(const vk_cli *c)
         return st;
     vk_audio *dev = NULL;
     char err[2048];
-    if (vk_audio_pa_open(c->input_device, c->output_device, &dev, err,
-                         sizeof err) != VK_OK) {
+    /* Opened once here: no device at start is a set-up problem (exit 4).
+     * Lost later, it is reopened with backoff while the kiosk waits. */
+    vk_audio_pa_target target = {c->input_device, c->output_device};
+    vk_audio_retry_opts ro = {.open = vk_audio_pa_open_fn,
+                              .open_ctx = &target};
+    if (vk_audio_retry_create(&ro, &dev, err, sizeof err) != VK_OK) {
         fprintf(stderr, "voice-kiosk: %s\n", err);
         parts_free(&p);
         return VK_EXIT_NO_DEVICE;

@@ -59,6 +59,8 @@ struct vk_kiosk {
     int64_t asr_epoch; /* sample time of the recogniser's last reset */
     bool in_speech;
     bool barge_armed; /* hearing during a question, for barge-in */
+    bool dev_away;      /* the device is lost (audio_retry): paused */
+    int64_t dev_lost_at; /* sample time it went */
 
     /* timing for the benchmark */
     struct timespec run_start;
@@ -423,6 +425,57 @@ static void on_key(vk_kiosk *k, char key)
     deliver(k, &in);
 }
 
+/* ---- device loss --------------------------------------------------------- */
+
+/* Ends the session with nothing said (there is no speaker) and wipes it. */
+static void end_unheard(vk_kiosk *k, const char *reason)
+{
+    vk_actions acts = {0};
+    if (!vk_dialog_ended(k->dialog))
+        vk_dialog_on_inactive(k->dialog, &acts); /* marks it ended */
+    vk_actions_clear(&acts);
+    vk_events_end(k->ev, now_s(k), reason);
+    k->ending = NULL;
+    k->active = false;
+    wipe(k);
+}
+
+/* Called each tick after the read; true while the device is gone (see
+ * audio_retry).  Then the session is paused: nothing is heard, said or
+ * timed, except that a loss longer than the inactivity timeout ends the
+ * session and wipes the answers.  When the device is back, the dialog
+ * says the device.back notice and the current step again, and the
+ * inactivity clock resumes where it stopped. */
+static bool device_away(vk_kiosk *k, vk_audio *dev)
+{
+    bool lost = vk_audio_get_state(dev) == VK_AUDIO_LOST;
+    if (lost && !k->dev_away) {
+        k->dev_away = true;
+        k->dev_lost_at = k->t;
+        vk_events_simple(k->ev, now_s(k), "device_lost");
+        interrupt(k);
+        k->listening = false;
+        k->pending_listen = NULL;
+        k->barge_armed = false;
+        k->awaiting_reply = false;
+        if (k->active && k->ending)
+            end_unheard(k, k->ending); /* only the goodbye was left */
+    } else if (!lost && k->dev_away) {
+        k->dev_away = false;
+        vk_events_simple(k->ev, now_s(k), "device_back");
+        if (k->active) {
+            k->last_activity += k->t - k->dev_lost_at;
+            vk_actions acts = {0};
+            vk_dialog_on_device_back(k->dialog, &acts);
+            perform(k, &acts);
+        }
+    }
+    if (k->dev_away && k->active &&
+        k->t - k->dev_lost_at >= (int64_t)(k->opts.inactivity_s * RATE))
+        end_unheard(k, "timeout");
+    return k->dev_away;
+}
+
 vk_err vk_kiosk_run(vk_kiosk *k, vk_audio *dev, vk_audio *sim, vk_key_fn keys,
                     void *key_ctx)
 {
@@ -436,6 +489,17 @@ vk_err vk_kiosk_run(vk_kiosk *k, vk_audio *dev, vk_audio *sim, vk_key_fn keys,
         vk_err e = vk_audio_read(dev, mic, VK_AUDIO_FRAME);
         if (e != VK_OK)
             return e;
+        if (device_away(k, dev)) {
+            if (keys)
+                (void)keys(key_ctx, k->t); /* nothing can answer a key now */
+            k->t += VK_AUDIO_FRAME;
+            k->stats.session_s = now_s(k);
+            if (k->opts.simulate && !k->active)
+                return VK_OK;
+            if (k->opts.max_seconds > 0 && now_s(k) > k->opts.max_seconds)
+                return VK_ERR_LIMIT;
+            continue;
+        }
         char key = keys ? keys(key_ctx, k->t) : 0;
         if (key)
             on_key(k, key);

@@ -53,8 +53,27 @@ static const struct {
     {"keys.menu", ""},             {"help", ""},
     {"heard.yes", ""},             {"heard.no", ""},
     {"heard.unsure", ""},          {"contact", "name offer phone hours"},
+    {"device.back", ""},
 };
 #define N_SYSTEM (sizeof system_keys / sizeof system_keys[0])
+
+/* [system] prompts a flow may leave out, and what is said then, so a site
+ * flow written before the prompt existed keeps passing `check`. */
+static const struct {
+    const char *key;
+    const char *text;
+} system_defaults[] = {
+    {"device.back", "Sorry, the sound stopped for a moment. Here it is again."},
+};
+
+static const char *system_default(const char *key)
+{
+    for (size_t i = 0; i < sizeof system_defaults / sizeof system_defaults[0];
+         i++)
+        if (strcmp(system_defaults[i].key, key) == 0)
+            return system_defaults[i].text;
+    return NULL;
+}
 
 struct vk_script {
     vk_ini *flow;
@@ -424,14 +443,15 @@ vk_script *vk_script_load(const char *dir, vk_diag *diag)
         vk_diag_add(diag, file, 1, "the [system] section is missing");
     for (size_t i = 0; i < N_SYSTEM; i++) {
         const vk_ini_kv *kv = vk_ini_get(sys, system_keys[i].key);
-        if (sys && !kv)
+        const char *fallback = system_default(system_keys[i].key);
+        if (sys && !kv && !fallback)
             vk_diag_add(diag, file, sys->line, "[system] needs '%s'",
                         system_keys[i].key);
         if (kv) {
             check_placeholders(file, kv, system_keys[i].placeholders, diag);
             s->system[i] = kv->value;
         } else {
-            s->system[i] = "";
+            s->system[i] = fallback ? fallback : "";
         }
     }
     for (int i = 0; sys && i < sys->nkv; i++) {
