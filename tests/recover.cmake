@@ -15,3 +15,11 @@ vk_e2e(unplug_crisis unplug_crisis.scn answers=no,no,yes,,,,,,,,,
        prompt_order=sign.3,crisis,system.device.back,crisis,crisis.again
        contacts end=completed)
 vk_e2e(unplug_timeout unplug_timeout.scn answer_count=1 lost_timeout=60)
+
+# A device removed and added back on the CI audio server, twice each way
+# (sinks unloaded / server killed); prints the timing table.  77 = skipped.
+add_test(NAME audio.recover
+  COMMAND python3 ${CMAKE_CURRENT_SOURCE_DIR}/pa/recover_live.py
+          $<TARGET_FILE:voice-kiosk> --rounds 2)
+set_tests_properties(audio.recover PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 300
+  RUN_SERIAL TRUE)
