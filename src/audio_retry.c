@@ -109,8 +109,8 @@ static void try_reopen(vk_audio_retry *r)
         fprintf(r->o.log,
                 "voice-kiosk: audio: the device is back after %.1f s (%d "
                 "attempt%s)\n",
-                (double)(t - r->stats.lost_at_us) / 1e6,
-                r->failed_attempts + 1, r->failed_attempts ? "s" : "");
+                (double)(t - r->stats.lost_at_us) / 1e6, r->failed_attempts + 1,
+                r->failed_attempts ? "s" : "");
         fflush(r->o.log);
         return;
     }

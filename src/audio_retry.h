@@ -40,9 +40,9 @@ typedef vk_err (*vk_audio_open_fn)(void *ctx, vk_audio **out, char *errbuf,
                                    size_t errlen);
 
 typedef struct vk_audio_retry_opts {
-    vk_audio_open_fn open; /* required */
-    void *open_ctx;        /* passed to open (borrowed) */
-    vk_clock clock;        /* all zero: vk_clock_real() */
+    vk_audio_open_fn open;    /* required */
+    void *open_ctx;           /* passed to open (borrowed) */
+    vk_clock clock;           /* all zero: vk_clock_real() */
     int64_t first_backoff_us; /* 0: 250 ms */
     int64_t max_backoff_us;   /* 0: 2 s */
     int64_t still_lost_us;    /* log "still lost" this often; 0: 60 s */
@@ -51,11 +51,11 @@ typedef struct vk_audio_retry_opts {
 
 /* What happened so far, for tests and benchmarks. */
 typedef struct vk_audio_retry_stats {
-    int losses;           /* times the device went away */
-    int recoveries;       /* times it came back */
-    int attempts;         /* reopen attempts, failed or not */
-    int64_t lost_at_us;   /* clock time of the last loss */
-    int64_t back_at_us;   /* clock time of the last recovery */
+    int losses;         /* times the device went away */
+    int recoveries;     /* times it came back */
+    int attempts;       /* reopen attempts, failed or not */
+    int64_t lost_at_us; /* clock time of the last loss */
+    int64_t back_at_us; /* clock time of the last recovery */
 } vk_audio_retry_stats;
 
 /* Opens the device once.  If that fails, nothing is retried: the error is

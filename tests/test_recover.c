@@ -25,12 +25,12 @@
 
 typedef struct fake_world {
     int64_t now_us;
-    int present;   /* the device is plugged in */
-    unsigned gen;  /* bumps on every unplug: old handles die */
-    int opens;     /* successful opens */
-    int attempts;  /* all open calls */
+    int present;  /* the device is plugged in */
+    unsigned gen; /* bumps on every unplug: old handles die */
+    int opens;    /* successful opens */
+    int attempts; /* all open calls */
     int64_t attempt_at[MAX_ATTEMPTS];
-    long written;  /* samples written to a live handle */
+    long written; /* samples written to a live handle */
     int reads;
 } fake_world;
 
@@ -72,8 +72,8 @@ static void fake_destroy(vk_audio *a)
     free(a);
 }
 
-static const vk_audio_ops fake_ops = {fake_read, fake_write, NULL,
-                                      fake_destroy, NULL};
+static const vk_audio_ops fake_ops = {fake_read, fake_write, NULL, fake_destroy,
+                                      NULL};
 
 static vk_err fake_open(void *ctx, vk_audio **out, char *errbuf, size_t len)
 {
@@ -184,8 +184,8 @@ static void retry_first_open_failure_is_returned(void **state)
 {
     (void)state;
     fake_world w = {0};
-    vk_audio_retry_opts o = {.open = fake_open, .open_ctx = &w,
-                             .clock = {fake_now, fake_wait, &w}};
+    vk_audio_retry_opts o = {
+        .open = fake_open, .open_ctx = &w, .clock = {fake_now, fake_wait, &w}};
     vk_audio *dev = (vk_audio *)&w; /* must be reset to NULL */
     char err[256] = "";
     assert_int_equal(vk_audio_retry_create(&o, &dev, err, sizeof err),
@@ -223,8 +223,8 @@ static void retry_backoff_and_recovery(void **state)
     assert_int_equal(vk_audio_get_state(r->dev), VK_AUDIO_LOST);
     /* Attempt 0 was the first open; then 0.25, 0.75, 1.75, 3.75, 5.75 ...
      * after the loss (each within one 20 ms frame). */
-    static const double want_s[] = {0.25, 0.75, 1.75, 3.75, 5.75, 7.75,
-                                    9.75, 11.75};
+    static const double want_s[] = {0.25, 0.75, 1.75, 3.75,
+                                    5.75, 7.75, 9.75, 11.75};
     assert_int_equal(r->w.attempts, 1 + 8);
     for (int i = 0; i < 8; i++) {
         double got = (double)(r->w.attempt_at[i + 1] - t_gone) / 1e6;
@@ -409,8 +409,8 @@ static void device_back_drops_an_unheard_confirmation(void **state)
 {
     dfix *f = *state;
     start(f);
-    input(f, (vk_input){.kind = VK_IN_SPEECH, .meaning = "no",
-                        .confidence = 0.5});
+    input(f,
+          (vk_input){.kind = VK_IN_SPEECH, .meaning = "no", .confidence = 0.5});
     assert_string_equal(spoken(f, 0)->id, "system.confirm");
     device_back(f);
     assert_string_equal(spoken(f, 1)->id, "sign.1");
