@@ -1,7 +1,9 @@
 /*
  * audio_retry: the device wrapper that reopens a lost device.
  *
- * Two states.  UP: `dev` is open and every call goes through to it.  LOST:
+ * Two states.  UP: `dev` is open and every call goes through to it (a
+ * write that overruns, VK_ERR_LIMIT, is dropped; VK__RETRY_STALLS of them
+ * in a row count as a lost speaker).  LOST:
  * `dev` is NULL; read() waits one frame of clock time and returns
  * silence, write() drops the samples, and whenever the clock passes
  * `next_try` read() calls open again.  A failed attempt doubles the wait
@@ -28,6 +30,10 @@
 #define VK__RETRY_MAX_US 2000000
 #define VK__RETRY_STILL_US 60000000
 #define VK__RETRY_ERRLEN 2048
+/* A speaker whose queue stays full (VK_ERR_LIMIT: the device takes
+ * samples slower than the microphone gives them, or not at all) this many
+ * writes in a row is treated as lost and reopened; fewer are dropped. */
+#define VK__RETRY_STALLS 4
 
 typedef struct vk_audio_retry {
     vk_audio base; /* must be first */
@@ -37,6 +43,7 @@ typedef struct vk_audio_retry {
     int64_t next_try_us;
     int64_t next_still_us;
     int failed_attempts; /* in the current outage */
+    int stalls;          /* VK_ERR_LIMIT writes in a row */
     vk_audio_retry_stats stats;
 } vk_audio_retry;
 
@@ -74,7 +81,7 @@ static int64_t now_us(vk_audio_retry *r)
     return r->o.clock.now_us(r->o.clock.ctx);
 }
 
-static void go_lost(vk_audio_retry *r, const char *which, vk_err why)
+static void go_lost(vk_audio_retry *r, const char *which, const char *why)
 {
     vk_audio_destroy(r->dev);
     r->dev = NULL;
@@ -85,11 +92,12 @@ static void go_lost(vk_audio_retry *r, const char *which, vk_err why)
     r->next_try_us = t + r->backoff_us;
     r->next_still_us = t + r->o.still_lost_us;
     r->failed_attempts = 0;
+    r->stalls = 0;
     fprintf(r->o.log,
             "voice-kiosk: audio: the %s is gone (%s); the session is paused "
             "and the device is reopened every %.2g s to %.2g s until it is "
             "back\n",
-            which, vk_strerror(why), (double)r->o.first_backoff_us / 1e6,
+            which, why, (double)r->o.first_backoff_us / 1e6,
             (double)r->o.max_backoff_us / 1e6);
     fflush(r->o.log);
 }
@@ -142,7 +150,7 @@ static vk_err retry_read(vk_audio *base, int16_t *mic, size_t n)
         vk_err e = vk_audio_read(r->dev, mic, n);
         if (e != VK_ERR_DEVICE)
             return e;
-        go_lost(r, "microphone", e);
+        go_lost(r, "microphone", vk_strerror(e));
     }
     /* Lost: a frame of silence takes a frame of time, so the loop keeps
      * its pace and the clock moves on towards the next attempt. */
@@ -157,9 +165,17 @@ static vk_err retry_write(vk_audio *base, const int16_t *spk, size_t n)
     if (!r->dev)
         return VK_OK; /* nobody to hear it */
     vk_err e = vk_audio_write(r->dev, spk, n);
+    if (e == VK_ERR_LIMIT) {
+        /* Dropped: an overrun is no reason to stop the kiosk, but a
+         * speaker that has stopped taking samples is as good as gone. */
+        if (++r->stalls >= VK__RETRY_STALLS)
+            go_lost(r, "speaker", "it stopped taking samples");
+        return VK_OK;
+    }
+    r->stalls = 0;
     if (e != VK_ERR_DEVICE)
         return e;
-    go_lost(r, "speaker", e);
+    go_lost(r, "speaker", vk_strerror(e));
     return VK_OK;
 }
 

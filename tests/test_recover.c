@@ -31,6 +31,7 @@ typedef struct fake_world {
     int attempts; /* all open calls */
     int64_t attempt_at[MAX_ATTEMPTS];
     long written; /* samples written to a live handle */
+    int full;     /* writes fail with VK_ERR_LIMIT (a stalled speaker) */
     int reads;
 } fake_world;
 
@@ -63,6 +64,8 @@ static vk_err fake_write(vk_audio *a, const int16_t *spk, size_t n)
     (void)spk;
     if (!alive(d))
         return VK_ERR_DEVICE;
+    if (d->w->full)
+        return VK_ERR_LIMIT;
     d->w->written += (long)n;
     return VK_OK;
 }
@@ -268,6 +271,34 @@ static void retry_write_failure_is_a_loss_too(void **state)
     assert_int_equal(vk_audio_write(r->dev, spk, VK_AUDIO_FRAME), VK_OK);
     assert_int_equal(vk_audio_get_state(r->dev), VK_AUDIO_LOST);
     assert_non_null(strstr(rig_log(r), "the speaker is gone"));
+    rig_free(r);
+}
+
+/* A full speaker queue now and then is dropped; one that stays full is a
+ * lost speaker, reopened like any other. */
+static void retry_stalled_speaker_is_reopened(void **state)
+{
+    (void)state;
+    rig *r = rig_new();
+    int16_t mic[VK_AUDIO_FRAME];
+    r->w.full = 1;
+    for (int i = 0; i < 3; i++)
+        tick(r, mic); /* tick asserts VK_OK: dropped, not fatal */
+    assert_int_equal(vk_audio_get_state(r->dev), VK_AUDIO_UP);
+    r->w.full = 0;
+    tick(r, mic);
+    r->w.full = 1;
+    for (int i = 0; i < 3; i++)
+        tick(r, mic);
+    assert_int_equal(vk_audio_get_state(r->dev), VK_AUDIO_UP);
+    tick(r, mic);
+    assert_int_equal(vk_audio_get_state(r->dev), VK_AUDIO_LOST);
+    assert_non_null(strstr(rig_log(r), "stopped taking samples"));
+    r->w.full = 0;
+    for (int i = 0; i < 20; i++)
+        tick(r, mic);
+    assert_int_equal(vk_audio_get_state(r->dev), VK_AUDIO_UP);
+    assert_int_equal(r->w.opens, 2);
     rig_free(r);
 }
 
@@ -509,6 +540,7 @@ int main(void)
         cmocka_unit_test(retry_first_open_failure_is_returned),
         cmocka_unit_test(retry_backoff_and_recovery),
         cmocka_unit_test(retry_write_failure_is_a_loss_too),
+        cmocka_unit_test(retry_stalled_speaker_is_reopened),
         cmocka_unit_test(retry_long_outage_logs_now_and_then),
         cmocka_unit_test(retry_destroy_while_lost_and_null),
         D(device_back_asks_the_question_again),

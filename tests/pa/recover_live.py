@@ -5,12 +5,15 @@ usage: recover_live.py KIOSK [--rounds N]
 
 Runs the kiosk through PortAudio against the headless PulseAudio of
 scripts/audio-server.sh (no sound card needed) and takes its devices away
-while it talks, two ways, N times each (default 2):
+while it talks, three ways, N times each (default 2):
 
   unplug    both null sinks are unloaded and loaded again
             (audio-server.sh unplug / replug: a USB headset pulled out)
   restart   the sound server is killed (SIGKILL) and started again
             (audio-server.sh crash / revive)
+  freeze    the sound server is stopped (SIGSTOP) and continued: it sends
+            no error at all, and closing the lost streams hangs until it
+            continues (only the backend's no-data timeout notices)
 
 For each loss it measures, on the wall clock, the time from the removal to
 the kiosk's device_lost event (the moment it paused and logged), and the
@@ -152,12 +155,26 @@ def loud_seconds(path):
     return loud / 10.0
 
 
+def server_pid():
+    with open(os.path.join(os.environ["VK_AUDIO_RUNTIME"], "pulse.pid")) as f:
+        return int(f.read().strip())
+
+
 def remove(kind):
-    server("unplug" if kind == "unplug" else "crash")
+    if kind == "freeze":
+        os.kill(server_pid(), signal.SIGSTOP)
+    else:
+        server("unplug" if kind == "unplug" else "crash")
 
 
 def add(kind):
-    server("replug" if kind == "unplug" else "revive")
+    if kind == "freeze":
+        os.kill(server_pid(), signal.SIGCONT)
+    else:
+        server("replug" if kind == "unplug" else "revive")
+
+
+KINDS = ("unplug", "restart", "freeze")
 
 
 def one_loss(k, kind, work, n):
@@ -325,9 +342,9 @@ def main():
         time.sleep(1.0)
         k.key("x")
         k.wait_for(is_type("prompt", "greeting"), 30, "the greeting")
-        results = {"unplug": ([], []), "restart": ([], [])}
+        results = {kind: ([], []) for kind in KINDS}
         for n in range(rounds):
-            for kind in ("unplug", "restart"):
+            for kind in KINDS:
                 d, s = one_loss(k, kind, work, n)
                 print("%s %d: loss noticed after %.2f s, notice %.2f s after "
                       "the device was back" % (kind, n + 1, d, s))
@@ -350,7 +367,9 @@ def main():
         rows = [("sinks unloaded, loaded again (audio-server.sh unplug/replug)",
                  *results["unplug"]),
                 ("sound server killed, started again (crash/revive)",
-                 *results["restart"])]
+                 *results["restart"]),
+                ("sound server frozen (SIGSTOP), then continued (SIGCONT)",
+                 *results["freeze"])]
         table(rows)
         worst = max(max(r[2]) for r in rows)
         if worst > NOTICE_GOAL_S:
