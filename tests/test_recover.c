@@ -17,6 +17,7 @@
 #include "audio_retry.h"
 #include "dialog.h"
 #include "mem.h"
+#include "scenario.h"
 #include "test_util.h"
 
 /* ---- a fake device and clock ------------------------------------------- */
@@ -532,6 +533,38 @@ static void device_back_prompt_is_optional(void **state)
     vk_test_rmdir(dir);
 }
 
+/* ---- scenario: the unplug fault step ----------------------------------- */
+
+static void scenario_unplug_steps_parse(void **state)
+{
+    (void)state;
+    char *dir = vk_test_dir();
+    char path[4096];
+    snprintf(path, sizeof path, "%s/u.scn", dir);
+    vk_test_write(dir, "u.scn", "key 2\nunplug 3\nbarge 1.5 unplug 0.5\n");
+    vk_diag *d = vk_diag_create();
+    vk_scenario *sc = vk_scenario_load(path, d);
+    vk_diag_print(d, stderr);
+    assert_non_null(sc);
+    assert_int_equal(sc->count, 3);
+    assert_int_equal(sc->steps[1].kind, VK_SC_UNPLUG);
+    assert_true(sc->steps[1].seconds == 3.0);
+    assert_true(sc->steps[1].barge == 0.0);
+    assert_int_equal(sc->steps[2].kind, VK_SC_UNPLUG);
+    assert_true(sc->steps[2].seconds == 0.5);
+    assert_true(sc->steps[2].barge == 1.5);
+    vk_scenario_destroy(sc);
+    vk_diag_destroy(d);
+
+    vk_test_write(dir, "u.scn", "unplug\nunplug 0\nunplug soon\n");
+    d = vk_diag_create();
+    assert_null(vk_scenario_load(path, d));
+    assert_int_equal(vk_diag_count(d), 3);
+    assert_true(vk_test_diag_has(d, "u.scn:2: unplug needs how many seconds"));
+    vk_diag_destroy(d);
+    vk_test_rmdir(dir);
+}
+
 int main(void)
 {
 #define D(name) cmocka_unit_test_setup_teardown(name, dsetup, dteardown)
@@ -548,6 +581,7 @@ int main(void)
         D(device_back_says_the_crisis_contacts_in_full),
         D(device_back_after_the_end_says_nothing),
         cmocka_unit_test(device_back_prompt_is_optional),
+        cmocka_unit_test(scenario_unplug_steps_parse),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
