@@ -3,14 +3,14 @@
  *
  * Two states.  UP: `dev` is open and every call goes through to it (a
  * write that overruns, VK_ERR_LIMIT, is dropped; VK__RETRY_STALLS of them
- * in a row count as a lost speaker).  LOST:
- * `dev` is NULL; read() waits one frame of clock time and returns
- * silence, write() drops the samples, and whenever the clock passes
- * `next_try` read() calls open again.  A failed attempt doubles the wait
- * (first_backoff_us .. max_backoff_us), so a long outage costs one open
- * every couple of seconds, and a short one is noticed within a quarter of
- * a second.  Reopening happens in read() because that is the call that
- * paces the loop: a kiosk with no device still ticks at its usual rate.
+ * in a row count as a lost speaker).  LOST: `dev` is NULL; read() waits
+ * one frame of clock time and returns silence, write() drops the samples, and
+ * whenever the clock passes `next_try` read() calls open again.  A failed
+ * attempt doubles the wait (first_backoff_us .. max_backoff_us), so a long
+ * outage costs one open every couple of seconds, and a short one is noticed
+ * within a quarter of a second.  Reopening happens in read() because that is
+ * the call that paces the loop: a kiosk with no device still ticks at its usual
+ * rate.
  *
  * The log gets one line when the device goes, the reason of the first
  * failed reopen, a "still" line every still_lost_us, and one line when it
@@ -19,7 +19,6 @@
 #define _POSIX_C_SOURCE 200809L
 #include "audio_retry.h"
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>

@@ -16,10 +16,12 @@ vk_e2e(unplug_crisis unplug_crisis.scn answers=no,no,yes,,,,,,,,,
        contacts end=completed)
 vk_e2e(unplug_timeout unplug_timeout.scn answer_count=1 lost_timeout=60)
 
-# A device removed and added back on the CI audio server, twice each way
-# (sinks unloaded / server killed); prints the timing table.  77 = skipped.
+# A device removed and added back on the CI audio server, once each way
+# (sinks unloaded / server killed / server frozen), plus a long outage and
+# SIGTERM while retrying; prints the timing table (bench/recover_bench.py
+# runs more rounds).  About a minute.  77 = skipped.
 add_test(NAME audio.recover
   COMMAND python3 ${CMAKE_CURRENT_SOURCE_DIR}/pa/recover_live.py
-          $<TARGET_FILE:voice-kiosk> --rounds 2)
+          $<TARGET_FILE:voice-kiosk> --rounds 1)
 set_tests_properties(audio.recover PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 300
   RUN_SERIAL TRUE)
