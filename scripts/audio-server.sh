@@ -7,6 +7,11 @@
 #   audio-server.sh stop    kill it and remove its runtime directory
 #   audio-server.sh env     print the `export` lines a client must run
 #   audio-server.sh status  exit 0 if it is running
+#   audio-server.sh unplug  remove both devices (the null sinks) while the
+#                           server runs, as a USB headset pulled out
+#   audio-server.sh replug  add them back (and their keep-alive streams)
+#   audio-server.sh crash   SIGKILL the server, keeping its configs
+#   audio-server.sh revive  start it again after a crash
 #
 # What it builds:
 #   null sink kiosk_speaker   what the kiosk plays; record it with
@@ -147,6 +152,12 @@ start() {
     mkdir -p "$RUNTIME"
     chmod 700 "$RUNTIME"
     write_configs
+    launch
+    print_env
+}
+
+# Starts the daemon on the configs already written, and its keep-alives.
+launch() {
     client_env
     # HOME/XDG dirs point into RUNTIME so nothing touches the user's own
     # PulseAudio state; -n -F loads only our script.
@@ -171,7 +182,71 @@ start() {
     done
     [ -f "$PIDFILE" ] || cp "$RUNTIME/pid" "$PIDFILE"
     start_keepalives
-    print_env
+}
+
+# Kills the daemon as a crash would (SIGKILL), but keeps its configs, so
+# clients' ALSA_CONFIG_PATH stays valid (PortAudio 19.6 aborts if that
+# file vanishes while it lists devices); `revive` starts it again.
+crash() {
+    pid=$(cat "$PIDFILE" 2>/dev/null || true)
+    [ -n "$pid" ] && kill -9 "$pid" 2>/dev/null || true
+    if [ -f "$KEEPALIVE_PIDS" ]; then
+        while read -r p; do
+            kill "$p" 2>/dev/null || true
+        done <"$KEEPALIVE_PIDS"
+    fi
+    i=0
+    while [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && [ "$i" -lt 100 ]; do
+        sleep 0.02
+        i=$((i + 1))
+    done
+    rm -f "$PIDFILE" "$RUNTIME/pid" "$SOCKET"
+}
+
+revive() {
+    if is_running; then
+        return 0
+    fi
+    [ -f "$PA_CONFIG" ] || {
+        echo "audio-server: nothing to revive; use start" >&2
+        exit 1
+    }
+    launch
+}
+
+# Unloads both null sinks: every stream on them (the kiosk's, the
+# keep-alives, a parecord of the monitor) is killed, as when a USB device
+# is pulled out.  One sink alone is no loss: PulseAudio would move the
+# streams to the other.
+unplug() {
+    is_running || {
+        echo "audio-server: not running" >&2
+        exit 1
+    }
+    for sink in kiosk_speaker kiosk_micfeed; do
+        mod=$(pactl list short modules | awk -v s="sink_name=$sink" \
+            '$2 == "module-null-sink" && index($0, s) { print $1 }')
+        [ -n "$mod" ] && pactl unload-module "$mod"
+    done
+    if [ -f "$KEEPALIVE_PIDS" ]; then
+        while read -r p; do
+            kill "$p" 2>/dev/null || true
+        done <"$KEEPALIVE_PIDS"
+    fi
+}
+
+# Loads the sinks again, as write_configs defines them.
+replug() {
+    is_running || {
+        echo "audio-server: not running" >&2
+        exit 1
+    }
+    grep '^load-module module-null-sink\|^set-default' "$PA_CONFIG" |
+        while read -r cmd args; do
+            # shellcheck disable=SC2086
+            pactl "$cmd" $args >/dev/null
+        done
+    start_keepalives
 }
 
 stop_quiet() {
@@ -205,8 +280,12 @@ start) start ;;
 stop) stop_quiet ;;
 env) print_env ;;
 status) is_running ;;
+unplug) unplug ;;
+replug) replug ;;
+crash) crash ;;
+revive) revive ;;
 *)
-    echo "usage: $0 start|stop|env|status" >&2
+    echo "usage: $0 start|stop|env|status|unplug|replug|crash|revive" >&2
     exit 2
     ;;
 esac

@@ -18,6 +18,10 @@
 
 typedef struct vk_audio vk_audio;
 
+/* Whether a device is there.  Only a recovering device (audio_retry) is
+ * ever LOST: it then reads silence and drops writes while it reopens. */
+typedef enum { VK_AUDIO_UP = 0, VK_AUDIO_LOST = 1 } vk_audio_state;
+
 typedef struct vk_audio_ops {
     /* Reads exactly n microphone samples.  A real backend blocks until they
      * have arrived.  Returns VK_ERR_DEVICE if the device is gone. */
@@ -29,6 +33,8 @@ typedef struct vk_audio_ops {
     void (*flush_output)(vk_audio *a);
     /* Frees the backend. */
     void (*destroy)(vk_audio *a);
+    /* Reports whether the device is there.  May be NULL (always UP). */
+    vk_audio_state (*state)(vk_audio *a);
 } vk_audio_ops;
 
 /* Every backend struct starts with this header. */
@@ -43,6 +49,11 @@ static inline vk_err vk_audio_read(vk_audio *a, int16_t *mic, size_t n)
 static inline vk_err vk_audio_write(vk_audio *a, const int16_t *spk, size_t n)
 {
     return a->ops->write(a, spk, n);
+}
+/* UP unless the backend says its device is gone (see audio_retry). */
+static inline vk_audio_state vk_audio_get_state(vk_audio *a)
+{
+    return a->ops->state ? a->ops->state(a) : VK_AUDIO_UP;
 }
 static inline void vk_audio_destroy(vk_audio *a)
 {

@@ -38,7 +38,8 @@
  * PortAudio granted and the underrun counts.
  *
  * PortAudio's ALSA and JACK probing prints noise on stderr during
- * Pa_Initialize; it is silenced there (see quiet_begin()).
+ * Pa_Initialize, and a missing device more while a stream is opened; an
+ * open is silenced throughout (see quiet_begin()).
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -82,6 +83,11 @@
 /* open() and list() wait this long for a previous close to let go of
  * PortAudio before they report the device unusable. */
 #define VK__PA_LOCK_MS 3000
+/* vk_audio_pa_open_fn waits only this long: it is called again and again
+ * while a device is gone, and a close still stuck on a hung server means
+ * the device is not usable yet anyway; a short wait keeps the kiosk loop
+ * (and a stop request) responsive between attempts. */
+#define VK__PA_REOPEN_LOCK_MS 200
 /* Ring ceilings: 1 s of microphone backlog, 2 s of queued speech. */
 #define VK__PA_MIC_RING VK_AUDIO_RATE
 #define VK__PA_SPK_RING (2 * VK_AUDIO_RATE)
@@ -196,7 +202,8 @@ static void alsa_quiet(const char *file, int line, const char *function,
  * console looks like an error even when nothing is wrong.  ALSA has a hook
  * for its messages; JACK's go straight to fd 2, so fd 2 is pointed at
  * /dev/null for the duration.  That is process-wide: another thread's
- * stderr output in this window (start-up only) is lost.  Set
+ * stderr output in this window (an open: at start-up, or a reopen while
+ * the device is lost, when no other thread of ours prints) is lost.  Set
  * VK_AUDIO_PA_DEBUG=1 to see everything. */
 static int quiet_begin(void)
 {
@@ -345,6 +352,31 @@ static void describe_missing(char *buf, size_t len, const char *what,
         append(buf, len, "%saudio: there is no default %s device.", sep, what);
 }
 
+/* PortAudio 19.6 aborts the process (an assert in the ALSA host API's
+ * BuildDeviceList) if a file named in ALSA_CONFIG_PATH cannot be read
+ * while it lists devices, which happens when a sound set-up that wrote
+ * that file is torn down and rebuilt while the kiosk reopens its device.
+ * So Pa_Initialize is not called until every named file is readable.
+ * Returns 1 if they all are; otherwise says which one in errbuf. */
+static int alsa_config_readable(char *errbuf, size_t errlen)
+{
+    const char *path = getenv("ALSA_CONFIG_PATH");
+    if (!path || !*path)
+        return 1;
+    char *copy = vk_strdup(path), *save = NULL;
+    int ok = 1;
+    for (char *f = strtok_r(copy, ":", &save); f && ok;
+         f = strtok_r(NULL, ":", &save))
+        if (access(f, R_OK) != 0) {
+            append(errbuf, errlen,
+                   "audio: %s (named in ALSA_CONFIG_PATH) cannot be read.",
+                   f);
+            ok = 0;
+        }
+    free(copy);
+    return ok;
+}
+
 static void pa_failure(char *errbuf, size_t errlen, const char *what, PaError e)
 {
     if (errbuf && errlen)
@@ -440,12 +472,12 @@ static void close_stream(PaStream *s)
  * happen under this lock.  The callbacks never touch it. */
 static pthread_mutex_t pa_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static int pa_lock_timed(void)
+static int pa_lock_timed(long ms)
 {
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
-    ts.tv_sec += VK__PA_LOCK_MS / 1000;
-    ts.tv_nsec += (VK__PA_LOCK_MS % 1000) * 1000000L;
+    ts.tv_sec += ms / 1000;
+    ts.tv_nsec += (ms % 1000) * 1000000L;
     if (ts.tv_nsec >= 1000000000L) {
         ts.tv_sec++;
         ts.tv_nsec -= 1000000000L;
@@ -572,8 +604,9 @@ static PaError open_stream(vk_audio_pa *a, PaDeviceIndex dev, int input,
     return Pa_SetStreamFinishedCallback(*out, finished_cb);
 }
 
-vk_err vk_audio_pa_open(const char *input_name, const char *output_name,
-                        vk_audio **out, char *errbuf, size_t errlen)
+static vk_err pa_open(const char *input_name, const char *output_name,
+                      vk_audio **out, char *errbuf, size_t errlen,
+                      long lock_ms)
 {
     vk_err err = VK_ERR_DEVICE;
     if (errbuf && errlen)
@@ -594,7 +627,7 @@ vk_err vk_audio_pa_open(const char *input_name, const char *output_name,
     a->mic = vk_ring_create(VK__PA_MIC_RING);
     a->spk = vk_ring_create(VK__PA_SPK_RING);
 
-    if (pa_lock_timed() != 0) {
+    if (pa_lock_timed(lock_ms) != 0) {
         append(errbuf, errlen,
                "audio: the previous audio device is still closing (is the"
                " sound server hung?). Run `voice-kiosk simulate` to use the"
@@ -604,7 +637,19 @@ vk_err vk_audio_pa_open(const char *input_name, const char *output_name,
         free(a);
         return VK_ERR_DEVICE;
     }
-    PaError e = pa_start_quietly();
+    /* Quiet for the whole open, not only Pa_Initialize: a device that is
+     * gone makes ALSA and PortAudio print several lines per attempt, and
+     * a lost device is reopened every couple of seconds.  What went wrong
+     * is in errbuf. */
+    if (!alsa_config_readable(errbuf, errlen)) {
+        vk_ring_destroy(a->mic);
+        vk_ring_destroy(a->spk);
+        free(a);
+        pthread_mutex_unlock(&pa_lock);
+        return VK_ERR_DEVICE;
+    }
+    int quiet = quiet_begin();
+    PaError e = Pa_Initialize();
     if (e != paNoError) {
         pa_failure(errbuf, errlen, "PortAudio did not start", e);
         append(errbuf, errlen,
@@ -650,21 +695,38 @@ vk_err vk_audio_pa_open(const char *input_name, const char *output_name,
         pa_failure(errbuf, errlen, "cannot start the audio streams", e);
         goto fail;
     }
+    quiet_end(quiet);
     pthread_mutex_unlock(&pa_lock);
     *out = &a->base;
     return VK_OK;
 
 fail:
     teardown(a);
+    quiet_end(quiet);
     pthread_mutex_unlock(&pa_lock);
     return err;
 }
 
+vk_err vk_audio_pa_open(const char *input_name, const char *output_name,
+                        vk_audio **out, char *errbuf, size_t errlen)
+{
+    return pa_open(input_name, output_name, out, errbuf, errlen,
+                   VK__PA_LOCK_MS);
+}
+
+vk_err vk_audio_pa_open_fn(void *target, vk_audio **out, char *errbuf,
+                           size_t errlen)
+{
+    const vk_audio_pa_target *t = target;
+    return pa_open(t->input_name, t->output_name, out, errbuf, errlen,
+                   VK__PA_REOPEN_LOCK_MS);
+}
+
 int vk_audio_pa_list(FILE *out)
 {
-    if (pa_lock_timed() != 0)
+    if (pa_lock_timed(VK__PA_LOCK_MS) != 0)
         return -1;
-    if (pa_start_quietly() != paNoError) {
+    if (!alsa_config_readable(NULL, 0) || pa_start_quietly() != paNoError) {
         pthread_mutex_unlock(&pa_lock);
         return -1;
     }

@@ -20,6 +20,19 @@ vk_err vk_audio_pa_open(const char *input_name, const char *output_name,
                         vk_audio **out, char *errbuf,
                         size_t errlen) VK_WARN_UNUSED;
 
+/* The devices vk_audio_pa_open_fn opens (NULL = the default ones). */
+typedef struct vk_audio_pa_target {
+    const char *input_name;
+    const char *output_name;
+} vk_audio_pa_target;
+
+/* vk_audio_pa_open for audio_retry: `target` is a vk_audio_pa_target
+ * (borrowed; it must outlive the retry device).  If a previous device's
+ * close is still stuck on a hung sound server it fails after 0.2 s
+ * instead of 3 s, so a reopen loop never stalls the kiosk for long. */
+vk_err vk_audio_pa_open_fn(void *target, vk_audio **out, char *errbuf,
+                           size_t errlen) VK_WARN_UNUSED;
+
 /* Prints the devices PortAudio can see, one per line, to `out`.
  * Returns the number of devices, or -1 if PortAudio failed to start. */
 int vk_audio_pa_list(FILE *out);

@@ -63,6 +63,12 @@ typedef struct sim {
     int16_t mic[VK_AUDIO_FRAME * 4];
     size_t mic_n;
     vk_wav_writer *rec;
+    /* fault injection: the device is gone during [unplug_at, unplug_until);
+     * `gen` counts unplugs, and a port opened before one is dead for good,
+     * as a real handle to a vanished device is */
+    bool unplug_pending, unplugged;
+    int64_t unplug_at, unplug_until;
+    unsigned gen;
 } sim;
 
 static void add_clip(sim *s, int16_t *pcm, size_t n, int64_t start)
@@ -81,6 +87,8 @@ static void add_clip(sim *s, int16_t *pcm, size_t n, int64_t start)
 
 static bool speaking(const sim *s, int64_t t)
 {
+    if (s->unplug_pending || s->unplugged)
+        return true; /* the fault is this turn's action */
     for (int i = 0; i < VK_SIM_MAX_CLIPS; i++)
         if (s->clips[i].pcm && s->clips[i].start + (int64_t)s->clips[i].n > t)
             return true;
@@ -90,6 +98,12 @@ static bool speaking(const sim *s, int64_t t)
 /* Schedules step st's audio or key to start at sample `at`. */
 static void perform(sim *s, const vk_sc_step *st, int64_t at)
 {
+    if (st->kind == VK_SC_UNPLUG) {
+        s->unplug_pending = true;
+        s->unplug_at = at;
+        s->unplug_until = at + (int64_t)(st->seconds * VK_AUDIO_RATE);
+        return;
+    }
     if (st->kind == VK_SC_KEY) {
         s->key = st->key;
         s->key_at = at;
@@ -172,11 +186,13 @@ void vk_audio_sim_on_prompt(vk_audio *a, int64_t t, const char *id,
 {
     sim *s = (sim *)a;
     (void)id;
-    if (!asks_input || speaking(s, t))
+    if (speaking(s, t))
         return;
     const vk_sc_step *next = peek_action(s);
     if (!next || next->barge <= 0)
         return; /* not a barge: it waits for the listening point */
+    if (!asks_input && next->kind != VK_SC_UNPLUG)
+        return; /* a person barges into questions; a fault hits any prompt */
     const vk_sc_step *st = next_action(s, true);
     s->retry = false;
     s->last_action = (int)(st - s->sc->steps);
@@ -240,9 +256,28 @@ bool vk_audio_sim_idle(const vk_audio *a, int64_t t)
     return !speaking(s, t) && s->next_step >= s->sc->count;
 }
 
+/* Starts or ends a scheduled unplug once the room's clock reaches it,
+ * and writes the ground truth into the event stream. */
+static void update_plug(sim *s)
+{
+    if (s->unplug_pending && s->now >= s->unplug_at) {
+        s->unplug_pending = false;
+        s->unplugged = true;
+        s->gen++;
+        vk_events_simple(s->opts.events, (double)s->now / VK_AUDIO_RATE,
+                         "unplug");
+    }
+    if (s->unplugged && s->now >= s->unplug_until) {
+        s->unplugged = false;
+        vk_events_simple(s->opts.events, (double)s->now / VK_AUDIO_RATE,
+                         "replug");
+    }
+}
+
 static vk_err sim_read(vk_audio *a, int16_t *mic, size_t n)
 {
     sim *s = (sim *)a;
+    update_plug(s);
     for (size_t k = 0; k < n; k++) {
         s->floor_seed = s->floor_seed * 1664525u + 1013904223u;
         mic[k] = (int16_t)((int)(s->floor_seed >> 16) % (2 * VK_SIM_FLOOR_AMPLITUDE + 1) -
@@ -331,7 +366,98 @@ static void sim_destroy(vk_audio *a)
     free(s);
 }
 
-static const vk_audio_ops sim_ops = {sim_read, sim_write, NULL, sim_destroy};
+static const vk_audio_ops sim_ops = {sim_read, sim_write, NULL, sim_destroy,
+                                     NULL};
+
+/* ---- ports: what the kiosk opens, and loses on an unplug ----------------- */
+
+typedef struct port {
+    vk_audio base;
+    sim *room;
+    unsigned gen; /* the room's unplug count when opened */
+} port;
+
+static bool port_dead(port *p)
+{
+    update_plug(p->room);
+    return p->room->unplugged || p->room->gen != p->gen;
+}
+
+static vk_err port_read(vk_audio *a, int16_t *mic, size_t n)
+{
+    port *p = (port *)a;
+    if (port_dead(p))
+        return VK_ERR_DEVICE;
+    return sim_read(&p->room->base, mic, n);
+}
+
+static vk_err port_write(vk_audio *a, const int16_t *spk, size_t n)
+{
+    port *p = (port *)a;
+    if (port_dead(p))
+        return VK_ERR_DEVICE;
+    return sim_write(&p->room->base, spk, n);
+}
+
+static void port_destroy(vk_audio *a)
+{
+    free(a);
+}
+
+static const vk_audio_ops port_ops = {port_read, port_write, NULL,
+                                      port_destroy, NULL};
+
+vk_err vk_audio_sim_open_port(void *room, vk_audio **out, char *errbuf,
+                              size_t errlen)
+{
+    sim *s = room;
+    *out = NULL;
+    update_plug(s);
+    if (s->unplugged) {
+        if (errbuf && errlen)
+            snprintf(errbuf, errlen, "the simulated audio device is unplugged");
+        return VK_ERR_DEVICE;
+    }
+    port *p = vk_calloc(1, sizeof *p);
+    p->base.ops = &port_ops;
+    p->room = s;
+    p->gen = s->gen;
+    *out = &p->base;
+    return VK_OK;
+}
+
+/* ---- the room's clock ---------------------------------------------------- */
+
+static int64_t room_now_us(void *ctx)
+{
+    const sim *s = ctx;
+    return s->now * 1000000 / VK_AUDIO_RATE;
+}
+
+/* Time passes in the room with no device attached: the user's speech and
+ * the noise go by unheard, and the recording gets the room's sound on the
+ * left and silence on the right, so it stays in step with the session
+ * clock. */
+static void room_wait_us(void *ctx, int64_t us)
+{
+    sim *s = ctx;
+    int64_t left = us * VK_AUDIO_RATE / 1000000;
+    int16_t scratch[VK_AUDIO_FRAME];
+    static const int16_t zeros[VK_AUDIO_FRAME];
+    while (left > 0) {
+        size_t n = left < VK_AUDIO_FRAME ? (size_t)left : VK_AUDIO_FRAME;
+        (void)sim_read(&s->base, scratch, n);
+        if (sim_write(&s->base, zeros, n) != VK_OK)
+            break; /* the recording failed; the session goes on */
+        left -= (int64_t)n;
+    }
+}
+
+vk_clock vk_audio_sim_clock(vk_audio *room)
+{
+    vk_clock c = {room_now_us, room_wait_us, room};
+    return c;
+}
 
 vk_err vk_audio_sim_create(const vk_scenario *sc, const vk_sim_opts *opts,
                            vk_audio **out, char *errbuf, size_t errlen)

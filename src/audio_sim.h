@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "audio.h"
+#include "audio_retry.h"
 #include "events.h"
 #include "scenario.h"
 #include "tts.h"
@@ -44,5 +45,18 @@ void vk_audio_sim_on_outcome(vk_audio *a, bool failed);
 int vk_audio_sim_key(vk_audio *a, int64_t t);
 /* True if the virtual user has nothing more to do. */
 bool vk_audio_sim_idle(const vk_audio *a, int64_t t);
+
+/* A vk_audio_open_fn over the room (passed as ctx): opens a port, the
+ * room's microphone and speaker as the kiosk sees them.  While an `unplug`
+ * step is in effect it fails with VK_ERR_DEVICE, and a port opened before
+ * an unplug fails every read and write from then on, as a real device
+ * handle does.  Free the port with vk_audio_destroy(); the room outlives
+ * its ports. */
+vk_err vk_audio_sim_open_port(void *room, vk_audio **out, char *errbuf,
+                              size_t errlen) VK_WARN_UNUSED;
+
+/* The room's sample clock, for audio_retry: waiting on it lets the room's
+ * time pass with nobody listening (borrowed: valid while the room is). */
+vk_clock vk_audio_sim_clock(vk_audio *room);
 
 #endif

@@ -31,7 +31,8 @@ static void sink_destroy(vk_audio *a)
     free(a);
 }
 
-static const vk_audio_ops ops = {sink_read, sink_write, NULL, sink_destroy};
+static const vk_audio_ops ops = {
+    .read = sink_read, .write = sink_write, .destroy = sink_destroy};
 
 vk_err vk_audio_sink_open(const char *path, vk_audio **out, char *errbuf,
                           size_t errlen)

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "audio_pa.h"
+#include "audio_retry.h"
 #include "audio_sim.h"
 #include "audio_sink.h"
 #include "captions.h"
@@ -552,14 +553,22 @@ int vk_cmd_simulate(const vk_cli *c)
     /* The room writes its ground truth into the same event stream. */
     vk_events *ev = vk_events_create(events, true);
     so.events = ev;
-    vk_audio *room = NULL;
+    vk_audio *room = NULL, *dev = NULL;
     int status = VK_EXIT_OK;
     if (vk_audio_sim_create(sc, &so, &room, err, sizeof err) != VK_OK) {
         fprintf(stderr, "voice-kiosk: %s\n", err);
         status = VK_EXIT_BAD_INPUT;
     } else {
+        /* The kiosk talks to the room through the same recovering wrapper
+         * as a live kiosk, on the room's clock, so `unplug` steps test the
+         * real recovery path. */
+        vk_audio_retry_opts ro = {.open = vk_audio_sim_open_port,
+                                  .open_ctx = room,
+                                  .clock = vk_audio_sim_clock(room)};
+        if (vk_audio_retry_create(&ro, &dev, err, sizeof err) != VK_OK)
+            abort(); /* a fresh room is always plugged in */
         clock_gettime(CLOCK_MONOTONIC, &t_run);
-        vk_err e = vk_kiosk_run(k, room, room, sim_key, room);
+        vk_err e = vk_kiosk_run(k, dev, room, sim_key, room);
         if (e != VK_OK) {
             fprintf(stderr, "voice-kiosk: simulation failed: %s\n",
                     vk_strerror(e));
@@ -573,6 +582,7 @@ int vk_cmd_simulate(const vk_cli *c)
                         (double)(t_run.tv_nsec - t0.tv_nsec) / 1e9,
                     (double)(t1.tv_sec - t_run.tv_sec) +
                         (double)(t1.tv_nsec - t_run.tv_nsec) / 1e9);
+    vk_audio_destroy(dev);
     vk_audio_destroy(room);
     vk_events_destroy(ev);
     vk_kiosk_destroy(k);
@@ -651,17 +661,21 @@ static bool selftest(const vk_settings *set, const parts *p, vk_audio *dev,
 }
 
 /* Opens the sound card: device names from the command line, else from
- * settings.ini's [audio], else the defaults. */
+ * settings.ini's [audio], else the defaults.  No device at start is a
+ * set-up problem (exit 4); lost later, it is reopened with backoff while
+ * the kiosk waits (audio_retry).  `target` must outlive *dev. */
 static vk_err open_device(const vk_cli *c, const vk_settings *set,
-                          vk_audio **dev, char *err, size_t errlen)
+                          vk_audio_pa_target *target, vk_audio **dev,
+                          char *err, size_t errlen)
 {
-    const char *in = c->input_device ? c->input_device
-                     : *set->input   ? set->input
-                                     : NULL;
-    const char *out = c->output_device ? c->output_device
-                      : *set->output   ? set->output
-                                       : NULL;
-    return vk_audio_pa_open(in, out, dev, err, errlen);
+    target->input_name = c->input_device ? c->input_device
+                    : *set->input   ? set->input
+                                    : NULL;
+    target->output_name = c->output_device ? c->output_device
+                     : *set->output   ? set->output
+                                      : NULL;
+    vk_audio_retry_opts ro = {.open = vk_audio_pa_open_fn, .open_ctx = target};
+    return vk_audio_retry_create(&ro, dev, err, errlen);
 }
 
 int vk_cmd_selftest(const vk_cli *c)
@@ -674,7 +688,8 @@ int vk_cmd_selftest(const vk_cli *c)
     kiosk_opts(c, &ko);
     vk_audio *dev = NULL;
     char err[2048];
-    if (open_device(c, &ko.settings, &dev, err, sizeof err) != VK_OK) {
+    vk_audio_pa_target target;
+    if (open_device(c, &ko.settings, &target, &dev, err, sizeof err) != VK_OK) {
         fprintf(stderr, "voice-kiosk: %s\n", err);
         parts_free(&p);
         return VK_EXIT_NO_DEVICE;
@@ -725,7 +740,8 @@ int vk_cmd_run(const vk_cli *c)
     kiosk_opts(c, &ko);
     vk_audio *dev = NULL;
     char err[2048];
-    if (open_device(c, &ko.settings, &dev, err, sizeof err) != VK_OK) {
+    vk_audio_pa_target target;
+    if (open_device(c, &ko.settings, &target, &dev, err, sizeof err) != VK_OK) {
         fprintf(stderr, "voice-kiosk: %s\n", err);
         vk_service_status(svc, "failed: no audio device");
         vk_service_destroy(svc);

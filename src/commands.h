@@ -10,10 +10,10 @@
 
 enum {
     VK_EXIT_OK = 0,
-    VK_EXIT_FAIL = 1,      /* the run failed (device lost, write error) */
+    VK_EXIT_FAIL = 1,      /* the run failed (a write error; not a lost device) */
     VK_EXIT_BAD_INPUT = 2, /* usage error, or files with problems */
     VK_EXIT_MISSING = 3,   /* a model, dictionary or voice is not installed */
-    VK_EXIT_NO_DEVICE = 4  /* no audio device: try `simulate` */
+    VK_EXIT_NO_DEVICE = 4  /* no audio device at start: try `simulate` */
 };
 
 typedef struct vk_cli {

@@ -560,6 +560,16 @@ void vk_dialog_on_inactive(vk_dialog *d, vk_actions *out)
     end_session(d, out, "timeout");
 }
 
+void vk_dialog_on_device_back(vk_dialog *d, vk_actions *out)
+{
+    if (d->ended || !d->cur)
+        return;
+    say_system(d, out, "device.back", NULL, 0);
+    /* A pending "Is that right?" or "Do you want to stop?" was not heard
+     * either: enter() starts the step over in its normal mode. */
+    enter(d, d->cur, out);
+}
+
 bool vk_dialog_in_safety(const vk_dialog *d)
 {
     return d->safety;

@@ -83,6 +83,11 @@ void vk_dialog_on_spoken(vk_dialog *d, vk_actions *out);
 void vk_dialog_on_input(vk_dialog *d, const vk_input *in, vk_actions *out);
 /* The person has been gone for the inactivity timeout. */
 void vk_dialog_on_inactive(vk_dialog *d, vk_actions *out);
+/* The microphone or speaker was gone and is back, and what was being
+ * said or asked was cut off: says the [system] device.back notice, then
+ * the current step again from its start (a question is asked again, a
+ * crisis message is said again in full).  Nothing if the session ended. */
+void vk_dialog_on_device_back(vk_dialog *d, vk_actions *out);
 /* True while the current prompt is a safety message. */
 bool vk_dialog_in_safety(const vk_dialog *d);
 /* True once VK_ACT_END was produced. */

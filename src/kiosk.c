@@ -74,6 +74,8 @@ struct vk_kiosk {
     int64_t asr_epoch; /* sample time of the recogniser's last reset */
     bool in_speech;
     bool barge_armed; /* hearing during a question, for barge-in */
+    bool dev_away;      /* the device is lost (audio_retry): paused */
+    int64_t dev_lost_at; /* sample time it went */
 
     vk_controls ctl;       /* this person's volume, rate, pause, time */
     bool pause_listening;  /* the recogniser listens for "continue" */
@@ -766,6 +768,65 @@ static void check_timeouts(vk_kiosk *k)
     }
 }
 
+/* ---- device loss --------------------------------------------------------- */
+
+/* Ends the session with nothing said (there is no speaker) and wipes it. */
+static void end_unheard(vk_kiosk *k, const char *reason)
+{
+    vk_actions acts = {0};
+    if (!vk_dialog_ended(k->dialog))
+        vk_dialog_on_inactive(k->dialog, &acts); /* marks it ended */
+    vk_actions_clear(&acts);
+    vk_events_end(k->ev, now_s(k), reason);
+    k->ending = NULL;
+    k->active = false;
+    k->sessions_ended++;
+    wipe(k);
+}
+
+/* Called each tick after the read; true while the device is gone (see
+ * audio_retry).  Then the session is paused: nothing is heard, said or
+ * timed, except that a loss longer than the inactivity timeout ends the
+ * session and wipes the answers.  When the device is back, the dialog
+ * says the device.back notice and the current step again, and the
+ * inactivity clock resumes where it stopped. */
+static bool device_away(vk_kiosk *k, vk_audio *dev)
+{
+    bool lost = vk_audio_get_state(dev) == VK_AUDIO_LOST;
+    if (lost && !k->dev_away) {
+        k->dev_away = true;
+        k->dev_lost_at = k->t;
+        vk_events_simple(k->ev, now_s(k), "device_lost");
+        interrupt(k);
+        k->listening = false;
+        k->pending_listen = NULL;
+        k->barge_armed = false;
+        k->awaiting_reply = false;
+        if (k->active && k->ending)
+            end_unheard(k, k->ending); /* only the goodbye was left */
+    } else if (!lost && k->dev_away) {
+        k->dev_away = false;
+        vk_events_simple(k->ev, now_s(k), "device_back");
+        if (k->active) {
+            k->last_activity += k->t - k->dev_lost_at;
+            vk_actions acts = {0};
+            vk_dialog_on_device_back(k->dialog, &acts);
+            perform(k, &acts);
+        }
+    }
+    if (k->dev_away && k->active &&
+        k->t - k->dev_lost_at >= (int64_t)(k->opts.settings.inactivity_s *
+                                          k->ctl.time_factor * RATE))
+        end_unheard(k, "timeout");
+    return k->dev_away;
+}
+
+/* A simulation stops after its sessions. */
+static bool sessions_done(const vk_kiosk *k)
+{
+    return k->sessions_ended >= (k->opts.sessions > 0 ? k->opts.sessions : 1);
+}
+
 vk_err vk_kiosk_run(vk_kiosk *k, vk_audio *dev, vk_audio *sim, vk_key_fn keys,
                     void *key_ctx)
 {
@@ -781,6 +842,20 @@ vk_err vk_kiosk_run(vk_kiosk *k, vk_audio *dev, vk_audio *sim, vk_key_fn keys,
         vk_err e = vk_audio_read(dev, mic, VK_AUDIO_FRAME);
         if (e != VK_OK)
             return e;
+        if (device_away(k, dev)) {
+            if (keys)
+                (void)keys(key_ctx, k->t); /* nothing can answer a key now */
+            k->t += VK_AUDIO_FRAME;
+            k->stats.session_s = now_s(k);
+            /* Waiting for the device is the loop working, not hung. */
+            if (k->opts.on_tick)
+                k->opts.on_tick(k->opts.tick_ctx, k->t);
+            if (k->opts.simulate && !k->active && sessions_done(k))
+                return VK_OK;
+            if (k->opts.max_seconds > 0 && now_s(k) > k->opts.max_seconds)
+                return VK_ERR_LIMIT;
+            continue;
+        }
         int key = keys ? keys(key_ctx, k->t) : 0;
         if (key)
             on_key(k, key);
@@ -863,8 +938,7 @@ vk_err vk_kiosk_run(vk_kiosk *k, vk_audio *dev, vk_audio *sim, vk_key_fn keys,
         if (k->active && (drained || (!had && k->qlen == 0 && !k->listening)))
             on_drained(k);
         k->stats.session_s = now_s(k);
-        if (k->opts.simulate && !k->active &&
-            k->sessions_ended >= (k->opts.sessions > 0 ? k->opts.sessions : 1))
+        if (k->opts.simulate && !k->active && sessions_done(k))
             return VK_OK;
         if (k->opts.max_seconds > 0 && now_s(k) > k->opts.max_seconds)
             return VK_ERR_LIMIT;

@@ -65,11 +65,13 @@ static const char usage[] =
     "\n"
     "exit status:\n"
     "  0  success\n"
-    "  1  the run failed (for example the audio device was lost)\n"
+    "  1  the run failed (a device lost while running is not a failure:\n"
+    "     the kiosk pauses, logs it and reopens it until it is back)\n"
     "  2  bad input: usage, or files with problems (reported as file:line)\n"
     "  3  a speech model, dictionary or voice is not installed (the message\n"
     "     names the Debian package)\n"
-    "  4  no audio device (the message lists the devices; try `simulate`)\n";
+    "  4  no audio device at start (the message lists the devices; try\n"
+    "     `voice-kiosk --list-devices` or `simulate`)\n";
 
 enum {
     OPT_INPUT = 256, OPT_OUTPUT, OPT_PROMPTS, OPT_GRAMMARS, OPT_NOINPUT,

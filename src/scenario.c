@@ -110,8 +110,19 @@ static int parse_action(const char *file, int line, char *verb, char *rest,
         st->kind = VK_SC_PLAY;
         return load_wav(file, rest, line, st, diag);
     }
+    if (strcmp(verb, "unplug") == 0) {
+        /* A fault, not speech: the device is gone for that long. */
+        st->kind = VK_SC_UNPLUG;
+        if (!number(rest, 0.02, 3600.0, &st->seconds)) {
+            vk_diag_add(diag, file, line, "unplug needs how many seconds the "
+                        "audio device stays gone (0.02 to 3600), not '%s'",
+                        rest);
+            return 0;
+        }
+        return 1;
+    }
     vk_diag_add(diag, file, line, "barge must be followed by 'say TEXT', "
-                "'play FILE' or 'key K', not '%s'", verb);
+                "'play FILE', 'key K' or 'unplug SECONDS', not '%s'", verb);
     return 0;
 }
 
@@ -122,14 +133,15 @@ static int parse_line(const char *file, int line, char *text, vk_sc_step *st,
     char *verb = word(&rest);
     rest = trim(rest);
     st->line = line;
-    if (strcmp(verb, "say") == 0 || strcmp(verb, "play") == 0)
+    if (strcmp(verb, "say") == 0 || strcmp(verb, "play") == 0 ||
+        strcmp(verb, "unplug") == 0)
         return parse_action(file, line, verb, rest, st, diag);
     if (strcmp(verb, "barge") == 0) {
         char *secs = word(&rest);
         if (!number(secs, 0.0, 600.0, &st->barge) || st->barge <= 0.0) {
             vk_diag_add(diag, file, line,
                         "barge needs seconds after the prompt starts (>0), "
-                        "then 'say TEXT', 'play FILE' or 'key K'");
+                        "then 'say TEXT', 'play FILE', 'key K' or 'unplug SECONDS'");
             return 0;
         }
         char *v = word(&rest);
@@ -202,7 +214,7 @@ static int parse_line(const char *file, int line, char *text, vk_sc_step *st,
         return 1;
     }
     vk_diag_add(diag, file, line, "unknown step '%s' (say, voice, play, key, "
-                "silent, delay, barge, noise, confirm, echo)", verb);
+                "silent, delay, barge, noise, confirm, echo, unplug)", verb);
     return 0;
 }
 

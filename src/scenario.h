@@ -22,7 +22,8 @@ typedef enum {
     VK_SC_DELAY,   /* seconds */
     VK_SC_NOISE,   /* pcm, db (SNR) */
     VK_SC_CONFIRM, /* text = "yes" | "no", or key */
-    VK_SC_ECHO     /* seconds = delay, db = gain, reverb; off: seconds < 0 */
+    VK_SC_ECHO,    /* seconds = delay, db = gain, reverb; off: seconds < 0 */
+    VK_SC_UNPLUG   /* seconds: the microphone and speaker vanish this long */
 } vk_sc_kind;
 
 typedef struct vk_sc_step {

@@ -81,8 +81,27 @@ static const struct {
     {"control.choose", ""},
     {"choice.next", ""},
     {"choice.done", ""},
+    {"device.back", ""},
 };
 #define N_SYSTEM (sizeof system_keys / sizeof system_keys[0])
+
+/* [system] prompts a flow may leave out, and what is said then, so a site
+ * flow written before the prompt existed keeps passing `check`. */
+static const struct {
+    const char *key;
+    const char *text;
+} system_defaults[] = {
+    {"device.back", "Sorry, the sound stopped for a moment. Here it is again."},
+};
+
+static const char *system_default(const char *key)
+{
+    for (size_t i = 0; i < sizeof system_defaults / sizeof system_defaults[0];
+         i++)
+        if (strcmp(system_defaults[i].key, key) == 0)
+            return system_defaults[i].text;
+    return NULL;
+}
 
 struct vk_script {
     vk_ini *flow;
@@ -749,7 +768,8 @@ vk_script *vk_script_load_src(const vk_script_src *src, vk_diag *diag,
         vk_diag_add(diag, file, 1, "the [system] section is missing");
     for (size_t i = 0; i < N_SYSTEM; i++) {
         const vk_ini_kv *kv = vk_ini_get(sys, system_keys[i].key);
-        if (sys && !kv)
+        const char *fallback = system_default(system_keys[i].key);
+        if (sys && !kv && !fallback)
             vk_diag_add(diag, sys->file, sys->line,
                         "[system] needs '%s' (a missing prompt id)",
                         system_keys[i].key);
@@ -758,7 +778,7 @@ vk_script *vk_script_load_src(const vk_script_src *src, vk_diag *diag,
             vk_ssml_check(kv->value, kv->file, kv->line, kv->key, diag);
             s->system[i] = kv->value;
         } else {
-            s->system[i] = "";
+            s->system[i] = fallback ? fallback : "";
         }
     }
     for (int i = 0; sys && i < sys->nkv; i++) {

@@ -86,8 +86,8 @@ static void person_destroy(vk_audio *a)
     free(p);
 }
 
-static const vk_audio_ops person_ops = {person_read, person_write, NULL,
-                                        person_destroy};
+static const vk_audio_ops person_ops = {
+    .read = person_read, .write = person_write, .destroy = person_destroy};
 
 typedef struct world {
     vk_recognizer *rec;

@@ -22,6 +22,13 @@ synthesiser; only the sound card is simulated.  Expectations:
   arg=VALUE               pass VALUE to simulate (repeat: arg=--lang arg=es-ES)
   audio                   the recording's right channel has speech in every
                           prompt's time span, and the left has the user
+  recovered=S             every `unplug` is noticed at once (device_lost),
+                          nothing is said or asked while the device is
+                          gone, and within S s of each `replug` the kiosk
+                          says system.device.back, then the prompt the loss
+                          cut off (or the one it was listening after)
+  lost_timeout=S          the device is lost and never back, and the session
+                          ends with reason timeout S s (+-0.1) after the loss
 """
 import json
 import os
@@ -70,6 +77,58 @@ def check_audio(path, events):
                      % e["start"])
     print("audio: %d prompts and %d user turns present" % (
         len(starts), sum(1 for e in events if e["type"] == "user_speech")))
+
+
+def check_recovered(events, within):
+    n = 0
+    for i, e in enumerate(events):
+        if e["type"] != "unplug":
+            continue
+        n += 1
+        lost = next((x for x in events[i:] if x["type"] == "device_lost"), None)
+        if lost is None or lost["t"] - e["t"] > 0.05:
+            fail("unplug at %.2f s not noticed at once" % e["t"], events)
+        # The prompt that was playing or last played when it went.
+        cut = [x["id"] for x in events[:i] if x["type"] == "prompt"]
+        j = next((k for k in range(i, len(events))
+                  if events[k]["type"] == "replug"), None)
+        if j is None:
+            fail("unplug at %.2f s never ends" % e["t"], events)
+        for x in events[i:j]:
+            if x["type"] in ("prompt", "answer", "heard", "crisis", "contacts"):
+                fail("%s while the device was gone" % x["type"], events)
+        back = next((x for x in events[j:] if x["type"] == "prompt"), None)
+        if back is None or back["id"] != "system.device.back":
+            fail("no device.back notice after the replug at %.2f s"
+                 % events[j]["t"], events)
+        delay = back["t"] - events[j]["t"]
+        if delay > within:
+            fail("device.back %.2f s after the replug, want <= %s s"
+                 % (delay, within), events)
+        after = [x["id"] for x in events[j:] if x["type"] == "prompt"][1:2]
+        if cut and after != cut[-1:]:
+            fail("after the notice came %s, not %s again" % (after, cut[-1]),
+                 events)
+        print("recovered: unplug %.2f s, replug %.2f s, notice after %.2f s,"
+              " then %s again" % (e["t"], events[j]["t"], delay, cut[-1:]))
+    if n == 0:
+        fail("no unplug in the scenario", events)
+
+
+def check_lost_timeout(events, seconds):
+    lost = [e for e in events if e["type"] == "device_lost"]
+    ends = [e for e in events if e["type"] == "end"]
+    if not lost or not ends:
+        fail("no device loss, or no end", events)
+    if any(e["type"] == "device_back" for e in events):
+        fail("the device came back", events)
+    gap = ends[-1]["t"] - lost[-1]["t"]
+    if ends[-1]["reason"] != "timeout" or abs(gap - seconds) > 0.1:
+        fail("ended (%s) %.2f s after the loss, want timeout after %s s"
+             % (ends[-1]["reason"], gap, seconds), events)
+    after = events[events.index(lost[-1]):]
+    if any(e["type"] in ("prompt", "answer") for e in after):
+        fail("something was said or answered after the loss", events)
 
 
 def main():
@@ -171,6 +230,10 @@ def main():
                     fail("prompt %s says %r" % (pid, words), events)
             elif key == "audio":
                 check_audio(wav_path, events)
+            elif key == "recovered":
+                check_recovered(events, float(val))
+            elif key == "lost_timeout":
+                check_lost_timeout(events, float(val))
             else:
                 fail("unknown expectation " + x)
         print("ok: %s (%d events, %d answers, %.1f s of session)" % (
