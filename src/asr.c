@@ -82,6 +82,11 @@
  * every command. */
 static double vk_asr_w[6] = {1.8360, 1.1978, 0.6393, -1.2122, 0.3729, 0.2715};
 static int vk_asr_use_phone_loop = 1;
+/* Extra decoder settings ("-name", "value" pairs) the lab tries out:
+ * [0] for the grammar decoder, [1] for the phone loop. */
+static const char *vk_asr_extra[2][16];
+/* The lab turns blanking off to see every hypothesis it fits on. */
+static int vk_asr_blank_below_reject = 1;
 
 typedef struct vk_asr_ctx {
     char *name;
@@ -143,6 +148,9 @@ static ps_decoder_t *make_decoder(const char *model, int allphone, int end_frame
                                 NULL);
     if (!cfg)
         return NULL;
+    for (int i = 0; vk_asr_extra[allphone != 0][i] && i < 15; i += 2)
+        cmd_ln_set_str_r(cfg, vk_asr_extra[allphone != 0][i],
+                         vk_asr_extra[allphone != 0][i + 1]);
     ps_decoder_t *ps = ps_init(cfg);
     cmd_ln_free_r(cfg);
     return ps;
@@ -513,7 +521,7 @@ static void finish_utt(vk_asr *a)
         conf = 0; /* only fillers matched: nothing was said */
     }
     f->raw = conf;
-    if (conf < VK_ASR_RAW_REJECT)
+    if (conf < VK_ASR_RAW_REJECT && vk_asr_blank_below_reject)
         a->res.words[0] = '\0';
     a->res.confidence = clamp01(remap(conf));
 }
