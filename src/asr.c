@@ -58,10 +58,10 @@
  * returned confidence is remapped piecewise-linearly so that RAW_ACCEPT
  * lands exactly on VK_ASR_ACCEPT and RAW_CONFIRM on VK_ASR_CONFIRM, whatever
  * values the header holds (identity if the header says 0.90 / 0.60). */
-#define VK_ASR_RAW_ACCEPT 0.90
-#define VK_ASR_RAW_CONFIRM 0.40
+#define VK_ASR_RAW_ACCEPT 0.93
+#define VK_ASR_RAW_CONFIRM 0.65
 /* Below this raw score the words are blanked: a plain rejection. */
-#define VK_ASR_RAW_REJECT 0.15
+#define VK_ASR_RAW_REJECT 0.30
 
 #define VK_ASR_RATE 16000
 #define VK_ASR_DEFAULT_MODEL "/usr/share/pocketsphinx/model/en-us/en-us"
@@ -80,7 +80,7 @@
  * Word identity is deliberately NOT a feature: the recordings only hold
  * yes/no/stop as in-grammar words, so a word prior would learn to reject
  * every command. */
-static double vk_asr_w[6] = {1.8360, 1.1978, 0.6393, -1.2122, 0.3729, 0.2715};
+static double vk_asr_w[6] = {2.9155, 0.8219, 1.7048, -0.2797, 2.7536, -0.1320};
 static int vk_asr_use_phone_loop = 1;
 /* Extra decoder settings ("-name", "value" pairs) the lab tries out:
  * [0] for the grammar decoder, [1] for the phone loop. */
@@ -148,9 +148,13 @@ static ps_decoder_t *make_decoder(const char *model, int allphone, int end_frame
                                 NULL);
     if (!cfg)
         return NULL;
-    for (int i = 0; vk_asr_extra[allphone != 0][i] && i < 15; i += 2)
-        cmd_ln_set_str_r(cfg, vk_asr_extra[allphone != 0][i],
-                         vk_asr_extra[allphone != 0][i + 1]);
+    int nx = 0;
+    while (nx < 16 && vk_asr_extra[allphone != 0][nx])
+        nx++;
+    if (nx && !cmd_ln_parse_r(cfg, ps_args(), nx, (char **)vk_asr_extra[allphone != 0], FALSE)) {
+        cmd_ln_free_r(cfg);
+        return NULL;
+    }
     ps_decoder_t *ps = ps_init(cfg);
     cmd_ln_free_r(cfg);
     return ps;
