@@ -73,6 +73,9 @@
 #define VK_ASR_DEFAULT_MODEL "/usr/share/pocketsphinx/model/en-us/en-us"
 #define VK_ASR_DEFAULT_DICT "/usr/share/pocketsphinx/model/en-us/cmudict-en-us.dict"
 #define VK_ASR_DEFAULT_END_MS 300
+#ifndef VK_ASR_DEFAULT_EARLY_MS
+#define VK_ASR_DEFAULT_EARLY_MS 150 /* -1 = off, for before/after benchmarks */
+#endif
 #define VK_ASR_MAX_CONTEXTS 16
 #define VK_ASR_SUB 160 /* samples per internal step: one 10 ms frame */
 
@@ -127,6 +130,12 @@ struct vk_asr {
     unsigned long long pos;       /* samples since reset */
     unsigned long long speech_at; /* sample where speech was detected */
     int end_frames;               /* -vad_postspeech */
+    int early_frames;             /* quiet that may end a complete phrase */
+    int quiet_frames;             /* quiet 10 ms steps at the end so far */
+    double peak;                  /* loudest step energy of this utterance */
+    unsigned long early_ends;     /* utterances ended early (lab) */
+    vk_asr_complete_fn complete;  /* borrowed; NULL = no early end */
+    void *complete_user;
     vk_asr_result res;
     vk_asr_feats feats;
 };
@@ -195,6 +204,8 @@ vk_err vk_asr_create(const vk_asr_opts *opts, vk_asr **out, char *errbuf, size_t
     a->end_frames = (end_ms + 5) / 10;
     if (a->end_frames < 1)
         a->end_frames = 1;
+    int early_ms = opts && opts->early_end_ms ? opts->early_end_ms : VK_ASR_DEFAULT_EARLY_MS;
+    a->early_frames = early_ms > 0 ? (early_ms + 5) / 10 : 0;
     a->ps = make_decoder(model, 0, a->end_frames);
     if (a->ps && vk_asr_use_phone_loop) {
         a->pl = make_decoder(model, 1, a->end_frames);
@@ -463,24 +474,18 @@ static double remap(double r)
     return C * r / rc;
 }
 
-/* Ends the utterance in both decoders and scores it. */
-static void finish_utt(vk_asr *a)
+/* Scores the best path so far of both decoders into a->feats / a->res
+ * (words blanked below the reject cut).  Works on a finished utterance and,
+ * for early endpointing, on one still in progress.  end_s is the caller's. */
+static void score_utt(vk_asr *a)
 {
     vk_asr_feats *f = &a->feats;
     memset(f, 0, sizeof *f);
     memset(&a->res, 0, sizeof a->res);
-    ps_end_utt(a->ps);
-    if (a->pl)
-        ps_end_utt(a->pl);
-    a->in_utt = 0;
-
     int32 score = 0;
     const char *hyp = ps_get_hyp(a->ps, &score);
     f->nframes = ps_get_n_frames(a->ps);
     a->res.start_s = (double)a->speech_at / VK_ASR_RATE;
-    a->res.end_s = (double)a->pos / VK_ASR_RATE - a->end_frames / 100.0;
-    if (a->res.end_s < a->res.start_s)
-        a->res.end_s = a->res.start_s;
     if (!hyp || !*hyp) {
         a->res.confidence = 0;
         return;
@@ -536,6 +541,42 @@ static void finish_utt(vk_asr *a)
     a->res.confidence = clamp01(remap(conf));
 }
 
+/* Ends the utterance in both decoders and scores it; `silence_frames` of
+ * trailing silence were heard after the speech. */
+static void finish_utt(vk_asr *a, int silence_frames)
+{
+    ps_end_utt(a->ps);
+    if (a->pl)
+        ps_end_utt(a->pl);
+    a->in_utt = 0;
+    score_utt(a);
+    a->res.end_s = (double)a->pos / VK_ASR_RATE - silence_frames / 100.0;
+    if (a->res.end_s < a->res.start_s)
+        a->res.end_s = a->res.start_s;
+}
+
+/* Grammar-aware early end: after early_frames of quiet, if the words so far
+ * are a whole phrase that nothing longer could change (asked of the
+ * caller) and the confidence so far is in the accept band, the utterance
+ * is over: waiting out the rest of the end window cannot change the
+ * answer.  Returns 1 if the utterance was ended. */
+static int try_early_end(vk_asr *a)
+{
+    if (!a->complete || a->early_frames <= 0 || a->early_frames >= a->end_frames)
+        return 0;
+    int32 score = 0;
+    const char *hyp = ps_get_hyp(a->ps, &score);
+    if (!hyp || !*hyp)
+        return 0;
+    score_utt(a);
+    if (!a->res.words[0] || a->feats.raw < VK_ASR_RAW_ACCEPT ||
+        !a->complete(a->complete_user, a->ctx[a->cur].name, a->res.words))
+        return 0;
+    finish_utt(a, a->quiet_frames);
+    a->early_ends++;
+    return 1;
+}
+
 static void start_utt(vk_asr *a)
 {
     ps_start_utt(a->ps);
@@ -557,22 +598,48 @@ vk_asr_state vk_asr_feed(vk_asr *a, const int16_t *pcm, size_t n)
         ps_process_raw(a->ps, pcm + i, k, FALSE, FALSE);
         if (a->pl)
             ps_process_raw(a->pl, pcm + i, k, FALSE, FALSE);
+        double e = 0;
+        for (size_t j = 0; j < k; j++)
+            e += (double)pcm[i + j] * pcm[i + j];
+        e /= (double)k;
         a->pos += k;
         i += k;
         int sp = ps_get_in_speech(a->ps);
         if (sp && !a->in_speech) {
             a->in_speech = 1;
+            a->peak = e;
+            a->quiet_frames = 0;
             /* The VAD reports speech after -vad_startspeech (0.1 s) of it. */
             a->speech_at = a->pos > 1600 ? a->pos - 1600 : 0;
             st = VK_ASR_SPEECH;
         } else if (!sp && a->in_speech) {
             a->in_speech = 0;
-            finish_utt(a);
+            finish_utt(a, a->end_frames);
             apply_pending(a);
             st = VK_ASR_DONE;
+        } else if (sp) {
+            /* Quiet = 25 dB below the loudest 10 ms of this utterance. */
+            if (e > a->peak)
+                a->peak = e;
+            a->quiet_frames = e * 316.0 < a->peak ? a->quiet_frames + 1 : 0;
+            if (a->quiet_frames == a->early_frames && try_early_end(a)) {
+                a->in_speech = 0;
+                apply_pending(a);
+                /* The rest of this silence must not start a new utterance
+                 * at once: the VAD of the fresh utterance needs speech. */
+                st = VK_ASR_DONE;
+            }
         }
     }
     return st;
+}
+
+void vk_asr_set_complete(vk_asr *a, vk_asr_complete_fn fn, void *user)
+{
+    if (!a)
+        return;
+    a->complete = fn;
+    a->complete_user = user;
 }
 
 void vk_asr_get_result(const vk_asr *a, vk_asr_result *out)
@@ -594,8 +661,7 @@ vk_asr_state vk_asr_flush(vk_asr *a)
         return VK_ASR_IDLE;
     }
     a->in_speech = 0;
-    finish_utt(a);
-    a->res.end_s = (double)a->pos / VK_ASR_RATE;
+    finish_utt(a, 0);
     apply_pending(a);
     return VK_ASR_DONE;
 }

@@ -45,7 +45,17 @@ typedef struct vk_asr_opts {
     const char *dict_path;
     /* Silence, in ms, that ends an utterance (end-of-speech window). 0 = default. */
     int end_silence_ms;
+    /* Grammar-aware early end: quiet, in ms, after which an utterance whose
+     * words are a complete phrase (see vk_asr_set_complete) in the accept
+     * band ends without waiting out end_silence_ms.  0 = default (150 ms);
+     * negative = off.  Has no effect unless shorter than end_silence_ms. */
+    int early_end_ms;
 } vk_asr_opts;
+
+/* Asked during early endpointing: is `words` (lower case, single spaces) a
+ * whole phrase of context `context` that no longer phrase of the context
+ * could turn into another meaning?  Nonzero = yes. */
+typedef int (*vk_asr_complete_fn)(void *user, const char *context, const char *words);
 
 typedef enum {
     VK_ASR_IDLE = 0,   /* no speech in progress */
@@ -87,6 +97,10 @@ void vk_asr_reset(vk_asr *asr);
 /* Feeds n samples.  Returns VK_ASR_DONE once per utterance, right after it
  * ends; the result is then read with vk_asr_get_result(). */
 vk_asr_state vk_asr_feed(vk_asr *asr, const int16_t *pcm, size_t n);
+
+/* Sets the phrase test that enables early endpointing (NULL = off); `user`
+ * is borrowed and passed back to fn. */
+void vk_asr_set_complete(vk_asr *asr, vk_asr_complete_fn fn, void *user);
 
 /* Copies the result of the utterance that just ended. */
 void vk_asr_get_result(const vk_asr *asr, vk_asr_result *out);
