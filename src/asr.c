@@ -35,11 +35,11 @@
  * Fast start: no dictionary is loaded at ps_init; add_context streams the
  * CMU dictionary once and ps_add_word()s the first pronunciation of each
  * word it needs (alternates such as "word(2)" are skipped: added this way,
- * they crash the next ps_set_jsgf_string in fsg_model_word_id) (create 17-24 ms for both decoders, add_context
- * 12-23 ms).  Nothing is written to disk.  PocketSphinx logging is switched
- * off (err_set_logfp(NULL)) unless VK_ASR_DEBUG is set.  JSGF tags in
- * braces are accepted and ignored by PocketSphinx's parser, so the grammar
- * text can be passed as is.
+ * they crash the next ps_set_jsgf_string in fsg_model_word_id) (create 17-24 ms
+ * for both decoders, add_context 12-23 ms).  Nothing is written to disk.
+ * PocketSphinx logging is switched off (err_set_logfp(NULL)) unless
+ * VK_ASR_DEBUG is set.  JSGF tags in braces are accepted and ignored by
+ * PocketSphinx's parser, so the grammar text can be passed as is.
  */
 #define _POSIX_C_SOURCE 200809L
 #include "asr.h"
@@ -71,10 +71,12 @@
 
 #define VK_ASR_RATE 16000
 #define VK_ASR_DEFAULT_MODEL "/usr/share/pocketsphinx/model/en-us/en-us"
-#define VK_ASR_DEFAULT_DICT "/usr/share/pocketsphinx/model/en-us/cmudict-en-us.dict"
+#define VK_ASR_DEFAULT_DICT                                                    \
+    "/usr/share/pocketsphinx/model/en-us/cmudict-en-us.dict"
 #define VK_ASR_DEFAULT_END_MS 300
 #ifndef VK_ASR_DEFAULT_EARLY_MS
-#define VK_ASR_DEFAULT_EARLY_MS 150 /* -1 = off, for before/after benchmarks */
+#define VK_ASR_DEFAULT_EARLY_MS 150 /* -1 = off, for before/after benchmarks   \
+                                     */
 #endif
 #define VK_ASR_MAX_CONTEXTS 16
 #define VK_ASR_SUB 160 /* samples per internal step: one 10 ms frame */
@@ -103,29 +105,29 @@ typedef struct vk_asr_ctx {
 
 /* Raw measurements of the last utterance; the lab reads these. */
 typedef struct vk_asr_feats {
-    int nframes;       /* frames searched by the grammar decoder */
-    int pl_nframes;    /* frames searched by the phone loop */
-    long g_ascr;       /* grammar path acoustic score (all segments) */
-    long pl_ascr;      /* phone-loop path acoustic score */
-    long g_score;      /* ps_get_hyp path score */
-    int nwords;        /* words in hypothesis (no fillers) */
-    double raw;        /* logistic score before the remap onto the bands */
-    double d;          /* (g_ascr - pl_ascr) / nframes */
-    int wframes;       /* frames inside grammar words (not fillers/silence) */
-    long w_ascr;       /* acoustic score of those words */
-    double w_pl;       /* phone-loop score over the same frames */
-    double dw;         /* (w_ascr - w_pl) / wframes */
-    int minw;          /* frames of the shortest word */
+    int nframes;    /* frames searched by the grammar decoder */
+    int pl_nframes; /* frames searched by the phone loop */
+    long g_ascr;    /* grammar path acoustic score (all segments) */
+    long pl_ascr;   /* phone-loop path acoustic score */
+    long g_score;   /* ps_get_hyp path score */
+    int nwords;     /* words in hypothesis (no fillers) */
+    double raw;     /* logistic score before the remap onto the bands */
+    double d;       /* (g_ascr - pl_ascr) / nframes */
+    int wframes;    /* frames inside grammar words (not fillers/silence) */
+    long w_ascr;    /* acoustic score of those words */
+    double w_pl;    /* phone-loop score over the same frames */
+    double dw;      /* (w_ascr - w_pl) / wframes */
+    int minw;       /* frames of the shortest word */
 } vk_asr_feats;
 
 struct vk_asr {
-    ps_decoder_t *ps;  /* grammar decoder; its VAD drives endpointing */
-    ps_decoder_t *pl;  /* phone-loop decoder fed the same audio */
+    ps_decoder_t *ps; /* grammar decoder; its VAD drives endpointing */
+    ps_decoder_t *pl; /* phone-loop decoder fed the same audio */
     char *dict_path;
     vk_asr_ctx ctx[VK_ASR_MAX_CONTEXTS];
     size_t nctx;
-    int cur, pending;  /* context index in use / to switch to (-1 none) */
-    int in_utt;        /* ps_start_utt called */
+    int cur, pending; /* context index in use / to switch to (-1 none) */
+    int in_utt;       /* ps_start_utt called */
     int in_speech;
     unsigned long long pos;       /* samples since reset */
     unsigned long long speech_at; /* sample where speech was detected */
@@ -152,21 +154,22 @@ static void set_err(char *errbuf, size_t errlen, const char *fmt, const char *a)
         snprintf(errbuf, errlen, fmt, a);
 }
 
-static ps_decoder_t *make_decoder(const char *model, int allphone, int end_frames)
+static ps_decoder_t *make_decoder(const char *model, int allphone,
+                                  int end_frames)
 {
     char post[16];
     snprintf(post, sizeof post, "%d", end_frames);
-    cmd_ln_t *cfg = cmd_ln_init(NULL, ps_args(), TRUE, "-hmm", model,
-                                "-vad_postspeech", post,
-                                "-dither", "yes", "-seed", "1",
-                                "-allphone_ci", allphone ? "yes" : "no",
-                                NULL);
+    cmd_ln_t *cfg =
+        cmd_ln_init(NULL, ps_args(), TRUE, "-hmm", model, "-vad_postspeech",
+                    post, "-dither", "yes", "-seed", "1", "-allphone_ci",
+                    allphone ? "yes" : "no", NULL);
     if (!cfg)
         return NULL;
     int nx = 0;
     while (nx < 16 && vk_asr_extra[allphone != 0][nx])
         nx++;
-    if (nx && !cmd_ln_parse_r(cfg, ps_args(), nx, (char **)vk_asr_extra[allphone != 0], FALSE)) {
+    if (nx && !cmd_ln_parse_r(cfg, ps_args(), nx,
+                              (char **)vk_asr_extra[allphone != 0], FALSE)) {
         cmd_ln_free_r(cfg);
         return NULL;
     }
@@ -175,11 +178,14 @@ static ps_decoder_t *make_decoder(const char *model, int allphone, int end_frame
     return ps;
 }
 
-vk_err vk_asr_create(const vk_asr_opts *opts, vk_asr **out, char *errbuf, size_t errlen)
+vk_err vk_asr_create(const vk_asr_opts *opts, vk_asr **out, char *errbuf,
+                     size_t errlen)
 {
     *out = NULL;
-    const char *model = opts && opts->model_dir ? opts->model_dir : VK_ASR_DEFAULT_MODEL;
-    const char *dict = opts && opts->dict_path ? opts->dict_path : VK_ASR_DEFAULT_DICT;
+    const char *model =
+        opts && opts->model_dir ? opts->model_dir : VK_ASR_DEFAULT_MODEL;
+    const char *dict =
+        opts && opts->dict_path ? opts->dict_path : VK_ASR_DEFAULT_DICT;
     char probe[4096];
     snprintf(probe, sizeof probe, "%s/mdef", model);
     if (!file_exists(probe)) {
@@ -199,12 +205,14 @@ vk_err vk_asr_create(const vk_asr_opts *opts, vk_asr **out, char *errbuf, size_t
     if (!getenv("VK_ASR_DEBUG"))
         err_set_logfp(NULL);
 
-    int end_ms = opts && opts->end_silence_ms > 0 ? opts->end_silence_ms : VK_ASR_DEFAULT_END_MS;
+    int end_ms = opts && opts->end_silence_ms > 0 ? opts->end_silence_ms
+                                                  : VK_ASR_DEFAULT_END_MS;
     vk_asr *a = vk_calloc(1, sizeof *a);
     a->end_frames = (end_ms + 5) / 10;
     if (a->end_frames < 1)
         a->end_frames = 1;
-    int early_ms = opts && opts->early_end_ms ? opts->early_end_ms : VK_ASR_DEFAULT_EARLY_MS;
+    int early_ms = opts && opts->early_end_ms ? opts->early_end_ms
+                                              : VK_ASR_DEFAULT_EARLY_MS;
     a->early_frames = early_ms > 0 ? (early_ms + 5) / 10 : 0;
     a->ps = make_decoder(model, 0, a->end_frames);
     if (a->ps && vk_asr_use_phone_loop) {
@@ -294,8 +302,8 @@ static vk_err add_words(vk_asr *a, char **w, size_t n, int *found)
 }
 
 vk_err vk_asr_add_context(vk_asr *a, const char *name, const char *jsgf,
-                          const char *const *words, size_t nwords,
-                          char *errbuf, size_t errlen)
+                          const char *const *words, size_t nwords, char *errbuf,
+                          size_t errlen)
 {
     if (!a || !name || !jsgf || (nwords && !words))
         return VK_ERR_ARG;
@@ -319,8 +327,8 @@ vk_err vk_asr_add_context(vk_asr *a, const char *name, const char *jsgf,
                 a->dict_path);
     for (size_t i = 0; e == VK_OK && i < nwords; i++)
         if (!found[i]) {
-            set_err(errbuf, errlen, "word \"%s\" is not in the pronunciation dictionary",
-                    w[i]);
+            set_err(errbuf, errlen,
+                    "word \"%s\" is not in the pronunciation dictionary", w[i]);
             e = VK_ERR_NOTFOUND;
         }
     for (size_t i = 0; i < nwords; i++)
@@ -492,7 +500,8 @@ static void score_utt(vk_asr *a)
     }
     f->g_score = score;
     f->g_ascr = path_ascr(a->ps);
-    /* Copy the hypothesis: lower case, single spaces, no "(2)" variant marks. */
+    /* Copy the hypothesis: lower case, single spaces, no "(2)" variant marks.
+     */
     size_t o = 0;
     int sp = 0;
     for (const char *p = hyp; *p && o + 1 < sizeof a->res.words; p++) {
@@ -530,7 +539,8 @@ static void score_utt(vk_asr *a)
         const double *w = vk_asr_w;
         double z = w[0] + w[1] * f->dw / 10 + w[2] * f->d / 10 +
                    w[3] * (log((double)f->wframes) - 3.5) +
-                   w[4] * (double)f->wframes / f->nframes + w[5] * f->minw / 20.0;
+                   w[4] * (double)f->wframes / f->nframes +
+                   w[5] * f->minw / 20.0;
         conf = 1.0 / (1.0 + exp(-z));
     } else if (a->pl) {
         conf = 0; /* only fillers matched: nothing was said */
@@ -562,7 +572,8 @@ static void finish_utt(vk_asr *a, int silence_frames)
  * answer.  Returns 1 if the utterance was ended. */
 static int try_early_end(vk_asr *a)
 {
-    if (!a->complete || a->early_frames <= 0 || a->early_frames >= a->end_frames)
+    if (!a->complete || a->early_frames <= 0 ||
+        a->early_frames >= a->end_frames)
         return 0;
     int32 score = 0;
     const char *hyp = ps_get_hyp(a->ps, &score);

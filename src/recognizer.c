@@ -37,7 +37,8 @@ static int phrase_complete(void *user, const char *context, const char *words)
     for (size_t i = 0; i < vk_grammar_phrase_count(g); i++) {
         const char *tag;
         const char *p = vk_grammar_phrase(g, i, &tag);
-        if (strncmp(p, words, n) == 0 && p[n] == ' ' && (!tag || strcmp(tag, m) != 0))
+        if (strncmp(p, words, n) == 0 && p[n] == ' ' &&
+            (!tag || strcmp(tag, m) != 0))
             return 0;
     }
     return 1;
@@ -50,8 +51,8 @@ vk_err vk_recognizer_create(const char *grammars_dir, const vk_asr_opts *opts,
     *out = NULL;
     vk_recognizer *r = vk_calloc(1, sizeof *r);
     for (size_t i = 0; i < vk_recognizer_ncontexts; i++)
-        r->grammars[i] = vk_grammar_load(grammars_dir, vk_recognizer_contexts[i],
-                                         diag);
+        r->grammars[i] =
+            vk_grammar_load(grammars_dir, vk_recognizer_contexts[i], diag);
     for (size_t i = 0; i < vk_recognizer_ncontexts; i++)
         if (!r->grammars[i]) {
             snprintf(errbuf, errlen, "the grammars in %s have errors",
@@ -112,8 +113,8 @@ static void take(vk_recognizer *r, vk_heard *out)
     out->confidence = res.confidence;
     out->start_s = res.start_s;
     out->end_s = res.end_s;
-    const char *m = res.words[0] ? vk_grammar_meaning(r->current, res.words)
-                                 : NULL;
+    const char *m =
+        res.words[0] ? vk_grammar_meaning(r->current, res.words) : NULL;
     /* Below the confirm band the dialog rejects the input, so the meaning
      * is reported empty here too: `recognize` shows what the kiosk acts on. */
     if (m && res.confidence >= VK_ASR_CONFIRM)

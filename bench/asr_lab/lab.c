@@ -3,8 +3,8 @@
  * the per-utterance measurements (vk_asr_feats) and change the tuning knobs
  * without exporting them from the real module.
  *
- * usage: lab [-snr dB] [-end ms] [-ctx answer|menu] manifest.tsv datadir > out.tsv
- * Every clip is padded with 0.5 s of silence each side and fed in 20 ms
+ * usage: lab [-snr dB] [-end ms] [-ctx answer|menu] manifest.tsv datadir >
+ * out.tsv Every clip is padded with 0.5 s of silence each side and fed in 20 ms
  * chunks, one fresh stream (vk_asr_reset) per clip.  With -snr, clips whose
  * label is yes/no are mixed with the scnoise recordings (round robin, random
  * offset, noise over the whole padded clip) at that speech-to-noise ratio.
@@ -21,14 +21,18 @@ static const char *ANSWER_JSGF =
     "#JSGF V1.0;\n"
     "grammar answer;\n"
     "public <answer> = <yes> | <no> | <unsure> | <cmd>;\n"
-    "<yes> = yes {yes} | yeah {yes} | yep {yes} | yes please {yes} | sure {yes} | i do {yes} | that's right {yes};\n"
-    "<no> = no {no} | nope {no} | not really {no} | no thanks {no} | i don't {no};\n"
+    "<yes> = yes {yes} | yeah {yes} | yep {yes} | yes please {yes} | sure "
+    "{yes} | i do {yes} | that's right {yes};\n"
+    "<no> = no {no} | nope {no} | not really {no} | no thanks {no} | i don't "
+    "{no};\n"
     "<unsure> = not sure | i'm not sure | i don't know | maybe;\n"
-    "<cmd> = help | repeat | say that again | go back | back | skip | stop | pause | continue;\n";
-static const char *ANSWER_WORDS[] = {"yes", "yeah", "yep", "please", "sure", "i", "do",
-    "that's", "right", "no", "nope", "not", "really", "thanks", "don't", "i'm", "know",
-    "maybe", "help", "repeat", "say", "that", "again", "go", "back", "skip", "stop",
-    "pause", "continue"};
+    "<cmd> = help | repeat | say that again | go back | back | skip | stop | "
+    "pause | continue;\n";
+static const char *ANSWER_WORDS[] = {
+    "yes",   "yeah",  "yep",  "please", "sure",    "i",      "do",    "that's",
+    "right", "no",    "nope", "not",    "really",  "thanks", "don't", "i'm",
+    "know",  "maybe", "help", "repeat", "say",     "that",   "again", "go",
+    "back",  "skip",  "stop", "pause",  "continue"};
 
 static double now_ms(void)
 {
@@ -115,7 +119,8 @@ int main(int argc, char **argv)
         ai++;
     }
     if (argc - ai < 2) {
-        fprintf(stderr, "usage: lab [-snr dB] [-end ms] manifest.tsv datadir\n");
+        fprintf(stderr,
+                "usage: lab [-snr dB] [-end ms] manifest.tsv datadir\n");
         return 2;
     }
     const char *man = argv[ai], *dir = argv[ai + 1];
@@ -129,7 +134,8 @@ int main(int argc, char **argv)
         return 1;
     }
     if (pllm && a->pl) {
-        if (ps_set_allphone_file(a->pl, "pllm", pllm) < 0 || ps_set_search(a->pl, "pllm") < 0) {
+        if (ps_set_allphone_file(a->pl, "pllm", pllm) < 0 ||
+            ps_set_search(a->pl, "pllm") < 0) {
             fprintf(stderr, "phone lm %s failed\n", pllm);
             return 1;
         }
@@ -142,8 +148,8 @@ int main(int argc, char **argv)
             gr[i] = vk_grammar_load(gdir, CTXS[i], dg);
             size_t nw;
             const char *const *w = gr[i] ? vk_grammar_words(gr[i], &nw) : NULL;
-            if (!gr[i] || vk_asr_add_context(a, CTXS[i], vk_grammar_jsgf(gr[i]), w, nw,
-                                             eb, sizeof eb) != VK_OK) {
+            if (!gr[i] || vk_asr_add_context(a, CTXS[i], vk_grammar_jsgf(gr[i]),
+                                             w, nw, eb, sizeof eb) != VK_OK) {
                 fprintf(stderr, "grammar %s: %s\n", CTXS[i], eb);
                 return 1;
             }
@@ -154,8 +160,8 @@ int main(int argc, char **argv)
             return 1;
         }
     } else if (vk_asr_add_context(a, "answer", grammar, ANSWER_WORDS,
-                                  sizeof ANSWER_WORDS / sizeof *ANSWER_WORDS, eb,
-                                  sizeof eb) != VK_OK) {
+                                  sizeof ANSWER_WORDS / sizeof *ANSWER_WORDS,
+                                  eb, sizeof eb) != VK_OK) {
         fprintf(stderr, "ctx: %s\n", eb);
         return 1;
     }
@@ -183,7 +189,9 @@ int main(int argc, char **argv)
     rewind(mf);
     srand(7);
     int ci = 0;
-    printf("path\tlabel\tspeaker\tuidx\twords\tconf\tnframes\tg_ascr\tpl_ascr\tg_score\tnwords\traw\td\tstart\tend\tturn_ms\tclip_ms\tclip_s\twframes\tw_ascr\tw_pl\tdw\tminw\tmeaning\tlabel_meaning\n");
+    printf("path\tlabel\tspeaker\tuidx\twords\tconf\tnframes\tg_ascr\tpl_"
+           "ascr\tg_score\tnwords\traw\td\tstart\tend\tturn_ms\tclip_ms\tclip_"
+           "s\twframes\tw_ascr\tw_pl\tdw\tminw\tmeaning\tlabel_meaning\n");
     while (fgets(line, sizeof line, mf)) {
         char *f[5];
         int nf = 0;
@@ -235,13 +243,17 @@ int main(int argc, char **argv)
                 vk_asr_result r;
                 vk_asr_get_result(a, &r);
                 vk_asr_feats *fe = &a->feats;
-                const char *m = cg && r.words[0] ? vk_grammar_meaning(cg, r.words) : NULL;
+                const char *m =
+                    cg && r.words[0] ? vk_grammar_meaning(cg, r.words) : NULL;
                 const char *lm = cg ? vk_grammar_meaning(cg, f[1]) : NULL;
-                printf("%s\t%s\t%s\t%d\t%s\t%.4f\t%d\t%ld\t%ld\t%ld\t%d\t%.4f\t%.2f\t%.2f\t%.2f\t%.3f\t%.2f\t%.2f\t%d\t%ld\t%.0f\t%.2f\t%d\t%s\t%s\n",
-                       f[0], f[1], f[2], u++, r.words, r.confidence, fe->nframes,
-                       fe->g_ascr, fe->pl_ascr, fe->g_score, fe->nwords, fe->raw, fe->d,
-                       r.start_s, r.end_s, s1 - s0, 0.0, tot / 16000.0,
-                       fe->wframes, fe->w_ascr, fe->w_pl, fe->dw, fe->minw, m ? m : "",
+                printf("%s\t%s\t%s\t%d\t%s\t%.4f\t%d\t%ld\t%ld\t%ld\t%d\t%."
+                       "4f\t%.2f\t%.2f\t%.2f\t%.3f\t%.2f\t%.2f\t%d\t%ld\t%."
+                       "0f\t%.2f\t%d\t%s\t%s\n",
+                       f[0], f[1], f[2], u++, r.words, r.confidence,
+                       fe->nframes, fe->g_ascr, fe->pl_ascr, fe->g_score,
+                       fe->nwords, fe->raw, fe->d, r.start_s, r.end_s, s1 - s0,
+                       0.0, tot / 16000.0, fe->wframes, fe->w_ascr, fe->w_pl,
+                       fe->dw, fe->minw, m ? m : "",
                        lm ? lm : (cg ? "" : f[1]));
             }
             if (!k)
@@ -249,11 +261,13 @@ int main(int argc, char **argv)
         }
         double c1 = now_ms();
         if (!u)
-            printf("%s\t%s\t%s\t-1\t\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t%.2f\t%.2f\t0\t0\t0\t0\t0\t\t\n", f[0], f[1], f[2],
-                   c1 - c0, tot / 16000.0);
+            printf("%s\t%s\t%s\t-1\t\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t%.2f\t%."
+                   "2f\t0\t0\t0\t0\t0\t\t\n",
+                   f[0], f[1], f[2], c1 - c0, tot / 16000.0);
         else
-            printf("%s\t%s\t%s\t-2\t\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t%.2f\t%.2f\t0\t0\t0\t0\t0\t\t\n", f[0], f[1], f[2],
-                   c1 - c0, tot / 16000.0);
+            printf("%s\t%s\t%s\t-2\t\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t%.2f\t%."
+                   "2f\t0\t0\t0\t0\t0\t\t\n",
+                   f[0], f[1], f[2], c1 - c0, tot / 16000.0);
         free(x);
         free(y);
     }

@@ -69,7 +69,8 @@ int main(int argc, char **argv)
                 for (size_t r = 0; r < sizeof RATES / sizeof *RATES; r++) {
                     int16_t *pcm;
                     size_t n;
-                    if (vk_tts_say(t, VOICES[v], RATES[r], p, &pcm, &n) != VK_OK)
+                    if (vk_tts_say(t, VOICES[v], RATES[r], p, &pcm, &n) !=
+                        VK_OK)
                         continue;
                     double rms = vk_dsp_rms(pcm, n);
                     if (rms > 0)
@@ -78,7 +79,8 @@ int main(int argc, char **argv)
                     snprintf(rel, sizeof rel, "s%05d.wav", k++);
                     snprintf(path, sizeof path, "%s/%s", argv[2], rel);
                     vk_wav_writer *w;
-                    if (vk_wav_open(path, 16000, 1, &w, eb, sizeof eb) != VK_OK) {
+                    if (vk_wav_open(path, 16000, 1, &w, eb, sizeof eb) !=
+                        VK_OK) {
                         fprintf(stderr, "%s\n", eb);
                         return 1;
                     }
@@ -86,7 +88,8 @@ int main(int argc, char **argv)
                         fprintf(stderr, "%s: write failed\n", path);
                     vk_wav_close(w);
                     free(pcm);
-                    printf("%s\t%s\tespeak:%s@%d\teSpeak NG %s\tGPL-3.0 tool output\n",
+                    printf("%s\t%s\tespeak:%s@%d\teSpeak NG %s\tGPL-3.0 tool "
+                           "output\n",
                            rel, p, VOICES[v], RATES[r], VOICES[v]);
                 }
         }
