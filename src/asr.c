@@ -9,6 +9,12 @@
  * result" is about 0.3 s plus < 3 ms of compute, p95).  Both decoders
  * search as the audio arrives, so ending an utterance costs only the two
  * ps_end_utt calls (measured median 0.35 ms, p95 2.4 ms on this machine).
+ * Early end (grammar-aware): once 150 ms (early_end_ms) of the window are
+ * quiet, the path so far is scored; if its words are a phrase the caller
+ * calls complete (vk_asr_set_complete) and it is in the accept band, the
+ * utterance ends then (turn gap median 280 -> 130 ms on the all-yes
+ * scenario).  Quiet is 25 dB under the utterance's loudest 10 ms, so in
+ * steady noise the full window is kept.
  *
  * Rejection: with a small grammar PocketSphinx returns some grammar word for
  * almost any sound.  The phone loop is the best score any sequence of sounds
