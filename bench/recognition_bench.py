@@ -99,6 +99,7 @@ def main():
     ap.add_argument("--context", default="answer")
     ap.add_argument("--limit", type=int, default=0, help="at most N clips per class (0 = all)")
     ap.add_argument("--no-stock", action="store_true")
+    ap.add_argument("--dump", help="also write every clip's result here (TSV)")
     args = ap.parse_args()
     words = grammar_phrases(args.context)
     keywords = {p for p in meaning_table(args.context) if " " not in p}
@@ -184,6 +185,11 @@ def main():
                 words_h = m.group(1).strip()
                 stock[os.path.join(tmp, m.group(2) + ".wav")] = meaning_of.get(words_h, "?" if words_h else "")
 
+    if args.dump:
+        with open(args.dump, "w") as fh:
+            for it in items:
+                m, c = res.get(it[0], ("?", 0.0))
+                fh.write("%s\t%s\t%s\t%s\t%s\t%.3f\n" % (os.path.basename(it[0]), it[1], it[2], it[3], m, c))
     print_table(items, res, stock, accept)
     subprocess.run(["rm", "-rf", tmp])
 

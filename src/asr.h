@@ -38,14 +38,27 @@ typedef struct vk_asr vk_asr;
 
 typedef struct vk_asr_opts {
     /* Acoustic model folder; NULL means Debian's
-     * /usr/share/pocketsphinx/model/en-us/en-us (package pocketsphinx-en-us). */
+     * /usr/share/pocketsphinx/model/en-us/en-us (package pocketsphinx-en-us).
+     */
     const char *model_dir;
     /* Pronunciation dictionary to take the grammar words from; NULL means
      * /usr/share/pocketsphinx/model/en-us/cmudict-en-us.dict. */
     const char *dict_path;
-    /* Silence, in ms, that ends an utterance (end-of-speech window). 0 = default. */
+    /* Silence, in ms, that ends an utterance (end-of-speech window). 0 =
+     * default. */
     int end_silence_ms;
+    /* Grammar-aware early end: quiet, in ms, after which an utterance whose
+     * words are a complete phrase (see vk_asr_set_complete) in the accept
+     * band ends without waiting out end_silence_ms.  0 = default (150 ms);
+     * negative = off.  Has no effect unless shorter than end_silence_ms. */
+    int early_end_ms;
 } vk_asr_opts;
+
+/* Asked during early endpointing: is `words` (lower case, single spaces) a
+ * whole phrase of context `context` that no longer phrase of the context
+ * could turn into another meaning?  Nonzero = yes. */
+typedef int (*vk_asr_complete_fn)(void *user, const char *context,
+                                  const char *words);
 
 typedef enum {
     VK_ASR_IDLE = 0,   /* no speech in progress */
@@ -54,9 +67,11 @@ typedef enum {
 } vk_asr_state;
 
 typedef struct vk_asr_result {
-    char words[256];   /* the hypothesis, lower case, single spaces; "" = rejected / nothing */
-    double confidence; /* 0..1, calibrated: see the README's recognition section */
-    double start_s;    /* utterance start and end, seconds since vk_asr_reset() */
+    char words[256]; /* the hypothesis, lower case, single spaces; "" = rejected
+                        / nothing */
+    double
+        confidence; /* 0..1, calibrated: see the README's recognition section */
+    double start_s; /* utterance start and end, seconds since vk_asr_reset() */
     double end_s;
 } vk_asr_result;
 
@@ -74,8 +89,8 @@ void vk_asr_destroy(vk_asr *asr);
  * each is looked up in the dictionary.  A word missing from the dictionary
  * is an error naming the word (in errbuf). */
 vk_err vk_asr_add_context(vk_asr *asr, const char *name, const char *jsgf,
-                          const char *const *words, size_t nwords,
-                          char *errbuf, size_t errlen) VK_WARN_UNUSED;
+                          const char *const *words, size_t nwords, char *errbuf,
+                          size_t errlen) VK_WARN_UNUSED;
 
 /* Selects the context for the next utterance.  If an utterance is in
  * progress the switch happens when it ends. */
@@ -87,6 +102,10 @@ void vk_asr_reset(vk_asr *asr);
 /* Feeds n samples.  Returns VK_ASR_DONE once per utterance, right after it
  * ends; the result is then read with vk_asr_get_result(). */
 vk_asr_state vk_asr_feed(vk_asr *asr, const int16_t *pcm, size_t n);
+
+/* Sets the phrase test that enables early endpointing (NULL = off); `user`
+ * is borrowed and passed back to fn. */
+void vk_asr_set_complete(vk_asr *asr, vk_asr_complete_fn fn, void *user);
 
 /* Copies the result of the utterance that just ended. */
 void vk_asr_get_result(const vk_asr *asr, vk_asr_result *out);

@@ -20,6 +20,30 @@ struct vk_recognizer {
     const vk_grammar *current;
 };
 
+/* vk_asr_complete_fn: `words` is a phrase of the context and no longer
+ * phrase that starts with it means something else ("i don't" is no, but
+ * "i don't know" is unsure; "no" may go on to "no thanks", also no). */
+static int phrase_complete(void *user, const char *context, const char *words)
+{
+    vk_recognizer *r = user;
+    const vk_grammar *g = NULL;
+    for (size_t i = 0; i < vk_recognizer_ncontexts; i++)
+        if (strcmp(vk_recognizer_contexts[i], context) == 0)
+            g = r->grammars[i];
+    const char *m = g ? vk_grammar_meaning(g, words) : NULL;
+    if (!m)
+        return 0;
+    size_t n = strlen(words);
+    for (size_t i = 0; i < vk_grammar_phrase_count(g); i++) {
+        const char *tag;
+        const char *p = vk_grammar_phrase(g, i, &tag);
+        if (strncmp(p, words, n) == 0 && p[n] == ' ' &&
+            (!tag || strcmp(tag, m) != 0))
+            return 0;
+    }
+    return 1;
+}
+
 vk_err vk_recognizer_create(const char *grammars_dir, const vk_asr_opts *opts,
                             vk_diag *diag, vk_recognizer **out, char *errbuf,
                             size_t errlen)
@@ -27,8 +51,8 @@ vk_err vk_recognizer_create(const char *grammars_dir, const vk_asr_opts *opts,
     *out = NULL;
     vk_recognizer *r = vk_calloc(1, sizeof *r);
     for (size_t i = 0; i < vk_recognizer_ncontexts; i++)
-        r->grammars[i] = vk_grammar_load(grammars_dir, vk_recognizer_contexts[i],
-                                         diag);
+        r->grammars[i] =
+            vk_grammar_load(grammars_dir, vk_recognizer_contexts[i], diag);
     for (size_t i = 0; i < vk_recognizer_ncontexts; i++)
         if (!r->grammars[i]) {
             snprintf(errbuf, errlen, "the grammars in %s have errors",
@@ -52,6 +76,7 @@ vk_err vk_recognizer_create(const char *grammars_dir, const vk_asr_opts *opts,
             return e;
         }
     }
+    vk_asr_set_complete(r->asr, phrase_complete, r);
     vk_recognizer_listen(r, "answer");
     *out = r;
     return VK_OK;
@@ -88,8 +113,8 @@ static void take(vk_recognizer *r, vk_heard *out)
     out->confidence = res.confidence;
     out->start_s = res.start_s;
     out->end_s = res.end_s;
-    const char *m = res.words[0] ? vk_grammar_meaning(r->current, res.words)
-                                 : NULL;
+    const char *m =
+        res.words[0] ? vk_grammar_meaning(r->current, res.words) : NULL;
     /* Below the confirm band the dialog rejects the input, so the meaning
      * is reported empty here too: `recognize` shows what the kiosk acts on. */
     if (m && res.confidence >= VK_ASR_CONFIRM)

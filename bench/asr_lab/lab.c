@@ -3,14 +3,16 @@
  * the per-utterance measurements (vk_asr_feats) and change the tuning knobs
  * without exporting them from the real module.
  *
- * usage: lab [-snr dB] [-end ms] [-ctx answer|menu] manifest.tsv datadir > out.tsv
- * Every clip is padded with 0.5 s of silence each side and fed in 20 ms
+ * usage: lab [-snr dB] [-end ms] [-ctx answer|menu] manifest.tsv datadir >
+ * out.tsv Every clip is padded with 0.5 s of silence each side and fed in 20 ms
  * chunks, one fresh stream (vk_asr_reset) per clip.  With -snr, clips whose
  * label is yes/no are mixed with the scnoise recordings (round robin, random
  * offset, noise over the whole padded clip) at that speech-to-noise ratio.
  * Output: one line per utterance with the raw features and timings.
  */
 #include "../../src/asr.c"
+
+#include "../../src/grammar.h"
 
 #include <sndfile.h>
 #include <time.h>
@@ -19,14 +21,18 @@ static const char *ANSWER_JSGF =
     "#JSGF V1.0;\n"
     "grammar answer;\n"
     "public <answer> = <yes> | <no> | <unsure> | <cmd>;\n"
-    "<yes> = yes {yes} | yeah {yes} | yep {yes} | yes please {yes} | sure {yes} | i do {yes} | that's right {yes};\n"
-    "<no> = no {no} | nope {no} | not really {no} | no thanks {no} | i don't {no};\n"
+    "<yes> = yes {yes} | yeah {yes} | yep {yes} | yes please {yes} | sure "
+    "{yes} | i do {yes} | that's right {yes};\n"
+    "<no> = no {no} | nope {no} | not really {no} | no thanks {no} | i don't "
+    "{no};\n"
     "<unsure> = not sure | i'm not sure | i don't know | maybe;\n"
-    "<cmd> = help | repeat | say that again | go back | back | skip | stop | pause | continue;\n";
-static const char *ANSWER_WORDS[] = {"yes", "yeah", "yep", "please", "sure", "i", "do",
-    "that's", "right", "no", "nope", "not", "really", "thanks", "don't", "i'm", "know",
-    "maybe", "help", "repeat", "say", "that", "again", "go", "back", "skip", "stop",
-    "pause", "continue"};
+    "<cmd> = help | repeat | say that again | go back | back | skip | stop | "
+    "pause | continue;\n";
+static const char *ANSWER_WORDS[] = {
+    "yes",   "yeah",  "yep",  "please", "sure",    "i",      "do",    "that's",
+    "right", "no",    "nope", "not",    "really",  "thanks", "don't", "i'm",
+    "know",  "maybe", "help", "repeat", "say",     "that",   "again", "go",
+    "back",  "skip",  "stop", "pause",  "continue"};
 
 static double now_ms(void)
 {
@@ -80,7 +86,10 @@ static double rms_active(const int16_t *x, size_t n)
 int main(int argc, char **argv)
 {
     double snr = 1e9;
-    int end_ms = 0, ai = 1;
+    int end_ms = 0, ai = 1, mixall = 0;
+    const char *gdir = NULL, *pllm = NULL;
+    vk_grammar *gr[3] = {0};
+    static const char *CTXS[3] = {"answer", "command", "menu"};
     const char *ctx = "answer";
     const char *grammar = ANSWER_JSGF;
     while (ai < argc && argv[ai][0] == '-') {
@@ -91,15 +100,29 @@ int main(int argc, char **argv)
         else if (!strcmp(argv[ai], "-g")) {
             size_t gl;
             grammar = vk_read_file(argv[++ai], 1 << 20, &gl);
-        } else if (!strcmp(argv[ai], "-nopl"))
+        } else if (!strcmp(argv[ai], "-gdir"))
+            gdir = argv[++ai];
+        else if (!strcmp(argv[ai], "-ctx"))
+            ctx = argv[++ai];
+        else if (!strcmp(argv[ai], "-mixall"))
+            mixall = 1;
+        else if (!strcmp(argv[ai], "-gx") || !strcmp(argv[ai], "-plx")) {
+            int which = argv[ai][1] == 'p', k = 0;
+            while (vk_asr_extra[which][k])
+                k += 2;
+            vk_asr_extra[which][k] = argv[++ai];
+            vk_asr_extra[which][k + 1] = argv[++ai];
+        } else if (!strcmp(argv[ai], "-noblank"))
+            vk_asr_blank_below_reject = 0;
+        else if (!strcmp(argv[ai], "-nopl"))
             vk_asr_use_phone_loop = 0;
         ai++;
     }
     if (argc - ai < 2) {
-        fprintf(stderr, "usage: lab [-snr dB] [-end ms] manifest.tsv datadir\n");
+        fprintf(stderr,
+                "usage: lab [-snr dB] [-end ms] manifest.tsv datadir\n");
         return 2;
     }
-    (void)ctx;
     const char *man = argv[ai], *dir = argv[ai + 1];
     vk_asr_opts o = {0};
     o.end_silence_ms = end_ms;
@@ -110,12 +133,42 @@ int main(int argc, char **argv)
         fprintf(stderr, "create: %s\n", eb);
         return 1;
     }
+    if (pllm && a->pl) {
+        if (ps_set_allphone_file(a->pl, "pllm", pllm) < 0 ||
+            ps_set_search(a->pl, "pllm") < 0) {
+            fprintf(stderr, "phone lm %s failed\n", pllm);
+            return 1;
+        }
+    }
     double t1 = now_ms();
-    if (vk_asr_add_context(a, "answer", grammar, ANSWER_WORDS,
-                           sizeof ANSWER_WORDS / sizeof *ANSWER_WORDS, eb, sizeof eb) != VK_OK) {
+    if (gdir) {
+        /* the shipped grammars, added exactly as src/recognizer.c does */
+        vk_diag *dg = vk_diag_create();
+        for (int i = 0; i < 3; i++) {
+            gr[i] = vk_grammar_load(gdir, CTXS[i], dg);
+            size_t nw;
+            const char *const *w = gr[i] ? vk_grammar_words(gr[i], &nw) : NULL;
+            if (!gr[i] || vk_asr_add_context(a, CTXS[i], vk_grammar_jsgf(gr[i]),
+                                             w, nw, eb, sizeof eb) != VK_OK) {
+                fprintf(stderr, "grammar %s: %s\n", CTXS[i], eb);
+                return 1;
+            }
+        }
+        vk_diag_destroy(dg);
+        if (vk_asr_set_context(a, ctx) != VK_OK) {
+            fprintf(stderr, "no context %s\n", ctx);
+            return 1;
+        }
+    } else if (vk_asr_add_context(a, "answer", grammar, ANSWER_WORDS,
+                                  sizeof ANSWER_WORDS / sizeof *ANSWER_WORDS,
+                                  eb, sizeof eb) != VK_OK) {
         fprintf(stderr, "ctx: %s\n", eb);
         return 1;
     }
+    const vk_grammar *cg = NULL;
+    for (int i = 0; i < 3; i++)
+        if (gr[i] && !strcmp(CTXS[i], ctx))
+            cg = gr[i];
     double t2 = now_ms();
     fprintf(stderr, "create %.1f ms, add_context %.1f ms\n", t1 - t0, t2 - t1);
 
@@ -136,7 +189,9 @@ int main(int argc, char **argv)
     rewind(mf);
     srand(7);
     int ci = 0;
-    printf("path\tlabel\tspeaker\tuidx\twords\tconf\tnframes\tg_ascr\tpl_ascr\tg_score\tnwords\traw\td\tstart\tend\tturn_ms\tclip_ms\tclip_s\twframes\tw_ascr\tw_pl\tdw\tminw\n");
+    printf("path\tlabel\tspeaker\tuidx\twords\tconf\tnframes\tg_ascr\tpl_"
+           "ascr\tg_score\tnwords\traw\td\tstart\tend\tturn_ms\tclip_ms\tclip_"
+           "s\twframes\tw_ascr\tw_pl\tdw\tminw\tmeaning\tlabel_meaning\n");
     while (fgets(line, sizeof line, mf)) {
         char *f[5];
         int nf = 0;
@@ -150,7 +205,8 @@ int main(int argc, char **argv)
         }
         if (nf < 3 || !strcmp(f[0], "path"))
             continue;
-        int isyn = !strcmp(f[1], "yes") || !strcmp(f[1], "no");
+        int isyn = !strcmp(f[1], "yes") || !strcmp(f[1], "no") ||
+                   (mixall && strcmp(f[1], "noise") != 0);
         if (snr < 1e8 && !isyn)
             continue;
         snprintf(path, sizeof path, "%s/%s", dir, f[0]);
@@ -187,26 +243,37 @@ int main(int argc, char **argv)
                 vk_asr_result r;
                 vk_asr_get_result(a, &r);
                 vk_asr_feats *fe = &a->feats;
-                printf("%s\t%s\t%s\t%d\t%s\t%.4f\t%d\t%ld\t%ld\t%ld\t%d\t%.4f\t%.2f\t%.2f\t%.2f\t%.3f\t%.2f\t%.2f\t%d\t%ld\t%.0f\t%.2f\t%d\n",
-                       f[0], f[1], f[2], u++, r.words, r.confidence, fe->nframes,
-                       fe->g_ascr, fe->pl_ascr, fe->g_score, fe->nwords, fe->raw, fe->d,
-                       r.start_s, r.end_s, s1 - s0, 0.0, tot / 16000.0,
-                       fe->wframes, fe->w_ascr, fe->w_pl, fe->dw, fe->minw);
+                const char *m =
+                    cg && r.words[0] ? vk_grammar_meaning(cg, r.words) : NULL;
+                const char *lm = cg ? vk_grammar_meaning(cg, f[1]) : NULL;
+                printf("%s\t%s\t%s\t%d\t%s\t%.4f\t%d\t%ld\t%ld\t%ld\t%d\t%."
+                       "4f\t%.2f\t%.2f\t%.2f\t%.3f\t%.2f\t%.2f\t%d\t%ld\t%."
+                       "0f\t%.2f\t%d\t%s\t%s\n",
+                       f[0], f[1], f[2], u++, r.words, r.confidence,
+                       fe->nframes, fe->g_ascr, fe->pl_ascr, fe->g_score,
+                       fe->nwords, fe->raw, fe->d, r.start_s, r.end_s, s1 - s0,
+                       0.0, tot / 16000.0, fe->wframes, fe->w_ascr, fe->w_pl,
+                       fe->dw, fe->minw, m ? m : "",
+                       lm ? lm : (cg ? "" : f[1]));
             }
             if (!k)
                 break;
         }
         double c1 = now_ms();
         if (!u)
-            printf("%s\t%s\t%s\t-1\t\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t%.2f\t%.2f\t0\t0\t0\t0\t0\n", f[0], f[1], f[2],
-                   c1 - c0, tot / 16000.0);
+            printf("%s\t%s\t%s\t-1\t\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t%.2f\t%."
+                   "2f\t0\t0\t0\t0\t0\t\t\n",
+                   f[0], f[1], f[2], c1 - c0, tot / 16000.0);
         else
-            printf("%s\t%s\t%s\t-2\t\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t%.2f\t%.2f\t0\t0\t0\t0\t0\n", f[0], f[1], f[2],
-                   c1 - c0, tot / 16000.0);
+            printf("%s\t%s\t%s\t-2\t\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t%.2f\t%."
+                   "2f\t0\t0\t0\t0\t0\t\t\n",
+                   f[0], f[1], f[2], c1 - c0, tot / 16000.0);
         free(x);
         free(y);
     }
     fclose(mf);
     vk_asr_destroy(a);
+    for (int i = 0; i < 3; i++)
+        vk_grammar_destroy(gr[i]);
     return 0;
 }
