@@ -94,7 +94,10 @@ void vk_events_key(vk_events *e, double t, char key)
 {
     char k[2] = {key, '\0'};
     cJSON *o = begin(t, "key");
-    cJSON_AddStringToObject(o, "key", k);
+    /* At a question the digit keys are the answers (1 yes, 2 no, 3 not
+     * sure): a live stream says only that a digit was pressed. */
+    bool digit = key >= '0' && key <= '9';
+    cJSON_AddStringToObject(o, "key", digit && !e->with_answers ? "digit" : k);
     finish(e, o);
 }
 

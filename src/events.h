@@ -24,6 +24,8 @@ void vk_events_prompt_end(vk_events *e, double t, const char *id,
 void vk_events_user_speech(vk_events *e, double t, double start, double end);
 void vk_events_heard(vk_events *e, double t, const char *meaning,
                      const char *words, double confidence);
+/* A key press; a live stream writes digit keys (the answer keys) as
+ * "digit", so the key does not give the answer away. */
 void vk_events_key(vk_events *e, double t, char key);
 void vk_events_answer(vk_events *e, double t, int question, const char *value);
 /* crisis, contacts, listen and other events with no fields */
