@@ -71,7 +71,8 @@ static double now_s(void)
     return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
-/* ---- the event stream: counted, never stored ------------------------------ */
+/* ---- the event stream: counted, never stored ------------------------------
+ */
 
 /* Sessions must really end, and end the way they should: the event stream
  * goes through a counting FILE, so nothing accumulates in memory or on
@@ -236,7 +237,8 @@ int main(int argc, char **argv)
     if (warm.sessions == 0)
         warm = last;
 
-    printf("| point | sessions | peak RSS MB | RSS MB | open fds | sessions/s |\n");
+    printf("| point | sessions | peak RSS MB | RSS MB | open fds | sessions/s "
+           "|\n");
     printf("|---|---|---|---|---|---|\n");
     checkpoint rows[] = {before, loaded, warm, at100, last};
     const char *labels[] = {"before loading", "loaded (start)",

@@ -61,8 +61,8 @@ static inline const char *fuzz_dir(void)
 
 /* Writes `size` bytes to `name` in the private folder; returns its path in
  * `path`.  Aborts on a write error (a full disk is not a finding). */
-static inline void fuzz_write(const char *name, const uint8_t *data, size_t size,
-                       char *path, size_t pathlen)
+static inline void fuzz_write(const char *name, const uint8_t *data,
+                              size_t size, char *path, size_t pathlen)
 {
     snprintf(path, pathlen, "%s/%s", fuzz_dir(), name);
     FILE *f = fopen(path, "wb");

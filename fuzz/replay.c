@@ -73,6 +73,7 @@ int main(int argc, char **argv)
         if (d)
             closedir(d);
     }
-    printf("replayed %d file%s without a crash\n", files, files == 1 ? "" : "s");
+    printf("replayed %d file%s without a crash\n", files,
+           files == 1 ? "" : "s");
     return 0;
 }

@@ -40,22 +40,23 @@ vk_err vk_wav_read16k(const char *path, int16_t **pcm, size_t *n, char *errbuf,
         info.samplerate < VK_WAV_MIN_RATE ||
         info.samplerate > VK_WAV_MAX_RATE ||
         info.frames > (sf_count_t)info.samplerate * VK_WAV_MAX_SECONDS) {
-        snprintf(errbuf, errlen, "%s: unsupported audio (%d channels, %d Hz, "
-                 "%lld frames)", path, info.channels, info.samplerate,
-                 (long long)info.frames);
+        snprintf(errbuf, errlen,
+                 "%s: unsupported audio (%d channels, %d Hz, "
+                 "%lld frames)",
+                 path, info.channels, info.samplerate, (long long)info.frames);
         sf_close(f);
         return VK_ERR_IO;
     }
     size_t max_frames = (size_t)info.samplerate * VK_WAV_MAX_SECONDS;
-    short *block = vk_malloc(VK_WAV_BLOCK * (size_t)info.channels *
-                             sizeof(short));
+    short *block =
+        vk_malloc(VK_WAV_BLOCK * (size_t)info.channels * sizeof(short));
     int16_t *mono = NULL;
     size_t got = 0, cap = 0;
     sf_count_t r;
     while (got < max_frames &&
            (r = sf_readf_short(f, block, VK_WAV_BLOCK)) > 0) {
-        size_t take = (size_t)r < max_frames - got ? (size_t)r
-                                                    : max_frames - got;
+        size_t take =
+            (size_t)r < max_frames - got ? (size_t)r : max_frames - got;
         if (got + take > cap) {
             cap = cap ? cap * 2 : VK_WAV_BLOCK;
             mono = vk_realloc(mono, cap * sizeof(int16_t));
@@ -79,7 +80,8 @@ vk_err vk_wav_read16k(const char *path, int16_t **pcm, size_t *n, char *errbuf,
 vk_err vk_wav_open(const char *path, int rate, int channels,
                    vk_wav_writer **out, char *errbuf, size_t errlen)
 {
-    SF_INFO info = {.samplerate = rate, .channels = channels,
+    SF_INFO info = {.samplerate = rate,
+                    .channels = channels,
                     .format = SF_FORMAT_WAV | SF_FORMAT_PCM_16};
     SNDFILE *f = sf_open(path, SFM_WRITE, &info);
     if (!f) {

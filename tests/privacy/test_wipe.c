@@ -41,9 +41,9 @@ void __real_explicit_bzero(void *p, size_t n);
 
 static struct {
     int calls;
-    unsigned char *last;    /* the last buffer the size of the answers */
-    size_t set_before;      /* its non-zero bytes just before that wipe */
-    size_t max_set_before;  /* the most seen in any such wipe */
+    unsigned char *last;   /* the last buffer the size of the answers */
+    size_t set_before;     /* its non-zero bytes just before that wipe */
+    size_t max_set_before; /* the most seen in any such wipe */
 } wipes;
 
 void __wrap_explicit_bzero(void *p, size_t n);
