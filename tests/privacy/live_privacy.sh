@@ -19,7 +19,9 @@
 #      meanings, no answer keys) nor in its stderr/stdout;
 #  (d) no network: every socket the kiosk holds at any sample is a Unix
 #      socket (found in /proc/PID/net/unix, in none of tcp, tcp6, udp,
-#      udp6, raw, raw6, packet, netlink).
+#      udp6, raw, raw6, packet, netlink); and the whole session runs in a
+#      network namespace with no interface (unshare -n, what systemd's
+#      PrivateNetwork=yes does), so it cannot depend on a network.
 # With VK_PRIVACY_STRACE=1 the kiosk also runs under strace and every
 # open-for-writing, creat, mkdir, rename, link and socket() call is
 # checked.  It is off by default: under strace the real-time loop can fall
@@ -82,7 +84,14 @@ mkdir "$WORK/cwd" "$WORK/home"
 TRACE=()
 [ "${VK_PRIVACY_STRACE:-0}" = 1 ] && TRACE=(strace -f -qq --seccomp-bpf -o "$WORK/trace"
   -e trace=open,openat,openat2,creat,mkdir,mkdirat,rename,renameat,renameat2,link,linkat,symlink,symlinkat,truncate,socket,connect,bind,memfd_create)
-(cd "$WORK/cwd" && HOME="$WORK/home" exec "${TRACE[@]}" \
+# As systemd's PrivateNetwork=yes does, run it in a network namespace of its
+# own with no interface up (when this user may: root, or user namespaces).
+NETNS=()
+if unshare -n true 2>/dev/null; then
+  NETNS=(unshare -n)
+  echo "network: none (unshare -n, as PrivateNetwork=yes)"
+fi
+(cd "$WORK/cwd" && HOME="$WORK/home" exec "${TRACE[@]}" "${NETNS[@]}" \
    "$KIOSK" --input-device kiosk_mic --output-device kiosk_speaker \
    --rate 400 --events "$WORK/events.jsonl" --quiet \
    <"$WORK/keys" >"$WORK/kiosk.out" 2>"$WORK/kiosk.err") &
