@@ -13,7 +13,10 @@
  * a session did not end normally.
  *
  *   soak [--sessions N] [--check] [--max-growth-kb K] [--prompts DIR]
- *        [--grammars DIR] SCENARIO...
+ *        [--grammars DIR] [--events FILE] SCENARIO...
+ *
+ * --events keeps a copy of the whole event stream (for looking into a run;
+ * it grows with the sessions, so not for the benchmark itself).
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -79,11 +82,14 @@ static double now_s(void)
  * disk however many sessions run. */
 typedef struct tally {
     long completed, stopped, timeout, other_end, answers;
+    FILE *copy; /* --events FILE: also written there, to look into a run */
 } tally;
 
 static ssize_t tally_write(void *cookie, const char *buf, size_t size)
 {
     tally *t = cookie;
+    if (t->copy)
+        fwrite(buf, 1, size, t->copy);
     /* Each event is one line, flushed whole (events.c flushes per line). */
     const char *p = buf, *end = buf + size;
     while (p < end) {
@@ -136,12 +142,15 @@ int main(int argc, char **argv)
     vk_cli_defaults(&cli);
     int sessions = 1000;
     bool check = false;
+    const char *events_path = NULL;
     long max_growth_kb = 1024;
     const char *paths[MAX_SCENARIOS];
     int npaths = 0;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--sessions") == 0 && i + 1 < argc)
             sessions = atoi(argv[++i]);
+        else if (strcmp(argv[i], "--events") == 0 && i + 1 < argc)
+            events_path = argv[++i];
         else if (strcmp(argv[i], "--check") == 0)
             check = true;
         else if (strcmp(argv[i], "--max-growth-kb") == 0 && i + 1 < argc)
@@ -195,6 +204,11 @@ int main(int argc, char **argv)
     }
 
     tally tl = {0};
+    if (events_path && !(tl.copy = fopen(events_path, "w"))) {
+        fprintf(stderr, "soak: cannot write %s\n", events_path);
+        status = 2;
+        goto done;
+    }
     cookie_io_functions_t io = {.write = tally_write};
     FILE *events = fopencookie(&tl, "w", io);
     setvbuf(events, NULL, _IOFBF, 1 << 16);
@@ -298,6 +312,8 @@ int main(int argc, char **argv)
     vk_events_destroy(room_ev);
     vk_kiosk_destroy(k);
     fclose(events);
+    if (tl.copy)
+        fclose(tl.copy);
 done:
     vk_tts_destroy(tts);
     vk_recognizer_destroy(rec);
