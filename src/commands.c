@@ -60,6 +60,8 @@ void vk_cli_defaults(vk_cli *c)
     c->noinput_s = 7.0;
     c->inactivity_s = 60.0;
     c->rate_wpm = VK_TTS_DEFAULT_RATE;
+    c->barge_in = true;
+    c->echo_cancel = true;
 }
 
 /* ---- shared set-up -------------------------------------------------------- */
@@ -130,6 +132,7 @@ static void kiosk_opts(const vk_cli *c, vk_kiosk_opts *o)
     o->inactivity_s = c->inactivity_s;
     o->rate_wpm = c->rate_wpm;
     o->barge_in = c->barge_in;
+    o->echo_cancel = c->echo_cancel;
     o->captions = c->quiet ? NULL : stdout;
 }
 

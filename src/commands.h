@@ -29,7 +29,8 @@ typedef struct vk_cli {
     double inactivity_s;
     int end_silence_ms;
     int rate_wpm;
-    bool barge_in;
+    bool barge_in;      /* on unless --no-barge-in */
+    bool echo_cancel;   /* on unless --no-echo-cancel */
     bool quiet; /* no captions on stdout */
     char **files;
     int nfiles;

@@ -17,6 +17,7 @@
 
 #include "audio_sim.h"
 #include "dialog.h"
+#include "echo.h"
 #include "events.h"
 #include "mem.h"
 #include "session.h"
@@ -24,6 +25,9 @@
 #define QUEUE_MAX 64
 #define MAX_TURNS 4096
 #define RATE VK_AUDIO_RATE
+/* A barge-in pause that outlasts this resumes the prompt (someone talking
+ * on and on near the kiosk, not to it). */
+#define BARGE_MAX_PAUSE (3 * RATE)
 
 typedef struct sentence {
     char id[64];
@@ -59,6 +63,9 @@ struct vk_kiosk {
     int64_t asr_epoch; /* sample time of the recogniser's last reset */
     bool in_speech;
     bool barge_armed; /* hearing during a question, for barge-in */
+    vk_echo *echo;    /* removes the kiosk's own voice from the mic, or NULL */
+    bool paused;      /* barge-in: speech began, the prompt holds its place */
+    int64_t paused_at;
 
     /* timing for the benchmark */
     struct timespec run_start;
@@ -96,6 +103,8 @@ void vk_kiosk_default_opts(vk_kiosk_opts *o)
     o->noinput_s = 7.0;
     o->inactivity_s = 60.0;
     o->rate_wpm = VK_TTS_DEFAULT_RATE;
+    o->barge_in = true;
+    o->echo_cancel = true;
 }
 
 vk_kiosk *vk_kiosk_create(const vk_script *script, vk_recognizer *rec,
@@ -111,6 +120,13 @@ vk_kiosk *vk_kiosk_create(const vk_script *script, vk_recognizer *rec,
     vk_dialog_opts d = {.accept = VK_ASR_ACCEPT, .confirm = VK_ASR_CONFIRM};
     k->dialog = vk_dialog_create(script, k->session, &d);
     k->ev = vk_events_create(opts->events, opts->simulate);
+    if (opts->echo_cancel) {
+        vk_echo_opts eo;
+        vk_echo_default_opts(&eo);
+        eo.rate = RATE;
+        eo.frame = VK_AUDIO_FRAME;
+        k->echo = vk_echo_create(&eo);
+    }
     k->stats.turn_gap_s = vk_calloc(MAX_TURNS, sizeof(double));
     k->stats.compute_ms = vk_calloc(MAX_TURNS, sizeof(double));
     return k;
@@ -132,6 +148,7 @@ void vk_kiosk_destroy(vk_kiosk *k)
     vk_dialog_destroy(k->dialog);
     vk_session_destroy(k->session);
     vk_events_destroy(k->ev);
+    vk_echo_destroy(k->echo);
     free(k->stats.turn_gap_s);
     free(k->stats.compute_ms);
     free(k);
@@ -272,6 +289,10 @@ static bool render(vk_kiosk *k, int16_t *out, size_t n)
 {
     size_t o = 0;
     bool drained = false;
+    if (k->paused) {
+        memset(out, 0, n * sizeof(int16_t));
+        return false;
+    }
     while (o < n && k->qlen > 0) {
         sentence *s = &k->queue[k->qhead];
         synth(k, s);
@@ -423,6 +444,44 @@ static void on_key(vk_kiosk *k, char key)
     deliver(k, &in);
 }
 
+/* ---- barge-in ------------------------------------------------------------ */
+
+static void barge_resume(vk_kiosk *k)
+{
+    if (!k->paused)
+        return;
+    k->paused = false;
+    vk_events_simple(k->ev, now_s(k), "barge_resume");
+}
+
+/* Hearing during a question.  The prompt pauses (holds its place, goes
+ * silent) the moment the recogniser finds speech, so a person is never
+ * talked over and no more echo reaches the microphone; only a confident
+ * result stops it for good and is acted on; anything else (a cough, noise,
+ * someone else talking, an unsure result) lets it go on where it was. */
+static void barge_feed(vk_kiosk *k, vk_asr_state st, const vk_heard *h)
+{
+    /* The echo module confirms a person: the recogniser's VAD alone can
+     * fire on the faint residual of the kiosk's own voice. */
+    bool person = !k->echo || vk_echo_near_end(k->echo);
+    if (st == VK_ASR_SPEECH && !k->paused && person) {
+        k->paused = true;
+        k->paused_at = k->t;
+        vk_events_simple(k->ev, now_s(k), "barge_pause");
+    } else if (st == VK_ASR_DONE) {
+        if (k->paused && h->meaning[0] && h->confidence >= VK_ASR_ACCEPT) {
+            k->paused = false;
+            interrupt(k);
+            on_heard(k, h);
+            return;
+        }
+        vk_events_heard(k->ev, now_s(k), h->meaning, h->words, h->confidence);
+        barge_resume(k);
+    } else if (k->paused && k->t - k->paused_at >= BARGE_MAX_PAUSE) {
+        barge_resume(k);
+    }
+}
+
 vk_err vk_kiosk_run(vk_kiosk *k, vk_audio *dev, vk_audio *sim, vk_key_fn keys,
                     void *key_ctx)
 {
@@ -436,6 +495,8 @@ vk_err vk_kiosk_run(vk_kiosk *k, vk_audio *dev, vk_audio *sim, vk_key_fn keys,
         vk_err e = vk_audio_read(dev, mic, VK_AUDIO_FRAME);
         if (e != VK_OK)
             return e;
+        if (k->echo)
+            vk_echo_capture(k->echo, mic);
         char key = keys ? keys(key_ctx, k->t) : 0;
         if (key)
             on_key(k, key);
@@ -444,8 +505,8 @@ vk_err vk_kiosk_run(vk_kiosk *k, vk_audio *dev, vk_audio *sim, vk_key_fn keys,
          * person), so the kiosk never hears its own prompts. */
         /* Barge-in: while a question is being asked (never a safety
          * message), hear too, and let only a confident result stop it. */
-        bool barge = k->opts.barge_in && k->active && k->pending_listen &&
-                     k->qlen > 0 && !vk_dialog_in_safety(k->dialog);
+        bool barge = k->opts.barge_in && k->active && k->qlen > 0 &&
+                     prompt_asks_input(k) && !vk_dialog_in_safety(k->dialog);
         if (barge && !k->barge_armed) {
             k->barge_armed = true;
             k->in_speech = false;
@@ -458,17 +519,13 @@ vk_err vk_kiosk_run(vk_kiosk *k, vk_audio *dev, vk_audio *sim, vk_key_fn keys,
             clock_gettime(CLOCK_MONOTONIC, &k->tick_wall);
             vk_asr_state st = vk_recognizer_feed(k->rec, mic, VK_AUDIO_FRAME, &h);
             k->in_speech = st == VK_ASR_SPEECH;
+            if (barge && st != VK_ASR_DONE)
+                barge_feed(k, st, &h);
             if (st == VK_ASR_DONE) {
                 if (k->active && k->listening) {
                     on_heard(k, &h);
                 } else if (k->active && barge) {
-                    if (h.meaning[0] && h.confidence >= VK_ASR_ACCEPT) {
-                        interrupt(k);
-                        on_heard(k, &h);
-                    } else {
-                        vk_events_heard(k->ev, now_s(k), h.meaning, h.words,
-                                        h.confidence);
-                    }
+                    barge_feed(k, st, &h);
                 } else if (!k->active && h.words[0]) {
                     start_session(k);
                 }
@@ -476,6 +533,8 @@ vk_err vk_kiosk_run(vk_kiosk *k, vk_audio *dev, vk_audio *sim, vk_key_fn keys,
         } else {
             k->barge_armed = false;
         }
+        if (!barge)
+            k->paused = false;
         if (k->active && k->listening && !k->in_speech &&
             k->t - k->listen_start >= (int64_t)(k->opts.noinput_s * RATE)) {
             vk_input in = {.kind = VK_IN_NOINPUT};
@@ -493,6 +552,8 @@ vk_err vk_kiosk_run(vk_kiosk *k, vk_audio *dev, vk_audio *sim, vk_key_fn keys,
 
         bool had = k->qlen > 0;
         bool drained = render(k, spk, VK_AUDIO_FRAME);
+        if (k->echo)
+            vk_echo_playback(k->echo, spk);
         e = vk_audio_write(dev, spk, VK_AUDIO_FRAME);
         if (e != VK_OK)
             return e;

@@ -25,12 +25,14 @@ typedef struct vk_kiosk_opts {
     int rate_wpm;        /* speech rate */
     bool simulate;       /* events carry answer values; one session, then stop */
     bool barge_in;       /* listen while a question is being asked */
+    bool echo_cancel;    /* remove the kiosk's own voice from the mic */
     FILE *events;        /* JSON lines, or NULL */
     FILE *captions;      /* captions as plain text, or NULL */
     double max_seconds;  /* safety stop for simulations (0 = none) */
 } vk_kiosk_opts;
 
-/* Defaults: 7 s no-answer timeout, 60 s inactivity, 160 words a minute. */
+/* Defaults: 7 s no-answer timeout, 60 s inactivity, 160 words a minute,
+ * barge-in and echo cancellation on. */
 void vk_kiosk_default_opts(vk_kiosk_opts *o);
 
 /* Turn timing, for the benchmark. */

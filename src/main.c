@@ -32,7 +32,10 @@ static const char usage[] =
     "                          no input at all (default 60)\n"
     "  --end-silence MS        silence that ends an answer (default: recogniser's)\n"
     "  --rate WPM              speech rate, 80 to 400 words a minute (default 160)\n"
-    "  --barge-in              listen while a question is asked (needs echo-free audio)\n"
+    "  --no-barge-in           do not listen while a question is asked (barge-in\n"
+    "                          is on by default; --barge-in is accepted)\n"
+    "  --no-echo-cancel        do not remove the kiosk's own voice from the\n"
+    "                          microphone (for measuring; see README)\n"
     "  --events FILE           write JSON-lines events (live: without answers)\n"
     "  --record FILE           simulate: write mic (left) and speaker (right)\n"
     "  --stats FILE            simulate: write timing figures for the benchmark\n"
@@ -50,7 +53,7 @@ static const char usage[] =
 enum {
     OPT_INPUT = 256, OPT_OUTPUT, OPT_PROMPTS, OPT_GRAMMARS, OPT_NOINPUT,
     OPT_INACTIVE, OPT_SILENCE, OPT_RATE, OPT_BARGE, OPT_EVENTS, OPT_RECORD,
-    OPT_STATS, OPT_QUIET, OPT_LIST, OPT_CONTEXT
+    OPT_STATS, OPT_QUIET, OPT_LIST, OPT_CONTEXT, OPT_NO_BARGE, OPT_NO_ECHO
 };
 
 static const struct option options[] = {
@@ -63,6 +66,8 @@ static const struct option options[] = {
     {"end-silence", required_argument, 0, OPT_SILENCE},
     {"rate", required_argument, 0, OPT_RATE},
     {"barge-in", no_argument, 0, OPT_BARGE},
+    {"no-barge-in", no_argument, 0, OPT_NO_BARGE},
+    {"no-echo-cancel", no_argument, 0, OPT_NO_ECHO},
     {"events", required_argument, 0, OPT_EVENTS},
     {"record", required_argument, 0, OPT_RECORD},
     {"stats", required_argument, 0, OPT_STATS},
@@ -111,6 +116,8 @@ int main(int argc, char **argv)
         case OPT_STATS: c.stats_path = optarg; break;
         case OPT_CONTEXT: c.context = optarg; break;
         case OPT_BARGE: c.barge_in = true; break;
+        case OPT_NO_BARGE: c.barge_in = false; break;
+        case OPT_NO_ECHO: c.echo_cancel = false; break;
         case OPT_QUIET: c.quiet = true; break;
         case OPT_LIST: list = true; break;
         case OPT_NOINPUT:
