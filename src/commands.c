@@ -60,7 +60,6 @@ void vk_cli_defaults(vk_cli *c)
     c->noinput_s = 7.0;
     c->inactivity_s = 60.0;
     c->rate_wpm = VK_TTS_DEFAULT_RATE;
-    c->barge_in = true;
     c->echo_cancel = true;
 }
 

@@ -29,7 +29,7 @@ typedef struct vk_cli {
     double inactivity_s;
     int end_silence_ms;
     int rate_wpm;
-    bool barge_in;      /* on unless --no-barge-in */
+    bool barge_in;      /* --barge-in (off by default; --no-barge-in) */
     bool echo_cancel;   /* on unless --no-echo-cancel */
     bool quiet; /* no captions on stdout */
     char **files;

@@ -103,7 +103,6 @@ void vk_kiosk_default_opts(vk_kiosk_opts *o)
     o->noinput_s = 7.0;
     o->inactivity_s = 60.0;
     o->rate_wpm = VK_TTS_DEFAULT_RATE;
-    o->barge_in = true;
     o->echo_cancel = true;
 }
 

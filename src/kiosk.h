@@ -32,7 +32,7 @@ typedef struct vk_kiosk_opts {
 } vk_kiosk_opts;
 
 /* Defaults: 7 s no-answer timeout, 60 s inactivity, 160 words a minute,
- * barge-in and echo cancellation on. */
+ * echo cancellation on, barge-in off (see notes/echo.md for why). */
 void vk_kiosk_default_opts(vk_kiosk_opts *o);
 
 /* Turn timing, for the benchmark. */

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Runs one simulated session and asserts on its events and audio.
 
-usage: check_session.py KIOSK SCENARIO [EXPECTATION...]
+usage: check_session.py KIOSK SCENARIO [--SIMULATE-OPTION...] [EXPECTATION...]
 
 The scenario runs on `voice-kiosk simulate` with the real recogniser and
 synthesiser; only the sound card is simulated.  Expectations:
@@ -16,6 +16,10 @@ synthesiser; only the sound card is simulated.  Expectations:
   prompt_order=A,B,C      these prompts start in this order
   keys_only               no user speech at all, only keys
   heard_min=N             at least N recognition results
+  interrupted=A,B         each of these prompts was cut short (barge-in)
+  not_interrupted=A       no prompt A was cut short or paused while playing
+  no_self_hearing         nothing recognised with a meaning, no barge-in
+                          pause, no nomatch reprompt (nobody spoke)
   audio                   the recording's right channel has speech in every
                           prompt's time span, and the left has the user
 """
@@ -69,13 +73,16 @@ def check_audio(path, events):
 
 
 def main():
-    kiosk, scenario, expectations = sys.argv[1], sys.argv[2], sys.argv[3:]
+    kiosk, scenario = sys.argv[1], sys.argv[2]
+    # Arguments starting with -- are options for `simulate`.
+    options = [x for x in sys.argv[3:] if x.startswith("--")]
+    expectations = [x for x in sys.argv[3:] if not x.startswith("--")]
     with tempfile.TemporaryDirectory() as tmp:
         ev_path = os.path.join(tmp, "events.jsonl")
         wav_path = os.path.join(tmp, "session.wav")
         proc = subprocess.run(
             [kiosk, "simulate", scenario, "--events", ev_path, "--record",
-             wav_path, "--quiet"], capture_output=True, text=True, timeout=600)
+             wav_path, "--quiet"] + options, capture_output=True, text=True, timeout=600)
         if proc.returncode != 0:
             fail("simulate exited %d: %s" % (proc.returncode, proc.stderr))
         with open(ev_path) as f:
@@ -147,6 +154,35 @@ def main():
                 n = sum(1 for e in events if e["type"] == "heard")
                 if n < int(val):
                     fail("only %d recognition results" % n, events)
+            elif key == "interrupted":
+                cut = [e["id"] for e in events
+                       if e["type"] == "prompt_end" and e.get("interrupted")]
+                for want in val.split(","):
+                    if want not in cut:
+                        fail("prompt %s was not cut short (cut: %s)"
+                             % (want, cut), events)
+            elif key == "not_interrupted":
+                playing = False
+                for e in events:
+                    if e["type"] == "prompt":
+                        playing = e["id"] == val
+                    elif playing and e["type"] == "barge_pause":
+                        fail("prompt %s paused at %.2f s" % (val, e["t"]),
+                             events)
+                    elif e["type"] == "prompt_end" and e["id"] == val:
+                        if e.get("interrupted"):
+                            fail("prompt %s was cut short" % val, events)
+                        playing = False
+                if val not in prompts:
+                    fail("prompt %s never spoken" % val, events)
+            elif key == "no_self_hearing":
+                bad = [e for e in events
+                       if (e["type"] == "heard" and e.get("meaning"))
+                       or e["type"] == "barge_pause"
+                       or (e["type"] == "prompt"
+                           and e["id"].startswith("system.nomatch"))]
+                if bad:
+                    fail("the kiosk heard itself: %s" % bad[:5], events)
             elif key == "audio":
                 check_audio(wav_path, events)
             else:
