@@ -48,6 +48,7 @@
 
 #include <pocketsphinx.h>
 #include <sphinxbase/err.h>
+#include <sphinxbase/feat.h>
 
 #include "mem.h"
 
@@ -118,6 +119,8 @@ struct vk_asr {
     int end_frames;               /* -vad_postspeech */
     vk_asr_result res;
     vk_asr_feats feats;
+    /* Live cepstral means at the start of the utterance (see keep_cmn). */
+    mfcc_t cmn_ps[64], cmn_pl[64];
 };
 
 static int file_exists(const char *p)
@@ -518,8 +521,29 @@ static void finish_utt(vk_asr *a)
     a->res.confidence = clamp01(remap(conf));
 }
 
+/* An utterance that was only noise (a fresh decoder's VAD fires on a quiet
+ * room ~0.7 s after each reset; a cough) must not move the live cepstral
+ * mean: it is saved when an utterance starts and put back when one comes
+ * back rejected.  Measured (echo helper): "yes" after such a noise-only
+ * utterance fell from 0.77 to 0.57 confidence without this. */
+static void save_cmn(ps_decoder_t *ps, mfcc_t *v)
+{
+    cmn_t *c = ps ? ps_get_feat(ps)->cmn_struct : NULL;
+    if (c && c->veclen <= 64)
+        cmn_live_get(c, v);
+}
+
+static void restore_cmn(ps_decoder_t *ps, const mfcc_t *v)
+{
+    cmn_t *c = ps ? ps_get_feat(ps)->cmn_struct : NULL;
+    if (c && c->veclen <= 64)
+        cmn_live_set(c, v);
+}
+
 static void start_utt(vk_asr *a)
 {
+    save_cmn(a->ps, a->cmn_ps);
+    save_cmn(a->pl, a->cmn_pl);
     ps_start_utt(a->ps);
     if (a->pl)
         ps_start_utt(a->pl);
@@ -550,6 +574,10 @@ vk_asr_state vk_asr_feed(vk_asr *a, const int16_t *pcm, size_t n)
         } else if (!sp && a->in_speech) {
             a->in_speech = 0;
             finish_utt(a);
+            if (!a->res.words[0]) {
+                restore_cmn(a->ps, a->cmn_ps);
+                restore_cmn(a->pl, a->cmn_pl);
+            }
             apply_pending(a);
             st = VK_ASR_DONE;
         }

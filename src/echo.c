@@ -44,6 +44,7 @@ struct vk_echo {
     double floor;   /* running estimate of the room's floor (mean square) */
     uint32_t seed;  /* comfort noise */
     double erle;    /* smoothed echo return loss enhancement, dB */
+    int play_frames, loud_frames; /* frames processed / with sound in */
 };
 
 void vk_echo_default_opts(vk_echo_opts *o)
@@ -106,7 +107,10 @@ void vk_echo_destroy(vk_echo *e)
 
 bool vk_echo_converged(const vk_echo *e)
 {
-    return e->erle >= VK_ECHO_CONVERGED_DB;
+    /* No echo path: at least 5 s played and under a tenth of it heard. */
+    bool no_path =
+        e->play_frames >= 250 && e->loud_frames * 10 < e->play_frames;
+    return e->erle >= VK_ECHO_CONVERGED_DB || no_path;
 }
 
 bool vk_echo_near_end(const vk_echo *e)
@@ -142,10 +146,22 @@ void vk_echo_capture(vk_echo *e, int16_t *mic)
         e->floor = ein;
     else
         e->floor *= 1.002; /* rises ~0.4 dB/s when the room gets louder */
-    if (ein > 100.0 * e->floor && ein > VK_ECHO_FLOOR_MS)
-        e->erle = 0.98 * e->erle + 0.02 * 10.0 * log10(ein / (eout + 1.0));
     bool near = eout > VK_ECHO_FLOOR_MS &&
                 eout > ein * pow(10.0, VK_ECHO_GATE_DB / 10.0);
+    /* How well the filter does, measured on frames with echo in them;
+     * once converged, only on echo-only frames, so a person talking over
+     * the prompt does not count as the filter failing. */
+    bool loud = ein > 100.0 * e->floor && ein > VK_ECHO_FLOOR_MS;
+    if (loud && (!near || !vk_echo_converged(e)))
+        e->erle = 0.98 * e->erle + 0.02 * 10.0 * log10(ein / (eout + 1.0));
+    /* And whether any echo reaches the microphone at all (headphones, a
+     * directional microphone): then there is nothing to converge on. */
+    e->play_frames++;
+    e->loud_frames += loud;
+    if (e->play_frames >= 5000) { /* 100 s: forget slowly */
+        e->play_frames /= 2;
+        e->loud_frames /= 2;
+    }
     e->run = near ? e->run + 1 : 0;
     if (e->run >= VK_ECHO_GATE_OPEN)
         e->hang = e->opts.rate / 1000 * VK_ECHO_GATE_HANG_MS;

@@ -65,6 +65,7 @@ struct vk_kiosk {
     bool barge_armed; /* hearing during a question, for barge-in */
     vk_echo *echo;    /* removes the kiosk's own voice from the mic, or NULL */
     bool paused;      /* barge-in: speech began, the prompt holds its place */
+    bool pause_spent; /* it paused once for nothing: no more in this prompt */
     int64_t paused_at;
 
     /* timing for the benchmark */
@@ -450,6 +451,10 @@ static void barge_resume(vk_kiosk *k)
     if (!k->paused)
         return;
     k->paused = false;
+    /* Someone talking nearby without a break must not hold the prompt
+     * forever: after one false alarm it plays on (a confident result
+     * still stops it). */
+    k->pause_spent = true;
     vk_events_simple(k->ev, now_s(k), "barge_resume");
 }
 
@@ -463,7 +468,7 @@ static void barge_feed(vk_kiosk *k, vk_asr_state st, const vk_heard *h)
     /* The echo module confirms a person: the recogniser's VAD alone can
      * fire on the faint residual of the kiosk's own voice. */
     bool person = !k->echo || vk_echo_near_end(k->echo);
-    if (st == VK_ASR_SPEECH && !k->paused && person) {
+    if (st == VK_ASR_SPEECH && !k->paused && !k->pause_spent && person) {
         k->paused = true;
         k->paused_at = k->t;
         vk_events_simple(k->ev, now_s(k), "barge_pause");
@@ -508,6 +513,7 @@ vk_err vk_kiosk_run(vk_kiosk *k, vk_audio *dev, vk_audio *sim, vk_key_fn keys,
                      prompt_asks_input(k) && !vk_dialog_in_safety(k->dialog);
         if (barge && !k->barge_armed) {
             k->barge_armed = true;
+        k->pause_spent = false;
             k->in_speech = false;
             vk_recognizer_listen(k->rec, k->pending_listen);
             k->asr_epoch = k->t;

@@ -18,6 +18,9 @@ synthesiser; only the sound card is simulated.  Expectations:
   heard_min=N             at least N recognition results
   interrupted=A,B         each of these prompts was cut short (barge-in)
   not_interrupted=A       no prompt A was cut short or paused while playing
+  paused_in_speech=N      at least N barge-in pauses fall inside the virtual
+                          user's speech (the prompt went silent while the
+                          person was still speaking)
   no_self_hearing         nothing recognised with a meaning, no barge-in
                           pause, no nomatch reprompt (nobody spoke)
   audio                   the recording's right channel has speech in every
@@ -175,6 +178,14 @@ def main():
                         playing = False
                 if val not in prompts:
                     fail("prompt %s never spoken" % val, events)
+            elif key == "paused_in_speech":
+                spans = [(e["start"], e["end"]) for e in events
+                         if e["type"] == "user_speech"]
+                n = sum(1 for e in events if e["type"] == "barge_pause"
+                        and any(a <= e["t"] <= b for a, b in spans))
+                if n < int(val):
+                    fail("%d barge-in pauses inside the user's speech, "
+                         "expected at least %s" % (n, val), events)
             elif key == "no_self_hearing":
                 bad = [e for e in events
                        if (e["type"] == "heard" and e.get("meaning"))
