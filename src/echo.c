@@ -18,10 +18,10 @@
 
 #define VK_ECHO_DEFAULT_FILTER_MS 250
 #define VK_ECHO_DEFAULT_SUPPRESS_DB -40
-/* Near-end (person) detection: a frame whose cleaned energy is this far
- * below the raw microphone's is echo only.  A person speaking at any usable
- * level keeps the cleaned frame within a few dB of the raw one, while the
- * echo alone is taken down by 30-45 dB once the filter has converged. */
+/* Near-end (person) detection: a cleaned frame this far below the echo's
+ * level (peak-held, see vk_echo_capture) is echo only.  A person speaking
+ * at any usable level keeps the cleaned frame well above that, while the
+ * echo alone is taken down by 25-45 dB once the filter has converged. */
 #define VK_ECHO_GATE_DB -20.0
 #define VK_ECHO_GATE_OPEN 2      /* near-end frames in a row to open */
 #define VK_ECHO_GATE_HANG_MS 300 /* then it stays open this long */
@@ -41,9 +41,11 @@ struct vk_echo {
     int64_t quiet;  /* samples of silence fed since the last sound */
     int hang;       /* samples left in which the gate stays open */
     int run;        /* near-end frames in a row */
-    double floor;   /* running estimate of the room's floor (mean square) */
-    uint32_t seed;  /* comfort noise */
-    double erle;    /* smoothed echo return loss enhancement, dB */
+    double floor;   /* quietest frame lately (mean square) */
+    double room;   /* the room while nothing plays (mean square), 0 = unknown */
+    double hold;   /* microphone level, peak-held over ~250 ms */
+    uint32_t seed; /* comfort noise */
+    double erle;   /* smoothed echo return loss enhancement, dB */
     int play_frames, loud_frames; /* frames processed / with sound in */
 };
 
@@ -123,10 +125,23 @@ bool vk_echo_active(const vk_echo *e)
     return e->quiet < e->filter_len + e->opts.frame;
 }
 
+/* Mean square of one frame. */
+static double frame_ms(const int16_t *x, int n)
+{
+    double acc = 0;
+    for (int i = 0; i < n; i++)
+        acc += (double)x[i] * x[i];
+    return acc / n;
+}
+
 void vk_echo_capture(vk_echo *e, int16_t *mic)
 {
-    if (!vk_echo_active(e))
+    if (!vk_echo_active(e)) {
+        /* The room while the kiosk is quiet: the comfort noise's level. */
+        double q = frame_ms(mic, e->opts.frame);
+        e->room = e->room > 0 ? 0.95 * e->room + 0.05 * q : q + 1e-3;
         return;
+    }
     speex_echo_cancellation(e->aec, mic, e->ref, e->out);
     if (e->pp)
         speex_preprocess_run(e->pp, e->out);
@@ -142,16 +157,23 @@ void vk_echo_capture(vk_echo *e, int16_t *mic)
     }
     ein /= e->opts.frame;
     eout /= e->opts.frame;
+    /* The floor: the room as heard while the kiosk was quiet; until it
+     * has been, the quietest frame so far (rising ~0.4 dB/s). */
     if (e->floor <= 0 || ein < e->floor)
         e->floor = ein;
     else
-        e->floor *= 1.002; /* rises ~0.4 dB/s when the room gets louder */
+        e->floor *= 1.002;
+    double cn = e->room > 0 ? e->room : e->floor;
+    /* Compared with the echo of the last ~250 ms, not of this frame: the
+     * residual lags the echo's level (the filter's memory), so a frame
+     * where the kiosk's voice dips would otherwise look like a person. */
+    e->hold = fmax(ein, e->hold * 0.83); /* -10 dB over 250 ms */
     bool near = eout > VK_ECHO_FLOOR_MS &&
-                eout > ein * pow(10.0, VK_ECHO_GATE_DB / 10.0);
+                eout > e->hold * pow(10.0, VK_ECHO_GATE_DB / 10.0);
     /* How well the filter does, measured on frames with echo in them;
      * once converged, only on echo-only frames, so a person talking over
      * the prompt does not count as the filter failing. */
-    bool loud = ein > 100.0 * e->floor && ein > VK_ECHO_FLOOR_MS;
+    bool loud = ein > 100.0 * cn && ein > VK_ECHO_FLOOR_MS;
     if (loud && (!near || !vk_echo_converged(e)))
         e->erle = 0.98 * e->erle + 0.02 * 10.0 * log10(ein / (eout + 1.0));
     /* And whether any echo reaches the microphone at all (headphones, a
@@ -168,7 +190,7 @@ void vk_echo_capture(vk_echo *e, int16_t *mic)
     else if (e->hang > 0)
         e->hang -= e->opts.frame;
     if (e->hang <= 0) {
-        double a = sqrt(3.0 * e->floor);
+        double a = sqrt(3.0 * cn);
         for (int i = 0; i < e->opts.frame; i++) {
             e->seed = e->seed * 1664525u + 1013904223u;
             double u = (double)(e->seed >> 8) / 16777216.0 * 2.0 - 1.0;

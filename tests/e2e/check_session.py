@@ -21,6 +21,7 @@ synthesiser; only the sound card is simulated.  Expectations:
   paused_in_speech=N      at least N barge-in pauses fall inside the virtual
                           user's speech (the prompt went silent while the
                           person was still speaking)
+  heard_meaning=M         some recognition result meant M
   no_self_hearing         nothing recognised with a meaning, no barge-in
                           pause, no nomatch reprompt (nobody spoke)
   audio                   the recording's right channel has speech in every
@@ -186,6 +187,10 @@ def main():
                 if n < int(val):
                     fail("%d barge-in pauses inside the user's speech, "
                          "expected at least %s" % (n, val), events)
+            elif key == "heard_meaning":
+                if not any(e["type"] == "heard" and e.get("meaning") == val
+                           for e in events):
+                    fail("nothing heard as %s" % val, events)
             elif key == "no_self_hearing":
                 bad = [e for e in events
                        if (e["type"] == "heard" and e.get("meaning"))
