@@ -139,7 +139,12 @@ void vk_echo_capture(vk_echo *e, int16_t *mic)
     if (!vk_echo_active(e)) {
         /* The room while the kiosk is quiet: the comfort noise's level. */
         double q = frame_ms(mic, e->opts.frame);
-        e->room = e->room > 0 ? 0.95 * e->room + 0.05 * q : q + 1e-3;
+        /* Its quiet floor, not its mean: people speak while it listens.
+         * Falls at once, rises ~0.2 dB/s. */
+        if (e->room <= 0 || q < e->room)
+            e->room = q + 1e-3;
+        else
+            e->room *= 1.001;
         return;
     }
     speex_echo_cancellation(e->aec, mic, e->ref, e->out);

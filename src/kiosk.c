@@ -513,7 +513,7 @@ vk_err vk_kiosk_run(vk_kiosk *k, vk_audio *dev, vk_audio *sim, vk_key_fn keys,
                      prompt_asks_input(k) && !vk_dialog_in_safety(k->dialog);
         if (barge && !k->barge_armed) {
             k->barge_armed = true;
-        k->pause_spent = false;
+            k->pause_spent = false;
             k->in_speech = false;
             vk_recognizer_listen(k->rec, k->pending_listen);
             k->asr_epoch = k->t;
