@@ -7,7 +7,8 @@
  * learns the path from the speaker to the microphone) with the samples
  * actually sent to the speaker as its reference, followed by speexdsp's
  * residual echo suppressor (the preprocessor, told about the canceller,
- * with its noise suppression set to 0 dB so only echo is taken out).
+ * with its noise suppression set to 0 dB so only echo is taken out), and a
+ * gate that replaces echo-only frames with comfort noise (see echo.c).
  *
  * Timing: the loop reads one microphone frame, then writes one speaker
  * frame.  The reference for microphone frame n is the speaker frame written
@@ -15,7 +16,7 @@
  * device + the room) with one frame less delay; the filter length
  * (filter_ms) must cover that delay plus the room's reverberation.  With
  * PortAudio at 50 ms suggested latency in and out the round trip is about
- * 110 ms; the default 250 ms filter leaves ~140 ms for the room tail.  The
+ * 110 ms; the default 250 ms filter leaves ~160 ms for the room tail.  The
  * input and output must run on one clock (one sound card): a drift between
  * two devices breaks the filter.
  *
