@@ -76,7 +76,8 @@ static void add_clip(sim *s, int16_t *pcm, size_t n, int64_t start)
     for (int i = 0; i < VK_SIM_MAX_CLIPS; i++) {
         if (!s->clips[i].pcm) {
             s->clips[i] = (clip){pcm, n, start};
-            vk_events_user_speech(s->opts.events, (double)s->now / VK_AUDIO_RATE,
+            vk_events_user_speech(s->opts.events,
+                                  (double)s->now / VK_AUDIO_RATE,
                                   (double)start / VK_AUDIO_RATE,
                                   (double)(start + (int64_t)n) / VK_AUDIO_RATE);
             return;
@@ -131,34 +132,38 @@ static void perform(sim *s, const vk_sc_step *st, int64_t at)
     }
 }
 
+/* Applies step st if it is a setting; returns false if it acts. */
+static bool apply_setting(sim *s, const vk_sc_step *st)
+{
+    switch (st->kind) {
+    case VK_SC_VOICE:
+        snprintf(s->voice, sizeof s->voice, "%s", st->text);
+        break;
+    case VK_SC_DELAY: s->delay = st->seconds; break;
+    case VK_SC_CONFIRM: s->confirm = st; break;
+    case VK_SC_NOISE:
+        s->noise = st;
+        s->noise_pos = 0;
+        s->noise_gain = VK_SIM_SPEECH_RMS / vk_dsp_db_to_gain(st->db) /
+                        fmax(vk_dsp_rms(st->pcm, st->n), 1.0);
+        break;
+    case VK_SC_ECHO:
+        s->echo_on = st->seconds > 0;
+        s->echo_delay = (int)(st->seconds * VK_AUDIO_RATE);
+        s->echo_gain = vk_dsp_db_to_gain(st->db);
+        s->echo_reverb = st->reverb;
+        break;
+    default: return false;
+    }
+    return true;
+}
+
 /* Applies settings steps; returns the next step that acts, or NULL. */
 static const vk_sc_step *next_action(sim *s, bool consume_barge)
 {
     while (s->next_step < s->sc->count) {
         const vk_sc_step *st = &s->sc->steps[s->next_step];
-        switch (st->kind) {
-        case VK_SC_VOICE:
-            snprintf(s->voice, sizeof s->voice, "%s", st->text);
-            break;
-        case VK_SC_DELAY:
-            s->delay = st->seconds;
-            break;
-        case VK_SC_CONFIRM:
-            s->confirm = st;
-            break;
-        case VK_SC_NOISE:
-            s->noise = st;
-            s->noise_pos = 0;
-            s->noise_gain = VK_SIM_SPEECH_RMS / vk_dsp_db_to_gain(st->db) /
-                            fmax(vk_dsp_rms(st->pcm, st->n), 1.0);
-            break;
-        case VK_SC_ECHO:
-            s->echo_on = st->seconds > 0;
-            s->echo_delay = (int)(st->seconds * VK_AUDIO_RATE);
-            s->echo_gain = vk_dsp_db_to_gain(st->db);
-            s->echo_reverb = st->reverb;
-            break;
-        default:
+        if (!apply_setting(s, st)) {
             if (st->barge > 0 && !consume_barge)
                 return NULL;
             s->next_step++;
@@ -280,7 +285,8 @@ static vk_err sim_read(vk_audio *a, int16_t *mic, size_t n)
     update_plug(s);
     for (size_t k = 0; k < n; k++) {
         s->floor_seed = s->floor_seed * 1664525u + 1013904223u;
-        mic[k] = (int16_t)((int)(s->floor_seed >> 16) % (2 * VK_SIM_FLOOR_AMPLITUDE + 1) -
+        mic[k] = (int16_t)((int)(s->floor_seed >> 16) %
+                               (2 * VK_SIM_FLOOR_AMPLITUDE + 1) -
                            VK_SIM_FLOOR_AMPLITUDE);
     }
     for (int i = 0; i < VK_SIM_MAX_CLIPS; i++) {
@@ -317,11 +323,13 @@ static vk_err sim_read(vk_audio *a, int16_t *mic, size_t n)
                 if (tap > 0) {
                     if (s->echo_reverb <= 0)
                         break;
-                    g *= exp(-tap_ms[tap] / 1000.0 * 6.9 / s->echo_reverb) * 0.5;
+                    g *=
+                        exp(-tap_ms[tap] / 1000.0 * 6.9 / s->echo_reverb) * 0.5;
                 }
                 int64_t src = t - s->echo_delay -
                               (int64_t)(tap_ms[tap] * VK_AUDIO_RATE / 1000.0);
-                if (src >= 0 && src < s->written && s->written - src < VK_SIM_ECHO_MAX)
+                if (src >= 0 && src < s->written &&
+                    s->written - src < VK_SIM_ECHO_MAX)
                     v += g * s->echo_line[src % VK_SIM_ECHO_MAX];
             }
             mic[k] = (int16_t)fmax(-32768.0, fmin(32767.0, v));
@@ -471,6 +479,11 @@ vk_err vk_audio_sim_create(const vk_scenario *sc, const vk_sim_opts *opts,
     s->delay = VK_SIM_DEFAULT_DELAY;
     snprintf(s->voice, sizeof s->voice, "en-us");
     s->echo_line = vk_calloc(VK_SIM_ECHO_MAX, sizeof(int16_t));
+    /* Settings before the first action hold from the start (an echo at
+     * the top of a scenario is the room the whole session runs in). */
+    while (s->next_step < sc->count &&
+           apply_setting(s, &sc->steps[s->next_step]))
+        s->next_step++;
     if (opts->record_path) {
         vk_err e = vk_wav_open(opts->record_path, VK_AUDIO_RATE, 2, &s->rec,
                                errbuf, errlen);

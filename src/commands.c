@@ -97,6 +97,7 @@ void vk_cli_defaults(vk_cli *c)
     c->grammars_dir = c->default_grammars;
     c->context = "answer";
     c->lang = "en-US";
+    c->echo_cancel = true;
 }
 
 void vk_cli_resolve(vk_cli *c)
@@ -264,6 +265,7 @@ static void kiosk_opts(const vk_cli *c, vk_kiosk_opts *o)
     if (load_settings(c, &o->settings) != VK_EXIT_OK)
         vk_settings_default(&o->settings);
     o->barge_in = c->barge_in;
+    o->echo_cancel = c->echo_cancel;
     o->sessions = c->sessions;
     o->keys_only = !lang_has_model(c->lang);
 }

@@ -39,7 +39,8 @@ typedef struct vk_cli {
     int end_silence_ms;
     int rate_wpm;
     int sessions; /* simulate */
-    bool barge_in;
+    bool barge_in;      /* --barge-in (off by default; --no-barge-in) */
+    bool echo_cancel;   /* on unless --no-echo-cancel */
     bool quiet; /* no captions on stdout */
     bool self_test_once; /* run: the first-start self-test, until it passes */
     char **files;

@@ -27,6 +27,7 @@
 #include "controls.h"
 #include "dialog.h"
 #include "dsp.h"
+#include "echo.h"
 #include "events.h"
 #include "keymap.h"
 #include "mem.h"
@@ -36,6 +37,9 @@
 #define QUEUE_MAX 64
 #define MAX_TURNS 4096
 #define RATE VK_AUDIO_RATE
+/* A barge-in pause that outlasts this resumes the prompt (someone talking
+ * on and on near the kiosk, not to it). */
+#define BARGE_MAX_PAUSE (3 * RATE)
 
 typedef struct sentence {
     char id[64];
@@ -84,6 +88,11 @@ struct vk_kiosk {
     bool warned;           /* the "more time?" warning since the last activity */
     int sessions_ended;
 
+    vk_echo *echo;    /* removes the kiosk's own voice from the mic, or NULL */
+    bool barge_paused; /* barge-in: speech began, the prompt holds its place */
+    bool pause_spent; /* it paused once for nothing: no more in this prompt */
+    int64_t barge_paused_at;
+
     /* timing for the benchmark */
     struct timespec run_start;
     bool first_sample_seen;
@@ -118,6 +127,7 @@ void vk_kiosk_default_opts(vk_kiosk_opts *o)
 {
     memset(o, 0, sizeof *o);
     vk_settings_default(&o->settings);
+    o->echo_cancel = true;
 }
 
 vk_kiosk *vk_kiosk_create(const vk_script *script, vk_recognizer *rec,
@@ -133,6 +143,13 @@ vk_kiosk *vk_kiosk_create(const vk_script *script, vk_recognizer *rec,
     vk_dialog_opts d = {.accept = VK_ASR_ACCEPT, .confirm = VK_ASR_CONFIRM};
     k->dialog = vk_dialog_create(script, k->session, &d);
     k->ev = vk_events_create(opts->events, opts->simulate);
+    if (opts->echo_cancel) {
+        vk_echo_opts eo;
+        vk_echo_default_opts(&eo);
+        eo.rate = RATE;
+        eo.frame = VK_AUDIO_FRAME;
+        k->echo = vk_echo_create(&eo);
+    }
     k->stats.turn_gap_s = vk_calloc(MAX_TURNS, sizeof(double));
     k->stats.compute_ms = vk_calloc(MAX_TURNS, sizeof(double));
     vk_controls_reset(&k->ctl, &k->opts.settings);
@@ -157,6 +174,7 @@ void vk_kiosk_destroy(vk_kiosk *k)
     vk_session_destroy(k->session);
     vk_events_destroy(k->ev);
     free(k->last_sentence);
+    vk_echo_destroy(k->echo);
     free(k->stats.turn_gap_s);
     free(k->stats.compute_ms);
     free(k);
@@ -320,6 +338,10 @@ static bool render(vk_kiosk *k, int16_t *out, size_t n, bool *personal)
     size_t o = 0;
     bool drained = false;
     *personal = false;
+    if (k->barge_paused) { /* barge-in: holding its place while a person speaks */
+        memset(out, 0, n * sizeof(int16_t));
+        return false;
+    }
     /* Paused: silence, except for a control's acknowledgement. */
     while (o < n && k->qlen > 0 &&
            (!k->ctl.paused || k->queue[k->qhead].aside)) {
@@ -827,6 +849,59 @@ static bool sessions_done(const vk_kiosk *k)
     return k->sessions_ended >= (k->opts.sessions > 0 ? k->opts.sessions : 1);
 }
 
+/* ---- barge-in ------------------------------------------------------------ */
+
+static void barge_resume(vk_kiosk *k)
+{
+    if (!k->barge_paused)
+        return;
+    k->barge_paused = false;
+    /* Someone talking nearby without a break must not hold the prompt
+     * forever: after one false alarm it plays on (a confident result
+     * still stops it). */
+    k->pause_spent = true;
+    vk_events_simple(k->ev, now_s(k), "barge_resume");
+}
+
+/* Hearing during a question.  The prompt pauses (holds its place, goes
+ * silent) the moment the recogniser finds speech, so a person is never
+ * talked over and no more echo reaches the microphone; only a confident
+ * result stops it for good and is acted on; anything else (a cough, noise,
+ * someone else talking, an unsure result) lets it go on where it was. */
+static void barge_feed(vk_kiosk *k, vk_asr_state st, const vk_heard *h)
+{
+    /* The echo module confirms a person: the recogniser's VAD alone can
+     * fire on the faint residual of the kiosk's own voice. */
+    bool person = !k->echo || vk_echo_near_end(k->echo);
+    if (st == VK_ASR_SPEECH && !k->barge_paused && !k->pause_spent && person) {
+        k->barge_paused = true;
+        k->barge_paused_at = k->t;
+        vk_events_simple(k->ev, now_s(k), "barge_pause");
+    } else if (st == VK_ASR_DONE) {
+        if (h->meaning[0] && h->confidence >= VK_ASR_ACCEPT &&
+            vk_controls_is_control(h->meaning)) {
+            /* A control changes the speech, it does not stop it. */
+            vk_events_heard(k->ev, now_s(k), h->meaning, h->words,
+                            h->confidence);
+            touch(k);
+            k->barge_paused = false;
+            k->barge_armed = false;
+            handle_control(k, h->meaning);
+            return;
+        }
+        if (k->barge_paused && h->meaning[0] && h->confidence >= VK_ASR_ACCEPT) {
+            k->barge_paused = false;
+            interrupt(k);
+            on_heard(k, h);
+            return;
+        }
+        vk_events_heard(k->ev, now_s(k), h->meaning, h->words, h->confidence);
+        barge_resume(k);
+    } else if (k->barge_paused && k->t - k->barge_paused_at >= BARGE_MAX_PAUSE) {
+        barge_resume(k);
+    }
+}
+
 vk_err vk_kiosk_run(vk_kiosk *k, vk_audio *dev, vk_audio *sim, vk_key_fn keys,
                     void *key_ctx)
 {
@@ -856,6 +931,8 @@ vk_err vk_kiosk_run(vk_kiosk *k, vk_audio *dev, vk_audio *sim, vk_key_fn keys,
                 return VK_ERR_LIMIT;
             continue;
         }
+        if (k->echo)
+            vk_echo_capture(k->echo, mic);
         int key = keys ? keys(key_ctx, k->t) : 0;
         if (key)
             on_key(k, key);
@@ -865,10 +942,11 @@ vk_err vk_kiosk_run(vk_kiosk *k, vk_audio *dev, vk_audio *sim, vk_key_fn keys,
         /* Barge-in: while a question is being asked (never a safety
          * message), hear too, and let only a confident result stop it. */
         bool barge = k->opts.barge_in && !k->opts.keys_only && k->active &&
-                     k->pending_listen &&
-                     k->qlen > 0 && !vk_dialog_in_safety(k->dialog);
+                     !k->ctl.paused && k->qlen > 0 && prompt_asks_input(k) &&
+                     !vk_dialog_in_safety(k->dialog);
         if (barge && !k->barge_armed) {
             k->barge_armed = true;
+            k->pause_spent = false;
             k->in_speech = false;
             vk_recognizer_listen(k->rec, k->pending_listen);
             k->asr_epoch = k->t;
@@ -881,27 +959,15 @@ vk_err vk_kiosk_run(vk_kiosk *k, vk_audio *dev, vk_audio *sim, vk_key_fn keys,
             clock_gettime(CLOCK_MONOTONIC, &k->tick_wall);
             vk_asr_state st = vk_recognizer_feed(k->rec, mic, VK_AUDIO_FRAME, &h);
             k->in_speech = st == VK_ASR_SPEECH;
+            if (barge && st != VK_ASR_DONE)
+                barge_feed(k, st, &h);
             if (st == VK_ASR_DONE) {
                 if (k->active && k->listening) {
                     on_heard(k, &h);
                 } else if (k->active && k->pause_listening) {
                     on_heard_paused(k, &h);
                 } else if (k->active && barge) {
-                    if (h.meaning[0] && h.confidence >= VK_ASR_ACCEPT &&
-                        vk_controls_is_control(h.meaning)) {
-                        /* A control changes the speech, it does not stop it. */
-                        vk_events_heard(k->ev, now_s(k), h.meaning, h.words,
-                                        h.confidence);
-                        touch(k);
-                        k->barge_armed = false;
-                        handle_control(k, h.meaning);
-                    } else if (h.meaning[0] && h.confidence >= VK_ASR_ACCEPT) {
-                        interrupt(k);
-                        on_heard(k, &h);
-                    } else {
-                        vk_events_heard(k->ev, now_s(k), h.meaning, h.words,
-                                        h.confidence);
-                    }
+                    barge_feed(k, st, &h);
                 } else if (!k->active && h.words[0]) {
                     start_session(k);
                 }
@@ -909,6 +975,8 @@ vk_err vk_kiosk_run(vk_kiosk *k, vk_audio *dev, vk_audio *sim, vk_key_fn keys,
         } else {
             k->barge_armed = false;
         }
+        if (!barge)
+            k->barge_paused = false;
         check_timeouts(k);
         if (k->active && !k->ending && k->t - k->last_activity >= inactivity) {
             vk_actions acts = {0};
@@ -929,6 +997,8 @@ vk_err vk_kiosk_run(vk_kiosk *k, vk_audio *dev, vk_audio *sim, vk_key_fn keys,
             if (personal)
                 memset(spk, 0, sizeof spk);
         }
+        if (k->echo)
+            vk_echo_playback(k->echo, spk); /* exactly what the speaker gets */
         e = vk_audio_write(dev, spk, VK_AUDIO_FRAME);
         if (e != VK_OK)
             return e;

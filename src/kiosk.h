@@ -26,6 +26,7 @@ typedef struct vk_kiosk_opts {
     bool simulate;         /* events carry answer values; stop after `sessions` */
     int sessions;          /* simulate: sessions to run (0 = 1) */
     bool barge_in;         /* listen while a question is being asked */
+    bool echo_cancel;      /* remove the kiosk's own voice from the mic */
     FILE *events;          /* JSON lines, or NULL */
     vk_captions *captions; /* the screen, or NULL (borrowed) */
     vk_audio *headphones;  /* private listening, or NULL (borrowed) */
@@ -43,7 +44,8 @@ typedef struct vk_kiosk_opts {
 } vk_kiosk_opts;
 
 /* Defaults: the settings' defaults (7 s no-answer timeout, 60 s
- * inactivity, 160 words a minute, ...). */
+ * inactivity, 160 words a minute, ...), echo cancellation on, barge-in
+ * off (see the README's barge-in table for why). */
 void vk_kiosk_default_opts(vk_kiosk_opts *o);
 
 /* Turn timing, for the benchmark. */

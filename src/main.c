@@ -44,7 +44,12 @@ static const char usage[] =
     "                          no input at all (default 60)\n"
     "  --end-silence MS        silence that ends an answer (default 300)\n"
     "  --rate WPM              speech rate, 80 to 400 words a minute (default 160)\n"
-    "  --barge-in              listen while a question is asked (needs echo-free audio)\n"
+    "  --barge-in              listen while a question is asked: the prompt\n"
+    "                          pauses when a person speaks and stops on a\n"
+    "                          confident answer or command (--no-barge-in: off,\n"
+    "                          the default)\n"
+    "  --no-echo-cancel        do not remove the kiosk's own voice from the\n"
+    "                          microphone (for measuring; see README)\n"
     "  --events FILE           write JSON-lines events (live: without answers)\n"
     "  --record FILE           simulate: write mic (left) and speaker (right)\n"
     "  --stats FILE            simulate: write timing figures for the benchmark\n"
@@ -77,7 +82,7 @@ enum {
     OPT_INPUT = 256, OPT_OUTPUT, OPT_PROMPTS, OPT_GRAMMARS, OPT_NOINPUT,
     OPT_INACTIVE, OPT_SILENCE, OPT_RATE, OPT_BARGE, OPT_EVENTS, OPT_RECORD,
     OPT_STATS, OPT_QUIET, OPT_LIST, OPT_CONTEXT, OPT_SITE, OPT_SESSIONS, OPT_PHONES,
-    OPT_SELFTEST_ONCE, OPT_LANG, OPT_ALL
+    OPT_SELFTEST_ONCE, OPT_LANG, OPT_ALL, OPT_NO_BARGE, OPT_NO_ECHO
 };
 
 static const struct option options[] = {
@@ -90,6 +95,8 @@ static const struct option options[] = {
     {"end-silence", required_argument, 0, OPT_SILENCE},
     {"rate", required_argument, 0, OPT_RATE},
     {"barge-in", no_argument, 0, OPT_BARGE},
+    {"no-barge-in", no_argument, 0, OPT_NO_BARGE},
+    {"no-echo-cancel", no_argument, 0, OPT_NO_ECHO},
     {"events", required_argument, 0, OPT_EVENTS},
     {"record", required_argument, 0, OPT_RECORD},
     {"stats", required_argument, 0, OPT_STATS},
@@ -158,6 +165,8 @@ int main(int argc, char **argv)
             c.sessions = (int)v;
             break;
         case OPT_BARGE: c.barge_in = true; break;
+        case OPT_NO_BARGE: c.barge_in = false; break;
+        case OPT_NO_ECHO: c.echo_cancel = false; break;
         case OPT_QUIET: c.quiet = true; break;
         case OPT_SELFTEST_ONCE: c.self_test_once = true; break;
         case OPT_LIST: list = true; break;

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Runs one simulated session and asserts on its events and audio.
 
-usage: check_session.py KIOSK SCENARIO [EXPECTATION...]
+usage: check_session.py KIOSK SCENARIO [--SIMULATE-OPTION...] [EXPECTATION...]
 
 The scenario runs on `voice-kiosk simulate` with the real recogniser and
 synthesiser; only the sound card is simulated.  Expectations:
@@ -20,6 +20,14 @@ synthesiser; only the sound card is simulated.  Expectations:
   text=ID:WORDS           prompt ID is spoken and its text contains WORDS
   not_text=ID:WORDS       prompt ID never contains WORDS
   arg=VALUE               pass VALUE to simulate (repeat: arg=--lang arg=es-ES)
+  interrupted=A,B         each of these prompts was cut short (barge-in)
+  not_interrupted=A       no prompt A was cut short or paused while playing
+  paused_in_speech=N      at least N barge-in pauses fall inside the virtual
+                          user's speech (the prompt went silent while the
+                          person was still speaking)
+  heard_meaning=M         some recognition result meant M
+  no_self_hearing         nothing recognised with a meaning, no barge-in
+                          pause, no nomatch reprompt (nobody spoke)
   audio                   the recording's right channel has speech in every
                           prompt's time span, and the left has the user
   recovered=S             every `unplug` is noticed at once (device_lost),
@@ -134,7 +142,10 @@ def check_lost_timeout(events, seconds):
 def main():
     kiosk, scenario, expectations = sys.argv[1], sys.argv[2], sys.argv[3:]
     extra = [x[4:] for x in expectations if x.startswith("arg=")]
-    expectations = [x for x in expectations if not x.startswith("arg=")]
+    # Arguments starting with -- are options for `simulate` too.
+    extra += [x for x in expectations if x.startswith("--")]
+    expectations = [x for x in expectations
+                    if not x.startswith("arg=") and not x.startswith("--")]
     with tempfile.TemporaryDirectory() as tmp:
         ev_path = os.path.join(tmp, "events.jsonl")
         wav_path = os.path.join(tmp, "session.wav")
@@ -228,6 +239,47 @@ def main():
                 if any(words in e["text"] for e in events
                        if e["type"] == "prompt" and e["id"] == pid):
                     fail("prompt %s says %r" % (pid, words), events)
+            elif key == "interrupted":
+                cut = [e["id"] for e in events
+                       if e["type"] == "prompt_end" and e.get("interrupted")]
+                for want in val.split(","):
+                    if want not in cut:
+                        fail("prompt %s was not cut short (cut: %s)"
+                             % (want, cut), events)
+            elif key == "not_interrupted":
+                playing = False
+                for e in events:
+                    if e["type"] == "prompt":
+                        playing = e["id"] == val
+                    elif playing and e["type"] == "barge_pause":
+                        fail("prompt %s paused at %.2f s" % (val, e["t"]),
+                             events)
+                    elif e["type"] == "prompt_end" and e["id"] == val:
+                        if e.get("interrupted"):
+                            fail("prompt %s was cut short" % val, events)
+                        playing = False
+                if val not in prompts:
+                    fail("prompt %s never spoken" % val, events)
+            elif key == "paused_in_speech":
+                spans = [(e["start"], e["end"]) for e in events
+                         if e["type"] == "user_speech"]
+                n = sum(1 for e in events if e["type"] == "barge_pause"
+                        and any(a <= e["t"] <= b for a, b in spans))
+                if n < int(val):
+                    fail("%d barge-in pauses inside the user's speech, "
+                         "expected at least %s" % (n, val), events)
+            elif key == "heard_meaning":
+                if not any(e["type"] == "heard" and e.get("meaning") == val
+                           for e in events):
+                    fail("nothing heard as %s" % val, events)
+            elif key == "no_self_hearing":
+                bad = [e for e in events
+                       if (e["type"] == "heard" and e.get("meaning"))
+                       or e["type"] == "barge_pause"
+                       or (e["type"] == "prompt"
+                           and e["id"].startswith("system.nomatch"))]
+                if bad:
+                    fail("the kiosk heard itself: %s" % bad[:5], events)
             elif key == "audio":
                 check_audio(wav_path, events)
             elif key == "recovered":
