@@ -82,8 +82,9 @@
     "/usr/share/pocketsphinx/model/en-us/cmudict-en-us.dict"
 #define VK_ASR_DEFAULT_END_MS 300
 #ifndef VK_ASR_DEFAULT_EARLY_MS
-#define VK_ASR_DEFAULT_EARLY_MS 150 /* -1 = off, for before/after benchmarks   \
-                                     */
+#define VK_ASR_DEFAULT_EARLY_MS                                                \
+    150 /* -1 = off, for before/after benchmarks                               \
+         */
 #endif
 #define VK_ASR_MAX_CONTEXTS 16
 #define VK_ASR_SUB 160 /* samples per internal step: one 10 ms frame */

@@ -335,7 +335,8 @@ static void append_device_list(char *buf, size_t len)
     if (count > 0)
         append(buf, len, ".");
     append(buf, len,
-           " Check the device names (voice-kiosk --list-devices lists them), or run"
+           " Check the device names (voice-kiosk --list-devices lists them), "
+           "or run"
            " `voice-kiosk simulate` to use the simulated audio device"
            " instead.");
 }
@@ -369,8 +370,7 @@ static int alsa_config_readable(char *errbuf, size_t errlen)
          f = strtok_r(NULL, ":", &save))
         if (access(f, R_OK) != 0) {
             append(errbuf, errlen,
-                   "audio: %s (named in ALSA_CONFIG_PATH) cannot be read.",
-                   f);
+                   "audio: %s (named in ALSA_CONFIG_PATH) cannot be read.", f);
             ok = 0;
         }
     free(copy);
@@ -605,8 +605,7 @@ static PaError open_stream(vk_audio_pa *a, PaDeviceIndex dev, int input,
 }
 
 static vk_err pa_open(const char *input_name, const char *output_name,
-                      vk_audio **out, char *errbuf, size_t errlen,
-                      long lock_ms)
+                      vk_audio **out, char *errbuf, size_t errlen, long lock_ms)
 {
     vk_err err = VK_ERR_DEVICE;
     if (errbuf && errlen)

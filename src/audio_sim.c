@@ -412,8 +412,8 @@ static void port_destroy(vk_audio *a)
     free(a);
 }
 
-static const vk_audio_ops port_ops = {port_read, port_write, NULL,
-                                      port_destroy, NULL};
+static const vk_audio_ops port_ops = {port_read, port_write, NULL, port_destroy,
+                                      NULL};
 
 vk_err vk_audio_sim_open_port(void *room, vk_audio **out, char *errbuf,
                               size_t errlen)

@@ -23,9 +23,10 @@
 #include "tts.h"
 
 typedef struct vk_sim_opts {
-    const char *record_path; /* stereo WAV: left mic, right speaker; NULL = none */
-    vk_events *events;       /* for user_speech ground truth (borrowed) */
-    vk_tts *tts;             /* for `say` (borrowed) */
+    const char
+        *record_path;  /* stereo WAV: left mic, right speaker; NULL = none */
+    vk_events *events; /* for user_speech ground truth (borrowed) */
+    vk_tts *tts;       /* for `say` (borrowed) */
 } vk_sim_opts;
 
 /* Creates the room for `sc` (borrowed; must outlive it).  Free with

@@ -21,8 +21,7 @@ static vk_err sink_read(vk_audio *a, int16_t *mic, size_t n)
 
 static vk_err sink_write(vk_audio *a, const int16_t *spk, size_t n)
 {
-    return vk_wav_write(((sink *)a)->wav, spk, n) == VK_OK ? VK_OK
-                                                           : VK_ERR_IO;
+    return vk_wav_write(((sink *)a)->wav, spk, n) == VK_OK ? VK_OK : VK_ERR_IO;
 }
 
 static void sink_destroy(vk_audio *a)

@@ -11,7 +11,8 @@
 
 #include "mem.h"
 
-#define WIDTH 36 /* double-width characters on an 80-column screen, with margin */
+#define WIDTH                                                                  \
+    36 /* double-width characters on an 80-column screen, with margin */
 
 struct vk_captions {
     FILE *out;

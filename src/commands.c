@@ -143,7 +143,8 @@ static bool site_ok(const vk_cli *c)
     return true;
 }
 
-/* ---- shared set-up -------------------------------------------------------- */
+/* ---- shared set-up --------------------------------------------------------
+ */
 
 typedef struct parts {
     vk_content *content;
@@ -180,8 +181,10 @@ static int load_settings(const vk_cli *c, vk_settings *s)
         vk_diag_print(diag, stderr);
         vk_diag_destroy(diag);
         if (!ok) {
-            fprintf(stderr, "voice-kiosk: %s has problems; see `voice-kiosk "
-                    "check`\n", path);
+            fprintf(stderr,
+                    "voice-kiosk: %s has problems; see `voice-kiosk "
+                    "check`\n",
+                    path);
             return VK_EXIT_BAD_INPUT;
         }
     }
@@ -212,8 +215,8 @@ static int load_recognizer(const vk_cli *c, vk_recognizer **rec)
     vk_diag *diag = vk_diag_create();
     char err[1024] = "";
     vk_asr_opts o = {.end_silence_ms = set.end_silence_ms};
-    vk_err e = vk_recognizer_create(c->grammars_dir, &o, diag, rec, err,
-                                    sizeof err);
+    vk_err e =
+        vk_recognizer_create(c->grammars_dir, &o, diag, rec, err, sizeof err);
     int status = VK_EXIT_OK;
     if (e != VK_OK) {
         vk_diag_print(diag, stderr);
@@ -239,7 +242,7 @@ static int load_parts(const vk_cli *c, parts *p)
     if (!p->script) {
         vk_diag_print(diag, stderr);
         fprintf(stderr, "voice-kiosk: the prompts have problems; "
-                "see `voice-kiosk check`\n");
+                        "see `voice-kiosk check`\n");
         vk_diag_destroy(diag);
         return VK_EXIT_BAD_INPUT;
     }
@@ -283,7 +286,8 @@ static void watch_content(vk_kiosk_opts *o, parts *p)
     o->next_script_ctx = p->content;
 }
 
-/* ---- check ---------------------------------------------------------------- */
+/* ---- check ----------------------------------------------------------------
+ */
 
 int vk_cmd_check(const vk_cli *c)
 {
@@ -313,14 +317,16 @@ int vk_cmd_check(const vk_cli *c)
     printf("\n");
     if (o.keys_only)
         printf("note: no recognition model for %s: the kiosk speaks it and "
-               "takes keys only\n", c->lang);
+               "takes keys only\n",
+               c->lang);
     vk_diag_destroy(errors);
     vk_diag_destroy(warnings);
     vk_tts_destroy(o.tts);
     return n == 0 ? VK_EXIT_OK : VK_EXIT_BAD_INPUT;
 }
 
-/* ---- preview -------------------------------------------------------------- */
+/* ---- preview --------------------------------------------------------------
+ */
 
 static int play(const vk_cli *c, const int16_t *pcm, size_t n)
 {
@@ -328,7 +334,8 @@ static int play(const vk_cli *c, const int16_t *pcm, size_t n)
     char err[2048];
     if (vk_audio_pa_open(c->input_device, c->output_device, &dev, err,
                          sizeof err) != VK_OK) {
-        fprintf(stderr, "voice-kiosk: cannot play the preview: %s\n"
+        fprintf(stderr,
+                "voice-kiosk: cannot play the preview: %s\n"
                 "voice-kiosk: use -o FILE.wav to write it to a file instead\n",
                 err);
         return VK_EXIT_NO_DEVICE;
@@ -365,7 +372,7 @@ int vk_cmd_preview(const vk_cli *c)
     if (!s) {
         vk_diag_print(diag, stderr);
         fprintf(stderr, "voice-kiosk: the prompts have problems; see "
-                "`voice-kiosk check`\n");
+                        "`voice-kiosk check`\n");
         vk_diag_destroy(diag);
         return VK_EXIT_BAD_INPUT;
     }
@@ -380,9 +387,9 @@ int vk_cmd_preview(const vk_cli *c)
     int16_t *pcm;
     size_t n;
     int status = VK_EXIT_OK;
-    vk_err e = vk_preview_render(s, tts, c->rate_wpm > 0 ? c->rate_wpm : VK_TTS_DEFAULT_RATE,
-                                 c->preview_all ? NULL : c->files[0], stdout,
-                                 &pcm, &n, err, sizeof err);
+    vk_err e = vk_preview_render(
+        s, tts, c->rate_wpm > 0 ? c->rate_wpm : VK_TTS_DEFAULT_RATE,
+        c->preview_all ? NULL : c->files[0], stdout, &pcm, &n, err, sizeof err);
     if (e != VK_OK) {
         fprintf(stderr, "voice-kiosk: %s\n", err);
         status = e == VK_ERR_NOTFOUND ? VK_EXIT_BAD_INPUT : VK_EXIT_MISSING;
@@ -407,7 +414,8 @@ int vk_cmd_preview(const vk_cli *c)
     return status;
 }
 
-/* ---- recognize ------------------------------------------------------------ */
+/* ---- recognize ------------------------------------------------------------
+ */
 
 int vk_cmd_recognize(const vk_cli *c)
 {
@@ -415,8 +423,10 @@ int vk_cmd_recognize(const vk_cli *c)
     for (size_t i = 0; i < vk_recognizer_ncontexts; i++)
         known |= strcmp(vk_recognizer_contexts[i], c->context) == 0;
     if (!known) {
-        fprintf(stderr, "voice-kiosk: unknown context '%s' (answer, command "
-                "or menu)\n", c->context);
+        fprintf(stderr,
+                "voice-kiosk: unknown context '%s' (answer, command "
+                "or menu)\n",
+                c->context);
         return VK_EXIT_BAD_INPUT;
     }
     if (c->nfiles == 0) {
@@ -448,7 +458,8 @@ int vk_cmd_recognize(const vk_cli *c)
     return status;
 }
 
-/* ---- simulate ------------------------------------------------------------- */
+/* ---- simulate -------------------------------------------------------------
+ */
 
 static int sim_key(void *ctx, int64_t t)
 {
@@ -489,7 +500,8 @@ static void write_stats(const char *path, const vk_kiosk_stats *s,
                 setup_s * 1000.0 + (double)s->first_sample_ns / 1e6);
         fprintf(f, "peak_rss_mb\t%.1f\n", (double)ru.ru_maxrss / 1024.0);
         fprintf(f, "turns\t%d\n", s->turns);
-        fprintf(f, "turn_gap_median_ms\t%.0f\n", pct(gap, s->turns, 0.5) * 1000);
+        fprintf(f, "turn_gap_median_ms\t%.0f\n",
+                pct(gap, s->turns, 0.5) * 1000);
         fprintf(f, "turn_gap_p95_ms\t%.0f\n", pct(gap, s->turns, 0.95) * 1000);
         fprintf(f, "compute_median_ms\t%.2f\n", pct(cpu, s->turns, 0.5));
         fprintf(f, "compute_p95_ms\t%.2f\n", pct(cpu, s->turns, 0.95));
@@ -597,7 +609,8 @@ int vk_cmd_simulate(const vk_cli *c)
     return status;
 }
 
-/* ---- live ----------------------------------------------------------------- */
+/* ---- live -----------------------------------------------------------------
+ */
 
 int vk_cmd_list_devices(void)
 {
@@ -643,8 +656,7 @@ static bool selftest(const vk_settings *set, const parts *p, vk_audio *dev,
     vk_selftest_result r;
     vk_err e = vk_selftest_run(p->rec, p->tts, dev, &o, &r);
     if (e != VK_OK) {
-        fprintf(stderr, "voice-kiosk: self-test stopped: %s\n",
-                vk_strerror(e));
+        fprintf(stderr, "voice-kiosk: self-test stopped: %s\n", vk_strerror(e));
         return false;
     }
     fprintf(stderr,
@@ -667,15 +679,15 @@ static bool selftest(const vk_settings *set, const parts *p, vk_audio *dev,
  * set-up problem (exit 4); lost later, it is reopened with backoff while
  * the kiosk waits (audio_retry).  `target` must outlive *dev. */
 static vk_err open_device(const vk_cli *c, const vk_settings *set,
-                          vk_audio_pa_target *target, vk_audio **dev,
-                          char *err, size_t errlen)
+                          vk_audio_pa_target *target, vk_audio **dev, char *err,
+                          size_t errlen)
 {
     target->input_name = c->input_device ? c->input_device
-                    : *set->input   ? set->input
-                                    : NULL;
+                         : *set->input   ? set->input
+                                         : NULL;
     target->output_name = c->output_device ? c->output_device
-                     : *set->output   ? set->output
-                                      : NULL;
+                          : *set->output   ? set->output
+                                           : NULL;
     vk_audio_retry_opts ro = {.open = vk_audio_pa_open_fn, .open_ctx = target};
     return vk_audio_retry_create(&ro, dev, err, errlen);
 }
@@ -702,7 +714,8 @@ int vk_cmd_selftest(const vk_cli *c)
     return ok ? VK_EXIT_OK : VK_EXIT_FAIL;
 }
 
-/* ---- run ------------------------------------------------------------------ */
+/* ---- run ------------------------------------------------------------------
+ */
 
 static void on_hup(int sig)
 {
@@ -720,8 +733,10 @@ static void first_start_selftest(const vk_settings *set, const parts *p,
         return;
     vk_service_status(svc, "first start: self-test");
     if (selftest(set, p, dev, svc) && vk_selftest_remember(dir) != VK_OK)
-        fprintf(stderr, "voice-kiosk: cannot write the self-test mark in "
-                "%s; it will run again at the next start\n", dir);
+        fprintf(stderr,
+                "voice-kiosk: cannot write the self-test mark in "
+                "%s; it will run again at the next start\n",
+                dir);
 }
 
 int vk_cmd_run(const vk_cli *c)
@@ -754,8 +769,10 @@ int vk_cmd_run(const vk_cli *c)
         first_start_selftest(&ko.settings, &p, dev, svc);
     FILE *events = NULL;
     if (c->events_path && !(events = fopen(c->events_path, "w")))
-        fprintf(stderr, "voice-kiosk: cannot write %s; going on without "
-                "events\n", c->events_path);
+        fprintf(stderr,
+                "voice-kiosk: cannot write %s; going on without "
+                "events\n",
+                c->events_path);
     ko.events = events;
     ko.captions = open_captions(c);
     ko.on_tick = service_tick;
@@ -773,7 +790,8 @@ int vk_cmd_run(const vk_cli *c)
     vk_keys_term *keys = vk_keys_term_create();
     if (ko.keys_only)
         printf("voice-kiosk is ready (%s: keys only). Press any key to "
-               "begin.\n", c->lang);
+               "begin.\n",
+               c->lang);
     else
         printf("voice-kiosk is listening. Speak, or press any key, to "
                "begin.\n");
@@ -794,7 +812,8 @@ int vk_cmd_run(const vk_cli *c)
     return e == VK_OK ? VK_EXIT_OK : VK_EXIT_FAIL;
 }
 
-/* ---- settings ------------------------------------------------------------- */
+/* ---- settings -------------------------------------------------------------
+ */
 
 int vk_cmd_settings(const vk_cli *c)
 {

@@ -10,7 +10,7 @@
 
 enum {
     VK_EXIT_OK = 0,
-    VK_EXIT_FAIL = 1,      /* the run failed (a write error; not a lost device) */
+    VK_EXIT_FAIL = 1, /* the run failed (a write error; not a lost device) */
     VK_EXIT_BAD_INPUT = 2, /* usage error, or files with problems */
     VK_EXIT_MISSING = 3,   /* a model, dictionary or voice is not installed */
     VK_EXIT_NO_DEVICE = 4  /* no audio device at start: try `simulate` */
@@ -38,10 +38,10 @@ typedef struct vk_cli {
     double inactivity_s;
     int end_silence_ms;
     int rate_wpm;
-    int sessions; /* simulate */
-    bool barge_in;      /* --barge-in (off by default; --no-barge-in) */
-    bool echo_cancel;   /* on unless --no-echo-cancel */
-    bool quiet; /* no captions on stdout */
+    int sessions;        /* simulate */
+    bool barge_in;       /* --barge-in (off by default; --no-barge-in) */
+    bool echo_cancel;    /* on unless --no-echo-cancel */
+    bool quiet;          /* no captions on stdout */
     bool self_test_once; /* run: the first-start self-test, until it passes */
     char **files;
     int nfiles;

@@ -33,7 +33,7 @@ struct vk_dialog {
     int noinput, nomatch;
     const vk_step *history[MAX_HISTORY];
     int nhistory;
-    const char *resume; /* step after the question that led to a crisis */
+    const char *resume;    /* step after the question that led to a crisis */
     unsigned topics_heard; /* bit i: menu option i */
     bool returning_to_menu;
     bool stopped;
@@ -103,8 +103,7 @@ static void speak(vk_dialog *d, vk_actions *out, const char *id, char *text)
     a->safety = d->safety;
 }
 
-static void say(vk_dialog *d, vk_actions *out, const char *id,
-                const char *text)
+static void say(vk_dialog *d, vk_actions *out, const char *id, const char *text)
 {
     speak(d, out, id, expand(text, NULL, 0));
 }
@@ -208,9 +207,7 @@ static void enter(vk_dialog *d, const vk_step *st, vk_actions *out)
     char counts[2][16];
     switch (st->type) {
     case VK_STEP_SAY:
-    case VK_STEP_END:
-        say(d, out, st->id, st->text);
-        break;
+    case VK_STEP_END: say(d, out, st->id, st->text); break;
     case VK_STEP_QUESTION:
     case VK_STEP_ASK:
         say(d, out, st->id, st->text);
@@ -252,9 +249,9 @@ static void enter(vk_dialog *d, const vk_step *st, vk_actions *out)
 
 static bool waiting(const vk_dialog *d)
 {
-    return d->cur && (d->cur->type == VK_STEP_QUESTION ||
-                      d->cur->type == VK_STEP_ASK ||
-                      d->cur->type == VK_STEP_MENU);
+    return d->cur &&
+           (d->cur->type == VK_STEP_QUESTION || d->cur->type == VK_STEP_ASK ||
+            d->cur->type == VK_STEP_MENU);
 }
 
 /* Re-asks the current field after a help, stop-cancel or retry. */
@@ -267,10 +264,11 @@ static void reask(vk_dialog *d, vk_actions *out)
 static void choices_vars(const vk_dialog *d, var v[2])
 {
     bool menu = d->cur->type == VK_STEP_MENU;
-    v[0] = (var){"choices", vk_script_system(d->script, menu ? "choices.menu"
-                                                             : "choices.answer")};
-    v[1] = (var){"keys", vk_script_system(d->script, menu ? "keys.menu"
-                                                          : "keys.answer")};
+    v[0] =
+        (var){"choices", vk_script_system(d->script, menu ? "choices.menu"
+                                                          : "choices.answer")};
+    v[1] = (var){"keys", vk_script_system(d->script,
+                                          menu ? "keys.menu" : "keys.answer")};
 }
 
 static void reprompt(vk_dialog *d, vk_actions *out, bool noinput)
@@ -338,12 +336,12 @@ static void answer_question(vk_dialog *d, const char *m, vk_actions *out)
         go(d, q->next, out);
         return;
     }
-    vk_answer a = strcmp(m, "yes") == 0 ? VK_ANSWER_YES
+    vk_answer a = strcmp(m, "yes") == 0  ? VK_ANSWER_YES
                   : strcmp(m, "no") == 0 ? VK_ANSWER_NO
                                          : VK_ANSWER_UNSURE;
     record(d, out, a);
-    const char *target = a == VK_ANSWER_YES && q->on_yes       ? q->on_yes
-                         : a == VK_ANSWER_NO && q->on_no       ? q->on_no
+    const char *target = a == VK_ANSWER_YES && q->on_yes         ? q->on_yes
+                         : a == VK_ANSWER_NO && q->on_no         ? q->on_no
                          : a == VK_ANSWER_UNSURE && q->on_unsure ? q->on_unsure
                                                                  : q->next;
     if (strcmp(target, q->next) != 0)
@@ -502,9 +500,7 @@ void vk_dialog_on_input(vk_dialog *d, const vk_input *in, vk_actions *out)
         }
         reprompt(d, out, true);
         return;
-    case VK_IN_NOMATCH:
-        reprompt(d, out, false);
-        return;
+    case VK_IN_NOMATCH: reprompt(d, out, false); return;
     case VK_IN_KEY:
         /* A key is sure.  The menu has no "not sure". */
         m = in->meaning;
@@ -537,7 +533,7 @@ void vk_dialog_on_input(vk_dialog *d, const vk_input *in, vk_actions *out)
                         (strcmp(m, "unsure") == 0 && d->cur->on_unsure));
     if (!sure && is_answer(m) && !safety_path && d->mode == MODE_NORMAL) {
         d->mode = MODE_CONFIRM;
-        d->pending = strcmp(m, "yes") == 0 ? "yes"
+        d->pending = strcmp(m, "yes") == 0  ? "yes"
                      : strcmp(m, "no") == 0 ? "no"
                                             : "unsure";
         char key[32];

@@ -23,7 +23,8 @@
 #define VK_DIALOG_MAX_TEXT 4096
 
 typedef enum {
-    VK_ACT_SPEAK,    /* say `text` (prompt `id`); `safety`: only a deliberate command stops it */
+    VK_ACT_SPEAK,    /* say `text` (prompt `id`); `safety`: only a deliberate
+                        command stops it */
     VK_ACT_LISTEN,   /* after the speech, listen in `context` */
     VK_ACT_ANSWER,   /* sign `sign` was answered `answer` */
     VK_ACT_CRISIS,   /* the crisis contacts start */

@@ -12,8 +12,8 @@
  * and cheap (a 5 s prompt converts in well under a millisecond). */
 #define VK_RESAMPLE_QUALITY 5
 
-int16_t *vk_dsp_resample(const int16_t *in, size_t n, int in_rate,
-                         int out_rate, size_t *out_n)
+int16_t *vk_dsp_resample(const int16_t *in, size_t n, int in_rate, int out_rate,
+                         size_t *out_n)
 {
     if (in_rate == out_rate || n == 0) {
         int16_t *copy = vk_malloc((n ? n : 1) * sizeof(int16_t));
@@ -23,9 +23,9 @@ int16_t *vk_dsp_resample(const int16_t *in, size_t n, int in_rate,
         return copy;
     }
     int err = 0;
-    SpeexResamplerState *st = speex_resampler_init(
-        1, (spx_uint32_t)in_rate, (spx_uint32_t)out_rate, VK_RESAMPLE_QUALITY,
-        &err);
+    SpeexResamplerState *st =
+        speex_resampler_init(1, (spx_uint32_t)in_rate, (spx_uint32_t)out_rate,
+                             VK_RESAMPLE_QUALITY, &err);
     if (!st)
         abort(); /* only fails on invalid rates or out of memory */
     speex_resampler_skip_zeros(st);

@@ -12,8 +12,8 @@
 
 /* Converts n samples of mono audio from in_rate to out_rate.  Returns a new
  * buffer (free with free()) and its length in *out_n.  Equal rates copy. */
-int16_t *vk_dsp_resample(const int16_t *in, size_t n, int in_rate,
-                         int out_rate, size_t *out_n);
+int16_t *vk_dsp_resample(const int16_t *in, size_t n, int in_rate, int out_rate,
+                         size_t *out_n);
 
 /* Root-mean-square level of n samples (0 for n == 0). */
 double vk_dsp_rms(const int16_t *x, size_t n);

@@ -4,9 +4,8 @@
 const char *vk_strerror(vk_err e)
 {
     switch (e) {
-#define VK__ERR_MSG(name, value, msg) \
-    case VK_##name:                   \
-        return msg;
+#define VK__ERR_MSG(name, value, msg)                                          \
+    case VK_##name: return msg;
         VK_ERR_MAP(VK__ERR_MSG)
 #undef VK__ERR_MSG
     }
@@ -16,9 +15,8 @@ const char *vk_strerror(vk_err e)
 const char *vk_errname(vk_err e)
 {
     switch (e) {
-#define VK__ERR_NAME(name, value, msg) \
-    case VK_##name:                    \
-        return #name;
+#define VK__ERR_NAME(name, value, msg)                                         \
+    case VK_##name: return #name;
         VK_ERR_MAP(VK__ERR_NAME)
 #undef VK__ERR_NAME
     }

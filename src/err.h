@@ -11,17 +11,17 @@
 #define VK_WARN_UNUSED __attribute__((warn_unused_result))
 
 /* name, value, message */
-#define VK_ERR_MAP(X)                                                        \
-    X(OK, 0, "success")                                                      \
-    X(ERR_NOMEM, 1, "out of memory")                                         \
-    X(ERR_IO, 2, "file could not be read or written")                        \
-    X(ERR_PARSE, 3, "file has errors")                                       \
-    X(ERR_MODEL, 4, "speech recognition model missing or broken")            \
-    X(ERR_TTS, 5, "speech synthesiser failed")                               \
-    X(ERR_DEVICE, 6, "audio device missing or lost")                         \
-    X(ERR_ARG, 7, "invalid argument")                                        \
-    X(ERR_LIMIT, 8, "a size limit was reached")                              \
-    X(ERR_NOTFOUND, 9, "not found")                                          \
+#define VK_ERR_MAP(X)                                                          \
+    X(OK, 0, "success")                                                        \
+    X(ERR_NOMEM, 1, "out of memory")                                           \
+    X(ERR_IO, 2, "file could not be read or written")                          \
+    X(ERR_PARSE, 3, "file has errors")                                         \
+    X(ERR_MODEL, 4, "speech recognition model missing or broken")              \
+    X(ERR_TTS, 5, "speech synthesiser failed")                                 \
+    X(ERR_DEVICE, 6, "audio device missing or lost")                           \
+    X(ERR_ARG, 7, "invalid argument")                                          \
+    X(ERR_LIMIT, 8, "a size limit was reached")                                \
+    X(ERR_NOTFOUND, 9, "not found")                                            \
     X(ERR_EOF, 10, "end of input")
 
 typedef enum {

@@ -1,4 +1,5 @@
-/* events: JSON lines through cJSON, flushed per line so a display can follow. */
+/* events: JSON lines through cJSON, flushed per line so a display can follow.
+ */
 #include "events.h"
 
 #include <cjson/cJSON.h>

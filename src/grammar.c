@@ -71,7 +71,17 @@ struct vk_grammar {
 /* ---- tokenizer ---------------------------------------------------------- */
 
 typedef enum {
-    T_EOF, T_WORD, T_REF, T_TAG, T_EQ, T_SEMI, T_BAR, T_LP, T_RP, T_LB, T_RB,
+    T_EOF,
+    T_WORD,
+    T_REF,
+    T_TAG,
+    T_EQ,
+    T_SEMI,
+    T_BAR,
+    T_LP,
+    T_RP,
+    T_LB,
+    T_RB,
     T_BAD
 } tok_kind;
 
@@ -150,15 +160,42 @@ static void next(lexer *lx)
     char c = *lx->p;
     switch (c) {
     case '\0': lx->kind = T_EOF; return;
-    case '=': lx->kind = T_EQ; lx->p++; return;
-    case ';': lx->kind = T_SEMI; lx->p++; return;
-    case '|': lx->kind = T_BAR; lx->p++; return;
-    case '(': lx->kind = T_LP; lx->p++; return;
-    case ')': lx->kind = T_RP; lx->p++; return;
-    case '[': lx->kind = T_LB; lx->p++; return;
-    case ']': lx->kind = T_RB; lx->p++; return;
-    case '<': lx->kind = T_REF; take_until(lx, '>'); return;
-    case '{': lx->kind = T_TAG; take_until(lx, '}'); return;
+    case '=':
+        lx->kind = T_EQ;
+        lx->p++;
+        return;
+    case ';':
+        lx->kind = T_SEMI;
+        lx->p++;
+        return;
+    case '|':
+        lx->kind = T_BAR;
+        lx->p++;
+        return;
+    case '(':
+        lx->kind = T_LP;
+        lx->p++;
+        return;
+    case ')':
+        lx->kind = T_RP;
+        lx->p++;
+        return;
+    case '[':
+        lx->kind = T_LB;
+        lx->p++;
+        return;
+    case ']':
+        lx->kind = T_RB;
+        lx->p++;
+        return;
+    case '<':
+        lx->kind = T_REF;
+        take_until(lx, '>');
+        return;
+    case '{':
+        lx->kind = T_TAG;
+        take_until(lx, '}');
+        return;
     default: break;
     }
     if (is_word_char((unsigned char)c)) {
@@ -190,8 +227,8 @@ static node *node_new(node_kind k, int line)
 
 static void node_add(node *parent, node *kid)
 {
-    parent->kids = vk_realloc(parent->kids,
-                              (size_t)(parent->nkids + 1) * sizeof(node *));
+    parent->kids =
+        vk_realloc(parent->kids, (size_t)(parent->nkids + 1) * sizeof(node *));
     parent->kids[parent->nkids++] = kid;
 }
 
@@ -243,8 +280,7 @@ static node *parse_item(lexer *lx)
         }
         break;
     }
-    default:
-        return NULL;
+    default: return NULL;
     }
     while (lx->kind == T_TAG) {
         if (!n->tag)
@@ -265,7 +301,8 @@ static node *parse_seq(lexer *lx)
         next(lx);
     }
     if (seq->nkids == 0) {
-        lex_error(lx, "empty alternative (a word, <rule> or group was expected)",
+        lex_error(lx,
+                  "empty alternative (a word, <rule> or group was expected)",
                   NULL);
     }
     while (lx->kind == T_TAG) {
@@ -328,8 +365,10 @@ static void parse_file(const char *path, rules *rs, vk_diag *diag)
             continue;
         }
         if (lx.kind == T_WORD && strcmp(lx.text, "import") == 0) {
-            lex_error(&lx, "import is not needed: rules of every .gram file "
-                           "in the folder are visible", NULL);
+            lex_error(&lx,
+                      "import is not needed: rules of every .gram file "
+                      "in the folder are visible",
+                      NULL);
             recover(&lx);
             continue;
         }
@@ -339,8 +378,10 @@ static void parse_file(const char *path, rules *rs, vk_diag *diag)
             next(&lx);
         }
         if (lx.kind != T_REF) {
-            lex_error(&lx, "a rule definition '<name> = ...;' was expected, "
-                           "found", lx.text[0] ? lx.text : "punctuation");
+            lex_error(&lx,
+                      "a rule definition '<name> = ...;' was expected, "
+                      "found",
+                      lx.text[0] ? lx.text : "punctuation");
             recover(&lx);
             continue;
         }
@@ -369,15 +410,16 @@ static void parse_file(const char *path, rules *rs, vk_diag *diag)
         }
         rule *old = find_rule(rs, name);
         if (old) {
-            vk_diag_add(diag, path, line, "rule <%s> is already defined at %s:%d",
-                        name, old->file, old->line);
+            vk_diag_add(diag, path, line,
+                        "rule <%s> is already defined at %s:%d", name,
+                        old->file, old->line);
             node_free(body);
             continue;
         }
-        rs->items = vk_realloc(rs->items,
-                               (size_t)(rs->count + 1) * sizeof(rule));
-        rs->items[rs->count++] = (rule){vk_strdup(name), vk_strdup(path), line,
-                                        is_public, body};
+        rs->items =
+            vk_realloc(rs->items, (size_t)(rs->count + 1) * sizeof(rule));
+        rs->items[rs->count++] =
+            (rule){vk_strdup(name), vk_strdup(path), line, is_public, body};
     }
     free(text);
 }
@@ -499,12 +541,8 @@ static plist expand(expander *x, const node *n)
 {
     plist out = {0};
     switch (n->kind) {
-    case N_WORD:
-        plist_add(&out, n->text, NULL);
-        break;
-    case N_SEQ:
-        out = expand_seq(x, n);
-        break;
+    case N_WORD: plist_add(&out, n->text, NULL); break;
+    case N_SEQ: out = expand_seq(x, n); break;
     case N_ALT:
     case N_OPT:
         if (n->kind == N_OPT)
@@ -529,7 +567,8 @@ static plist expand(expander *x, const node *n)
             if (strcmp(x->stack[i], n->text) == 0) {
                 vk_diag_add(x->diag, r->file, r->line,
                             "rule <%s> refers to itself; a kiosk grammar must "
-                            "be a finite list of phrases", n->text);
+                            "be a finite list of phrases",
+                            n->text);
                 x->errors++;
                 return out;
             }
@@ -566,8 +605,10 @@ static void note_words(vk_grammar *g, const rules *rs)
             if (k < g->nwords)
                 continue;
             g->words = vk_realloc(g->words, (g->nwords + 1) * sizeof(char *));
-            g->word_lines = vk_realloc(g->word_lines, (g->nwords + 1) * sizeof(int));
-            g->word_files = vk_realloc(g->word_files, (g->nwords + 1) * sizeof(char *));
+            g->word_lines =
+                vk_realloc(g->word_lines, (g->nwords + 1) * sizeof(int));
+            g->word_files =
+                vk_realloc(g->word_files, (g->nwords + 1) * sizeof(char *));
             g->words[g->nwords] = vk_strdup(w);
             g->word_lines[g->nwords] = 0;
             g->word_files[g->nwords] = NULL;
@@ -610,7 +651,8 @@ vk_grammar *vk_grammar_load(const char *dir, const char *name, vk_diag *diag)
         }
     if (!root) {
         if (vk_diag_count(diag) == before)
-            vk_diag_add(diag, path, 0, "no public rule for context '%s' "
+            vk_diag_add(diag, path, 0,
+                        "no public rule for context '%s' "
                         "(the file must exist and have a 'public <%s> = ...;')",
                         name, name);
         rules_free(&rs);
@@ -670,9 +712,8 @@ vk_grammar *vk_grammar_load(const char *dir, const char *name, vk_diag *diag)
     for (size_t i = 0; i < g->nphrases; i++)
         cap += strlen(g->phrases[i].words) + 4;
     g->jsgf = vk_malloc(cap);
-    size_t off = (size_t)snprintf(g->jsgf, cap,
-                                  "#JSGF V1.0;\ngrammar %s;\npublic <%s> = ",
-                                  name, name);
+    size_t off = (size_t)snprintf(
+        g->jsgf, cap, "#JSGF V1.0;\ngrammar %s;\npublic <%s> = ", name, name);
     for (size_t i = 0; i < g->nphrases && off < cap; i++)
         off += (size_t)snprintf(g->jsgf + off, cap - off, "%s%s",
                                 i ? " | " : "", g->phrases[i].words);
@@ -702,8 +743,14 @@ void vk_grammar_destroy(vk_grammar *g)
     free(g);
 }
 
-const char *vk_grammar_name(const vk_grammar *g) { return g->name; }
-const char *vk_grammar_jsgf(const vk_grammar *g) { return g->jsgf; }
+const char *vk_grammar_name(const vk_grammar *g)
+{
+    return g->name;
+}
+const char *vk_grammar_jsgf(const vk_grammar *g)
+{
+    return g->jsgf;
+}
 
 const char *const *vk_grammar_words(const vk_grammar *g, size_t *count)
 {
@@ -727,7 +774,10 @@ bool vk_grammar_has_tag(const vk_grammar *g, const char *tag)
     return false;
 }
 
-size_t vk_grammar_phrase_count(const vk_grammar *g) { return g->nphrases; }
+size_t vk_grammar_phrase_count(const vk_grammar *g)
+{
+    return g->nphrases;
+}
 
 const char *vk_grammar_phrase(const vk_grammar *g, size_t i, const char **tag)
 {

@@ -1,4 +1,5 @@
-/* inifile: inih with line numbers, continuation lines and full error reports. */
+/* inifile: inih with line numbers, continuation lines and full error reports.
+ */
 #define _POSIX_C_SOURCE 200809L
 #include "inifile.h"
 
@@ -36,7 +37,8 @@ static char *read_line(char *str, int num, void *stream)
         }
         vk_diag_add(r->diag, r->ini->path, r->line,
                     "line is longer than %d characters: break it, and start "
-                    "each following line with spaces", num - 2);
+                    "each following line with spaces",
+                    num - 2);
     }
     r->indented = str[0] == ' ' || str[0] == '\t';
     const char *p = str;
@@ -95,8 +97,8 @@ static int on_value(void *user, const char *section, const char *name,
         strcmp(r->last_key, name) == 0) {
         size_t a = strlen(last->value), b = strlen(value);
         if (a + b + 2 > VK_INI_MAX_VALUE) {
-            vk_diag_add(r->diag, ini->path, r->line, "value of '%s' is too long",
-                        name);
+            vk_diag_add(r->diag, ini->path, r->line,
+                        "value of '%s' is too long", name);
             return 1;
         }
         last->value = vk_realloc(last->value, a + b + 2);

@@ -13,18 +13,29 @@ static const struct {
     const char *name;
     int key;
 } key_names[] = {
-    {"up", VK_KEY_UP},         {"down", VK_KEY_DOWN},
-    {"left", VK_KEY_LEFT},     {"right", VK_KEY_RIGHT},
-    {"enter", VK_KEY_ENTER},   {"backspace", VK_KEY_BACKSPACE},
-    {"escape", VK_KEY_ESCAPE}, {"tab", VK_KEY_TAB},
-    {"delete", VK_KEY_DELETE}, {"home", VK_KEY_HOME},
-    {"end", VK_KEY_END},       {"pageup", VK_KEY_PAGEUP},
+    {"up", VK_KEY_UP},
+    {"down", VK_KEY_DOWN},
+    {"left", VK_KEY_LEFT},
+    {"right", VK_KEY_RIGHT},
+    {"enter", VK_KEY_ENTER},
+    {"backspace", VK_KEY_BACKSPACE},
+    {"escape", VK_KEY_ESCAPE},
+    {"tab", VK_KEY_TAB},
+    {"delete", VK_KEY_DELETE},
+    {"home", VK_KEY_HOME},
+    {"end", VK_KEY_END},
+    {"pageup", VK_KEY_PAGEUP},
     {"pagedown", VK_KEY_PAGEDOWN},
-    {"space", ' '},            {"plus", '+'},
-    {"minus", '-'},            {"star", '*'},
-    {"slash", '/'},            {"hash", '#'},
-    {"period", '.'},           {"comma", ','},
-    {"question", '?'},         {"equals", '='},
+    {"space", ' '},
+    {"plus", '+'},
+    {"minus", '-'},
+    {"star", '*'},
+    {"slash", '/'},
+    {"hash", '#'},
+    {"period", '.'},
+    {"comma", ','},
+    {"question", '?'},
+    {"equals", '='},
 };
 #define N_NAMES (sizeof key_names / sizeof key_names[0])
 
@@ -114,9 +125,11 @@ bool vk_keymap_bind(vk_keymap *m, const char *action, const char *keys,
         snprintf(name, sizeof name, "%.*s", (int)(e - p), p);
         int code = vk_key_from_name(name);
         if (!code) {
-            snprintf(err, errlen, "unknown key '%s' (a single character, or "
+            snprintf(err, errlen,
+                     "unknown key '%s' (a single character, or "
                      "up, down, left, right, enter, space, backspace, "
-                     "escape, tab, plus, minus, star, slash, ...)", name);
+                     "escape, tab, plus, minus, star, slash, ...)",
+                     name);
             return false;
         }
         if (n == VK_KEYMAP_MAX_KEYS - 1) {

@@ -44,8 +44,8 @@ const char *vk_key_name(int key);
 #define VK_KEYMAP_MAX_KEYS 4 /* keys per action */
 
 typedef struct vk_key_action {
-    const char *name; /* "yes", "pause", ... */
-    const char *doc;  /* what it does, for help and the sample file */
+    const char *name;     /* "yes", "pause", ... */
+    const char *doc;      /* what it does, for help and the sample file */
     const char *defaults; /* space-separated key names */
 } vk_key_action;
 

@@ -47,9 +47,9 @@ typedef struct sentence {
     char *prompt_text; /* whole prompt, on its first sentence only */
     bool last;         /* last sentence of its prompt */
     bool safety;
-    bool started;      /* its prompt event went out (a replay only captions) */
-    bool aside;        /* a control's acknowledgement or a keypad choice */
-    bool personal;     /* results or contacts: only to the headphones, if any */
+    bool started;  /* its prompt event went out (a replay only captions) */
+    bool aside;    /* a control's acknowledgement or a keypad choice */
+    bool personal; /* results or contacts: only to the headphones, if any */
     int16_t *pcm;
     size_t n, pos;
 } sentence;
@@ -77,20 +77,20 @@ struct vk_kiosk {
     int64_t t, listen_start, last_activity;
     int64_t asr_epoch; /* sample time of the recogniser's last reset */
     bool in_speech;
-    bool barge_armed; /* hearing during a question, for barge-in */
-    bool dev_away;      /* the device is lost (audio_retry): paused */
+    bool barge_armed;    /* hearing during a question, for barge-in */
+    bool dev_away;       /* the device is lost (audio_retry): paused */
     int64_t dev_lost_at; /* sample time it went */
 
-    vk_controls ctl;       /* this person's volume, rate, pause, time */
-    bool pause_listening;  /* the recogniser listens for "continue" */
-    char *last_sentence;   /* for "repeat that" */
-    int cursor;            /* keypad: the choice said last, or -1 */
-    bool warned;           /* the "more time?" warning since the last activity */
+    vk_controls ctl;      /* this person's volume, rate, pause, time */
+    bool pause_listening; /* the recogniser listens for "continue" */
+    char *last_sentence;  /* for "repeat that" */
+    int cursor;           /* keypad: the choice said last, or -1 */
+    bool warned;          /* the "more time?" warning since the last activity */
     int sessions_ended;
 
-    vk_echo *echo;    /* removes the kiosk's own voice from the mic, or NULL */
+    vk_echo *echo;     /* removes the kiosk's own voice from the mic, or NULL */
     bool barge_paused; /* barge-in: speech began, the prompt holds its place */
-    bool pause_spent; /* it paused once for nothing: no more in this prompt */
+    bool pause_spent;  /* it paused once for nothing: no more in this prompt */
     int64_t barge_paused_at;
 
     /* timing for the benchmark */
@@ -243,8 +243,8 @@ static void synth(vk_kiosk *k, sentence *s)
 {
     if (s->pcm || !s->text)
         return;
-    if (vk_tts_say(k->tts, vk_script_voice(k->script), k->ctl.rate_wpm,
-                   s->text, &s->pcm, &s->n) != VK_OK) {
+    if (vk_tts_say(k->tts, vk_script_voice(k->script), k->ctl.rate_wpm, s->text,
+                   &s->pcm, &s->n) != VK_OK) {
         /* The caption still shows it; a short silence keeps timing sane. */
         s->n = RATE / 5;
         s->pcm = vk_calloc(s->n, sizeof(int16_t));
@@ -338,7 +338,8 @@ static bool render(vk_kiosk *k, int16_t *out, size_t n, bool *personal)
     size_t o = 0;
     bool drained = false;
     *personal = false;
-    if (k->barge_paused) { /* barge-in: holding its place while a person speaks */
+    if (k->barge_paused) { /* barge-in: holding its place while a person speaks
+                            */
         memset(out, 0, n * sizeof(int16_t));
         return false;
     }
@@ -422,24 +423,14 @@ static void perform(vk_kiosk *k, vk_actions *acts)
     for (int i = 0; i < acts->count; i++) {
         const vk_action *a = &acts->items[i];
         switch (a->type) {
-        case VK_ACT_SPEAK:
-            enqueue_prompt(k, a->id, a->text, a->safety);
-            break;
-        case VK_ACT_LISTEN:
-            k->pending_listen = a->context;
-            break;
+        case VK_ACT_SPEAK: enqueue_prompt(k, a->id, a->text, a->safety); break;
+        case VK_ACT_LISTEN: k->pending_listen = a->context; break;
         case VK_ACT_ANSWER:
             vk_events_answer(k->ev, t, a->sign, vk_answer_name(a->answer));
             break;
-        case VK_ACT_CRISIS:
-            vk_events_simple(k->ev, t, "crisis");
-            break;
-        case VK_ACT_CONTACTS:
-            vk_events_simple(k->ev, t, "contacts");
-            break;
-        case VK_ACT_END:
-            k->ending = a->reason;
-            break;
+        case VK_ACT_CRISIS: vk_events_simple(k->ev, t, "crisis"); break;
+        case VK_ACT_CONTACTS: vk_events_simple(k->ev, t, "contacts"); break;
+        case VK_ACT_END: k->ending = a->reason; break;
         }
     }
     vk_actions_clear(acts);
@@ -456,8 +447,9 @@ static void start_session(vk_kiosk *k)
 {
     vk_actions acts = {0};
     /* New content (a reload) is taken only here, between sessions. */
-    const vk_script *next =
-        k->opts.next_script ? k->opts.next_script(k->opts.next_script_ctx) : NULL;
+    const vk_script *next = k->opts.next_script
+                                ? k->opts.next_script(k->opts.next_script_ctx)
+                                : NULL;
     if (next && next != k->script) {
         vk_dialog_opts d = {.accept = VK_ASR_ACCEPT, .confirm = VK_ASR_CONFIRM};
         vk_dialog_destroy(k->dialog);
@@ -588,9 +580,9 @@ static void set_paused(vk_kiosk *k, bool paused)
             k->listen_start = k->t; /* the wait for an answer starts again */
     }
     if (k->opts.captions)
-        vk_captions_status(k->opts.captions,
-                           paused ? vk_script_system(k->script, "control.paused")
-                                  : NULL);
+        vk_captions_status(
+            k->opts.captions,
+            paused ? vk_script_system(k->script, "control.paused") : NULL);
 }
 
 /* "Repeat that": the sentence being said starts again, or, when nothing is
@@ -645,8 +637,8 @@ typedef struct choice {
 
 static const choice answer_choices[] = {
     {"yes", "heard.yes"}, {"no", "heard.no"}, {"unsure", "heard.unsure"}};
-static const choice menu_choices[] = {
-    {"yes", "choice.next"}, {"no", "choice.done"}};
+static const choice menu_choices[] = {{"yes", "choice.next"},
+                                      {"no", "choice.done"}};
 
 static void deliver(vk_kiosk *k, const vk_input *in);
 
@@ -685,7 +677,8 @@ static bool is_cursor_action(const char *a)
            strcmp(a, "select") == 0;
 }
 
-/* ---- input ----------------------------------------------------------------- */
+/* ---- input -----------------------------------------------------------------
+ */
 
 static void on_heard(vk_kiosk *k, const vk_heard *h)
 {
@@ -728,7 +721,8 @@ static void on_heard_paused(vk_kiosk *k, const vk_heard *h)
     set_paused(k, false);
     if (k->pending_listen && h->confidence >= VK_ASR_ACCEPT) {
         interrupt(k);
-        vk_input in = {.kind = VK_IN_SPEECH, .meaning = h->meaning,
+        vk_input in = {.kind = VK_IN_SPEECH,
+                       .meaning = h->meaning,
                        .confidence = h->confidence};
         deliver(k, &in);
     }
@@ -838,7 +832,7 @@ static bool device_away(vk_kiosk *k, vk_audio *dev)
     }
     if (k->dev_away && k->active &&
         k->t - k->dev_lost_at >= (int64_t)(k->opts.settings.inactivity_s *
-                                          k->ctl.time_factor * RATE))
+                                           k->ctl.time_factor * RATE))
         end_unheard(k, "timeout");
     return k->dev_away;
 }
@@ -889,7 +883,8 @@ static void barge_feed(vk_kiosk *k, vk_asr_state st, const vk_heard *h)
             handle_control(k, h->meaning);
             return;
         }
-        if (k->barge_paused && h->meaning[0] && h->confidence >= VK_ASR_ACCEPT) {
+        if (k->barge_paused && h->meaning[0] &&
+            h->confidence >= VK_ASR_ACCEPT) {
             k->barge_paused = false;
             interrupt(k);
             on_heard(k, h);
@@ -897,7 +892,8 @@ static void barge_feed(vk_kiosk *k, vk_asr_state st, const vk_heard *h)
         }
         vk_events_heard(k->ev, now_s(k), h->meaning, h->words, h->confidence);
         barge_resume(k);
-    } else if (k->barge_paused && k->t - k->barge_paused_at >= BARGE_MAX_PAUSE) {
+    } else if (k->barge_paused &&
+               k->t - k->barge_paused_at >= BARGE_MAX_PAUSE) {
         barge_resume(k);
     }
 }
@@ -957,7 +953,8 @@ vk_err vk_kiosk_run(vk_kiosk *k, vk_audio *dev, vk_audio *sim, vk_key_fn keys,
         if (hear) {
             vk_heard h;
             clock_gettime(CLOCK_MONOTONIC, &k->tick_wall);
-            vk_asr_state st = vk_recognizer_feed(k->rec, mic, VK_AUDIO_FRAME, &h);
+            vk_asr_state st =
+                vk_recognizer_feed(k->rec, mic, VK_AUDIO_FRAME, &h);
             k->in_speech = st == VK_ASR_SPEECH;
             if (barge && st != VK_ASR_DONE)
                 barge_feed(k, st, &h);

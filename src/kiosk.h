@@ -22,12 +22,12 @@
 #include "tts.h"
 
 typedef struct vk_kiosk_opts {
-    vk_settings settings;  /* the site's volume, rate, timing and keys */
-    bool simulate;         /* events carry answer values; stop after `sessions` */
-    int sessions;          /* simulate: sessions to run (0 = 1) */
-    bool barge_in;         /* listen while a question is being asked */
-    bool echo_cancel;      /* remove the kiosk's own voice from the mic */
-    FILE *events;          /* JSON lines, or NULL */
+    vk_settings settings; /* the site's volume, rate, timing and keys */
+    bool simulate;    /* events carry answer values; stop after `sessions` */
+    int sessions;     /* simulate: sessions to run (0 = 1) */
+    bool barge_in;    /* listen while a question is being asked */
+    bool echo_cancel; /* remove the kiosk's own voice from the mic */
+    FILE *events;     /* JSON lines, or NULL */
     vk_captions *captions; /* the screen, or NULL (borrowed) */
     vk_audio *headphones;  /* private listening, or NULL (borrowed) */
     double max_seconds;    /* safety stop for simulations (0 = none) */
@@ -35,7 +35,7 @@ typedef struct vk_kiosk_opts {
      * ping); NULL = none.  tick_ctx is borrowed. */
     void (*on_tick)(void *tick_ctx, int64_t t);
     void *tick_ctx;
-    bool keys_only;        /* no recognition model for the language: keys only */
+    bool keys_only; /* no recognition model for the language: keys only */
     /* Called just before each session starts (between sessions, never
      * during one): returns the script to use from now on (for example
      * after a reload, see content.h), or NULL to keep the current one. */
@@ -50,9 +50,12 @@ void vk_kiosk_default_opts(vk_kiosk_opts *o);
 
 /* Turn timing, for the benchmark. */
 typedef struct vk_kiosk_stats {
-    int64_t first_sample_ns; /* wall time from vk_kiosk_run() to the first spoken sample */
-    double *turn_gap_s;      /* end of the user's speech to the reply (session clock) */
-    double *compute_ms;      /* wall time from the result to the reply's first sample */
+    int64_t first_sample_ns; /* wall time from vk_kiosk_run() to the first
+                                spoken sample */
+    double
+        *turn_gap_s; /* end of the user's speech to the reply (session clock) */
+    double
+        *compute_ms; /* wall time from the result to the reply's first sample */
     int turns;
     double session_s; /* session clock at the end */
 } vk_kiosk_stats;
@@ -69,7 +72,8 @@ void vk_kiosk_destroy(vk_kiosk *k);
 typedef int (*vk_key_fn)(void *ctx, int64_t t);
 
 /* Runs sessions on `dev` until the simulated sessions end, a stop is
- * requested, or a fatal device error.  `sim` is the simulated room to notify (NULL when live). */
+ * requested, or a fatal device error.  `sim` is the simulated room to notify
+ * (NULL when live). */
 vk_err vk_kiosk_run(vk_kiosk *k, vk_audio *dev, vk_audio *sim, vk_key_fn keys,
                     void *key_ctx) VK_WARN_UNUSED;
 

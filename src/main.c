@@ -13,57 +13,78 @@
 
 static const char usage[] =
     "usage:\n"
-    "  voice-kiosk [OPTIONS]                     run the kiosk on the sound card\n"
-    "  voice-kiosk --list-devices                list microphones and speakers\n"
-    "  voice-kiosk check [--site DIR] [--lang L] [--prompts DIR] [--grammars DIR]\n"
-    "                                            check prompt, flow, contact and grammar files\n"
-    "  voice-kiosk preview PROMPT_ID|--all [-o FILE.wav] [--site DIR] [--lang L]\n"
-    "                                            speak a prompt (or the whole flow) on the\n"
-    "                                            speaker, or into FILE.wav; print captions\n"
+    "  voice-kiosk [OPTIONS]                     run the kiosk on the sound "
+    "card\n"
+    "  voice-kiosk --list-devices                list microphones and "
+    "speakers\n"
+    "  voice-kiosk check [--site DIR] [--lang L] [--prompts DIR] [--grammars "
+    "DIR]\n"
+    "                                            check prompt, flow, contact "
+    "and grammar files\n"
+    "  voice-kiosk preview PROMPT_ID|--all [-o FILE.wav] [--site DIR] [--lang "
+    "L]\n"
+    "                                            speak a prompt (or the whole "
+    "flow) on the\n"
+    "                                            speaker, or into FILE.wav; "
+    "print captions\n"
     "  voice-kiosk recognize [--context answer|command|menu] FILE.wav...\n"
-    "                                            print FILE, MEANING, WORDS, CONFIDENCE\n"
+    "                                            print FILE, MEANING, WORDS, "
+    "CONFIDENCE\n"
     "  voice-kiosk simulate SCENARIO [--events OUT.jsonl] [--record OUT.wav]\n"
-    "                                            run a session with a virtual user\n"
-    "  voice-kiosk settings                      print a commented settings.ini\n"
-    "  voice-kiosk selftest [OPTIONS]            say \"I can hear you. Say yes to\n"
+    "                                            run a session with a virtual "
+    "user\n"
+    "  voice-kiosk settings                      print a commented "
+    "settings.ini\n"
+    "  voice-kiosk selftest [OPTIONS]            say \"I can hear you. Say yes "
+    "to\n"
     "                                            start.\", listen, report\n"
     "\n"
     "options:\n"
     "  --input-device NAME     microphone (name substring or index)\n"
     "  --output-device NAME    speaker (name substring or index)\n"
-    "  --lang L                language of the prompts: prompts/L (default en-US);\n"
+    "  --lang L                language of the prompts: prompts/L (default "
+    "en-US);\n"
     "                          without a recognition model for L, keys only\n"
     "  --site DIR              site folder with this clinic's files (default:\n"
-    "                          $VOICE_KIOSK_SITE, else /etc/voice-kiosk if present)\n"
+    "                          $VOICE_KIOSK_SITE, else /etc/voice-kiosk if "
+    "present)\n"
     "  --prompts DIR           shipped prompts folder (default: prompts/LANG)\n"
     "  --grammars DIR          grammars folder (default: the shipped one)\n"
-    "  --site DIR              site folder with settings.ini (default /etc/voice-kiosk)\n"
+    "  --site DIR              site folder with settings.ini (default "
+    "/etc/voice-kiosk)\n"
     "  The next four override settings.ini ([timing], [speech]):\n"
     "  --noinput-timeout SEC   wait this long for an answer (default 7)\n"
     "  --inactivity-timeout SEC  end and wipe a session after this long with\n"
     "                          no input at all (default 60)\n"
     "  --end-silence MS        silence that ends an answer (default 300)\n"
-    "  --rate WPM              speech rate, 80 to 400 words a minute (default 160)\n"
+    "  --rate WPM              speech rate, 80 to 400 words a minute (default "
+    "160)\n"
     "  --barge-in              listen while a question is asked: the prompt\n"
     "                          pauses when a person speaks and stops on a\n"
-    "                          confident answer or command (--no-barge-in: off,\n"
+    "                          confident answer or command (--no-barge-in: "
+    "off,\n"
     "                          the default)\n"
     "  --no-echo-cancel        do not remove the kiosk's own voice from the\n"
     "                          microphone (for measuring; see README)\n"
-    "  --events FILE           write JSON-lines events (live: without answers)\n"
+    "  --events FILE           write JSON-lines events (live: without "
+    "answers)\n"
     "  --record FILE           simulate: write mic (left) and speaker (right)\n"
-    "  --stats FILE            simulate: write timing figures for the benchmark\n"
+    "  --stats FILE            simulate: write timing figures for the "
+    "benchmark\n"
     "  --headphones-record FILE  simulate: private listening; what the\n"
     "                          headphones get is written to FILE\n"
-    "  --sessions N            simulate: run N sessions (the virtual user starts\n"
+    "  --sessions N            simulate: run N sessions (the virtual user "
+    "starts\n"
     "                          each one after the first with its next step)\n"
     "  --quiet                 do not print captions\n"
     "  --self-test-once        before the first session, run the self-test\n"
     "                          until it has once heard yes (home set-up)\n"
-    "  -o, --output FILE       preview: write the WAV here instead of playing it\n"
+    "  -o, --output FILE       preview: write the WAV here instead of playing "
+    "it\n"
     "  --all                   preview: every prompt of the flow, in order\n"
     "\n"
-    "signals: SIGHUP reloads the prompts before the next session (they are also\n"
+    "signals: SIGHUP reloads the prompts before the next session (they are "
+    "also\n"
     "reloaded when the files change); a version that fails `check` is refused\n"
     "and the last good one keeps running\n"
     "  -h, --help              show this help\n"
@@ -79,10 +100,29 @@ static const char usage[] =
     "     `voice-kiosk --list-devices` or `simulate`)\n";
 
 enum {
-    OPT_INPUT = 256, OPT_OUTPUT, OPT_PROMPTS, OPT_GRAMMARS, OPT_NOINPUT,
-    OPT_INACTIVE, OPT_SILENCE, OPT_RATE, OPT_BARGE, OPT_EVENTS, OPT_RECORD,
-    OPT_STATS, OPT_QUIET, OPT_LIST, OPT_CONTEXT, OPT_SITE, OPT_SESSIONS, OPT_PHONES,
-    OPT_SELFTEST_ONCE, OPT_LANG, OPT_ALL, OPT_NO_BARGE, OPT_NO_ECHO
+    OPT_INPUT = 256,
+    OPT_OUTPUT,
+    OPT_PROMPTS,
+    OPT_GRAMMARS,
+    OPT_NOINPUT,
+    OPT_INACTIVE,
+    OPT_SILENCE,
+    OPT_RATE,
+    OPT_BARGE,
+    OPT_EVENTS,
+    OPT_RECORD,
+    OPT_STATS,
+    OPT_QUIET,
+    OPT_LIST,
+    OPT_CONTEXT,
+    OPT_SITE,
+    OPT_SESSIONS,
+    OPT_PHONES,
+    OPT_SELFTEST_ONCE,
+    OPT_LANG,
+    OPT_ALL,
+    OPT_NO_BARGE,
+    OPT_NO_ECHO
 };
 
 static const struct option options[] = {
@@ -175,7 +215,8 @@ int main(int argc, char **argv)
                 return VK_EXIT_BAD_INPUT;
             break;
         case OPT_INACTIVE:
-            if (!number("--inactivity-timeout", optarg, 5, 3600, &c.inactivity_s))
+            if (!number("--inactivity-timeout", optarg, 5, 3600,
+                        &c.inactivity_s))
                 return VK_EXIT_BAD_INPUT;
             break;
         case OPT_SILENCE:
@@ -188,12 +229,8 @@ int main(int argc, char **argv)
                 return VK_EXIT_BAD_INPUT;
             c.rate_wpm = (int)v;
             break;
-        case 'h':
-            fputs(usage, stdout);
-            return VK_EXIT_OK;
-        default:
-            fputs(usage, stderr);
-            return VK_EXIT_BAD_INPUT;
+        case 'h': fputs(usage, stdout); return VK_EXIT_OK;
+        default: fputs(usage, stderr); return VK_EXIT_BAD_INPUT;
         }
     }
     c.files = argv + optind;

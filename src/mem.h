@@ -6,7 +6,8 @@
 #define VK_MEM_H
 #include <stddef.h>
 
-/* Like malloc/calloc/realloc/strdup, but never return NULL. Free with free(). */
+/* Like malloc/calloc/realloc/strdup, but never return NULL. Free with free().
+ */
 void *vk_malloc(size_t n);
 void *vk_calloc(size_t count, size_t size);
 void *vk_realloc(void *p, size_t n);

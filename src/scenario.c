@@ -82,8 +82,10 @@ static int parse_key(const char *file, int line, const char *name,
     st->kind = VK_SC_KEY;
     st->key = vk_key_from_name(name);
     if (!st->key)
-        vk_diag_add(diag, file, line, "key needs one key, such as 'key 1', "
-                    "'key r' or 'key up' (not '%s')", name);
+        vk_diag_add(diag, file, line,
+                    "key needs one key, such as 'key 1', "
+                    "'key r' or 'key up' (not '%s')",
+                    name);
     return st->key != 0;
 }
 
@@ -114,15 +116,18 @@ static int parse_action(const char *file, int line, char *verb, char *rest,
         /* A fault, not speech: the device is gone for that long. */
         st->kind = VK_SC_UNPLUG;
         if (!number(rest, 0.02, 3600.0, &st->seconds)) {
-            vk_diag_add(diag, file, line, "unplug needs how many seconds the "
+            vk_diag_add(diag, file, line,
+                        "unplug needs how many seconds the "
                         "audio device stays gone (0.02 to 3600), not '%s'",
                         rest);
             return 0;
         }
         return 1;
     }
-    vk_diag_add(diag, file, line, "barge must be followed by 'say TEXT', "
-                "'play FILE', 'key K' or 'unplug SECONDS', not '%s'", verb);
+    vk_diag_add(diag, file, line,
+                "barge must be followed by 'say TEXT', "
+                "'play FILE', 'key K' or 'unplug SECONDS', not '%s'",
+                verb);
     return 0;
 }
 
@@ -139,9 +144,10 @@ static int parse_line(const char *file, int line, char *text, vk_sc_step *st,
     if (strcmp(verb, "barge") == 0) {
         char *secs = word(&rest);
         if (!number(secs, 0.0, 600.0, &st->barge) || st->barge <= 0.0) {
-            vk_diag_add(diag, file, line,
-                        "barge needs seconds after the prompt starts (>0), "
-                        "then 'say TEXT', 'play FILE', 'key K' or 'unplug SECONDS'");
+            vk_diag_add(
+                diag, file, line,
+                "barge needs seconds after the prompt starts (>0), "
+                "then 'say TEXT', 'play FILE', 'key K' or 'unplug SECONDS'");
             return 0;
         }
         char *v = word(&rest);
@@ -152,15 +158,16 @@ static int parse_line(const char *file, int line, char *text, vk_sc_step *st,
     if (strcmp(verb, "silent") == 0 || strcmp(verb, "delay") == 0) {
         st->kind = verb[0] == 's' ? VK_SC_SILENT : VK_SC_DELAY;
         if (!number(rest, 0.0, 3600.0, &st->seconds)) {
-            vk_diag_add(diag, file, line, "%s needs a number of seconds, not '%s'",
-                        verb, rest);
+            vk_diag_add(diag, file, line,
+                        "%s needs a number of seconds, not '%s'", verb, rest);
             return 0;
         }
         return 1;
     }
     if (strcmp(verb, "voice") == 0) {
         if (!*rest || strchr(rest, ' ')) {
-            vk_diag_add(diag, file, line, "voice needs one eSpeak NG voice "
+            vk_diag_add(diag, file, line,
+                        "voice needs one eSpeak NG voice "
                         "name, such as en-us+f3");
             return 0;
         }
@@ -173,7 +180,8 @@ static int parse_line(const char *file, int line, char *text, vk_sc_step *st,
         char *db = word(&rest);
         st->kind = VK_SC_NOISE;
         if (!*f || !number(db, -30.0, 60.0, &st->db)) {
-            vk_diag_add(diag, file, line, "noise needs a WAV file and an SNR in "
+            vk_diag_add(diag, file, line,
+                        "noise needs a WAV file and an SNR in "
                         "dB, such as 'noise room.wav 10'");
             return 0;
         }
@@ -206,15 +214,19 @@ static int parse_line(const char *file, int line, char *text, vk_sc_step *st,
         double ms;
         if (!number(a, 20.0, 120.0, &ms) || !number(b, -20.0, 0.0, &st->db) ||
             (*c && !number(c, 0.0, 2.0, &st->reverb))) {
-            vk_diag_add(diag, file, line, "echo needs DELAY_MS (20-120) and "
-                        "GAIN_DB (-20 to 0), optionally REVERB_SECONDS, or 'off'");
+            vk_diag_add(
+                diag, file, line,
+                "echo needs DELAY_MS (20-120) and "
+                "GAIN_DB (-20 to 0), optionally REVERB_SECONDS, or 'off'");
             return 0;
         }
         st->seconds = ms / 1000.0;
         return 1;
     }
-    vk_diag_add(diag, file, line, "unknown step '%s' (say, voice, play, key, "
-                "silent, delay, barge, noise, confirm, echo, unplug)", verb);
+    vk_diag_add(diag, file, line,
+                "unknown step '%s' (say, voice, play, key, "
+                "silent, delay, barge, noise, confirm, echo, unplug)",
+                verb);
     return 0;
 }
 

@@ -26,7 +26,8 @@ typedef struct setting {
 /* Every setting: section, key, type, where it goes, default, range, doc. */
 static const setting table[] = {
     {"volume", "default", T_DB, OFF(volume_default_db), 0, -30, 20,
-     "Volume at the start of every session, in dB (0 = the voice's own level)."},
+     "Volume at the start of every session, in dB (0 = the voice's own "
+     "level)."},
     {"volume", "min", T_DB, OFF(volume_min_db), -12, -40, 0,
      "Softest setting a person can choose, in dB."},
     {"volume", "max", T_DB, OFF(volume_max_db), 12, 0, 24,
@@ -52,7 +53,8 @@ static const setting table[] = {
      "Milliseconds of silence that end an answer. Raise it for people who\n"
      "pause while they speak."},
     {"audio", "input", T_DEVICE, OFF(input), 0, 0, 0,
-     "Microphone device name (see `voice-kiosk --list-devices`); empty = default."},
+     "Microphone device name (see `voice-kiosk --list-devices`); empty = "
+     "default."},
     {"audio", "output", T_DEVICE, OFF(output), 0, 0, 0,
      "Speaker device name; empty = default."},
     {"audio", "headphones", T_DEVICE, OFF(headphones), 0, 0, 0,
@@ -68,15 +70,10 @@ void vk_settings_default(vk_settings *s)
         void *p = (char *)s + table[i].offset;
         switch (table[i].type) {
         case T_DB:
-        case T_SECONDS:
-            *(double *)p = table[i].def;
-            break;
+        case T_SECONDS: *(double *)p = table[i].def; break;
         case T_INT:
-        case T_MS:
-            *(int *)p = (int)table[i].def;
-            break;
-        case T_DEVICE:
-            break;
+        case T_MS: *(int *)p = (int)table[i].def; break;
+        case T_DEVICE: break;
         }
     }
     vk_keymap_default(&s->keys);
@@ -130,18 +127,22 @@ static void check_relations(const vk_settings *s, const char *file,
                             vk_diag *diag)
 {
     if (s->volume_max_db - s->volume_min_db < 18)
-        vk_diag_add(diag, file, 0, "[volume] max - min must span at least "
+        vk_diag_add(diag, file, 0,
+                    "[volume] max - min must span at least "
                     "18 dB (the accessibility standards ask for it)");
     if (s->volume_default_db < s->volume_min_db ||
         s->volume_default_db > s->volume_max_db)
-        vk_diag_add(diag, file, 0, "[volume] default must lie between min "
+        vk_diag_add(diag, file, 0,
+                    "[volume] default must lie between min "
                     "and max");
     if (s->rate_min > s->rate_max || s->rate_default < s->rate_min ||
         s->rate_default > s->rate_max)
-        vk_diag_add(diag, file, 0, "[speech] rate must lie between min and "
+        vk_diag_add(diag, file, 0,
+                    "[speech] rate must lie between min and "
                     "max");
     if (s->warn_s >= s->inactivity_s)
-        vk_diag_add(diag, file, 0, "[timing] warning must be shorter than "
+        vk_diag_add(diag, file, 0,
+                    "[timing] warning must be shorter than "
                     "inactivity");
 }
 
@@ -149,8 +150,10 @@ static void check_keys(const vk_settings *s, const char *file, vk_diag *diag)
 {
     const char *a, *b, *key = vk_keymap_conflict(&s->keys, &a, &b);
     if (key)
-        vk_diag_add(diag, file, 0, "[keys] key '%s' is bound to both %s and "
-                    "%s", key, a, b);
+        vk_diag_add(diag, file, 0,
+                    "[keys] key '%s' is bound to both %s and "
+                    "%s",
+                    key, a, b);
 }
 
 bool vk_settings_load(vk_settings *s, const char *path, vk_diag *diag)
@@ -169,8 +172,10 @@ bool vk_settings_load(vk_settings *s, const char *path, vk_diag *diag)
         for (size_t t = 0; t < N_TABLE && !known; t++)
             known = strcmp(table[t].section, sec->name) == 0;
         if (!known) {
-            vk_diag_add(diag, path, sec->line, "unknown section [%s] (volume, "
-                        "speech, timing, audio or keys)", sec->name);
+            vk_diag_add(diag, path, sec->line,
+                        "unknown section [%s] (volume, "
+                        "speech, timing, audio or keys)",
+                        sec->name);
             continue;
         }
         for (int j = 0; j < sec->nkv; j++) {
@@ -184,7 +189,8 @@ bool vk_settings_load(vk_settings *s, const char *path, vk_diag *diag)
             }
             const setting *t = find(sec->name, kv->key);
             if (!t)
-                vk_diag_add(diag, path, kv->line, "unknown setting '%s' in "
+                vk_diag_add(diag, path, kv->line,
+                            "unknown setting '%s' in "
                             "[%s]; `voice-kiosk settings` lists them all",
                             kv->key, sec->name);
             else
@@ -244,12 +250,13 @@ void vk_settings_write_sample(FILE *out)
         else
             fprintf(out, ";%s = %g\n", t->name, t->def);
     }
-    fputs("\n[keys]\n"
-          "; Which keys do what: an action = up to three key names. A key is a\n"
-          "; single character, or up, down, left, right, enter, space,\n"
-          "; backspace, escape, tab, plus, minus, star, slash. Numeric keypads\n"
-          "; send digits, + - * / and enter.\n",
-          out);
+    fputs(
+        "\n[keys]\n"
+        "; Which keys do what: an action = up to three key names. A key is a\n"
+        "; single character, or up, down, left, right, enter, space,\n"
+        "; backspace, escape, tab, plus, minus, star, slash. Numeric keypads\n"
+        "; send digits, + - * / and enter.\n",
+        out);
     for (size_t i = 0; i < vk_key_nactions; i++) {
         write_doc(out, vk_key_actions[i].doc);
         fprintf(out, ";%s = %s\n", vk_key_actions[i].name,

@@ -88,7 +88,8 @@ vk_err vk_tts_say(vk_tts *t, const char *voice, int rate_wpm, const char *text,
      * without the flag eSpeak NG would read the tags aloud.  Plain text
      * goes without it: in SSML mode eSpeak NG picks the voice again from
      * its SSML stack, which changed how a variant such as en-us+m3 sounds. */
-    unsigned flags = espeakCHARS_UTF8 | (vk_ssml_has_markup(text) ? espeakSSML : 0);
+    unsigned flags =
+        espeakCHARS_UTF8 | (vk_ssml_has_markup(text) ? espeakSSML : 0);
     espeak_ERROR e = espeak_Synth(text, strlen(text) + 1, 0, POS_CHARACTER, 0,
                                   flags, NULL, NULL);
     g_capture = NULL;

@@ -24,8 +24,9 @@ void vk_tts_destroy(vk_tts *t);
 
 /* Synthesises `text` with `voice` (such as "en-us+f3") at `rate_wpm`
  * words per minute.  `text` is read as SSML (the subset of ssml.h): plain
- * text works as it is, but a bare '<' or '&' must be escaped.  On success *pcm is a new 16 kHz buffer (free with
- * free()) of *n samples.  Text over VK_TTS_MAX_SECONDS of audio is cut. */
+ * text works as it is, but a bare '<' or '&' must be escaped.  On success *pcm
+ * is a new 16 kHz buffer (free with free()) of *n samples.  Text over
+ * VK_TTS_MAX_SECONDS of audio is cut. */
 vk_err vk_tts_say(vk_tts *t, const char *voice, int rate_wpm, const char *text,
                   int16_t **pcm, size_t *n) VK_WARN_UNUSED;
 

@@ -16,7 +16,8 @@
 static void key_names_round_trip(void **state)
 {
     (void)state;
-    const char *names[] = {"up", "down", "enter", "space", "plus", "1", "q", "?"};
+    const char *names[] = {"up",   "down", "enter", "space",
+                           "plus", "1",    "q",     "?"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         int k = vk_key_from_name(names[i]);
         assert_int_not_equal(k, 0);
@@ -81,13 +82,16 @@ static void settings_are_read_over_the_defaults(void **state)
     vk_diag *d = vk_diag_create();
     bool ok;
     vk_settings s = load("[volume]\ndefault = -3\n[speech]\nrate = 140\n"
-                         "[keys]\nlouder = kp_nothing\n", d, &ok);
+                         "[keys]\nlouder = kp_nothing\n",
+                         d, &ok);
     assert_false(ok); /* a bad key name refuses the whole file */
-    assert_true(vk_test_diag_has(d, "settings.ini:6: unknown key 'kp_nothing'"));
+    assert_true(
+        vk_test_diag_has(d, "settings.ini:6: unknown key 'kp_nothing'"));
     vk_diag_destroy(d);
     d = vk_diag_create();
     s = load("[volume]\ndefault = -3\n[speech]\nrate = 140\n[keys]\n"
-             "louder = u\n[audio]\nheadphones = USB headset\n", d, &ok);
+             "louder = u\n[audio]\nheadphones = USB headset\n",
+             d, &ok);
     vk_diag_print(d, stderr);
     assert_true(ok);
     assert_true(s.volume_default_db == -3.0);
@@ -104,13 +108,15 @@ static void every_settings_problem_has_its_line(void **state)
     vk_diag *d = vk_diag_create();
     bool ok;
     (void)load("[volume]\nstep = loud\nmax = 90\n[colour]\nx = 1\n"
-               "[timing]\nno_answer = 3\nsoon = 2\n", d, &ok);
+               "[timing]\nno_answer = 3\nsoon = 2\n",
+               d, &ok);
     assert_false(ok);
     assert_true(vk_test_diag_has(d, "settings.ini:2: [volume] step: 'loud' is "
                                     "not a number"));
     assert_true(vk_test_diag_has(d, "settings.ini:3: [volume] max: 90 is out "
                                     "of range"));
-    assert_true(vk_test_diag_has(d, "settings.ini:4: unknown section [colour]"));
+    assert_true(
+        vk_test_diag_has(d, "settings.ini:4: unknown section [colour]"));
     assert_true(vk_test_diag_has(d, "settings.ini:7: [timing] no_answer: 3 is "
                                     "out of range (7 to 120)"));
     assert_true(vk_test_diag_has(d, "settings.ini:8: unknown setting 'soon'"));

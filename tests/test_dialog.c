@@ -80,7 +80,8 @@ static void settle(fixture *f)
 static void say(fixture *f, const char *meaning, double conf)
 {
     vk_actions_clear(&f->acts);
-    vk_input in = {.kind = VK_IN_SPEECH, .meaning = meaning, .confidence = conf};
+    vk_input in = {
+        .kind = VK_IN_SPEECH, .meaning = meaning, .confidence = conf};
     vk_dialog_on_input(f->dialog, &in, &f->acts);
     settle(f);
 }
@@ -154,7 +155,8 @@ static void sign_3_unsure_in_confirm_band_is_not_delayed(void **state)
     vk_actions_clear(&f->acts);
     /* A middling "not sure" would normally be confirmed first; on the
      * safety question it goes to the crisis contacts at once. */
-    vk_input in = {.kind = VK_IN_SPEECH, .meaning = "unsure", .confidence = 0.5};
+    vk_input in = {
+        .kind = VK_IN_SPEECH, .meaning = "unsure", .confidence = 0.5};
     vk_dialog_on_input(f->dialog, &in, &f->acts);
     assert_true(has(f, VK_ACT_CRISIS));
 }
@@ -178,7 +180,7 @@ static void crisis_then_resume_goes_to_sign_4(void **state)
     say(f, "no", 0.95);
     say(f, "no", 0.95);
     say(f, "yes", 0.95);
-    say(f, "no", 0.95);  /* hear the numbers again? no */
+    say(f, "no", 0.95); /* hear the numbers again? no */
     assert_string_equal(last_spoken(f), "crisis.continue");
     say(f, "yes", 0.95); /* go on? yes */
     assert_string_equal(last_spoken(f), "sign.4");
@@ -292,7 +294,8 @@ static void full_walk_by_keys_reaches_summary_menu_and_contacts(void **state)
     key(f, '1');
     assert_string_equal(last_spoken(f), "menu");
     key(f, '2');
-    assert_true(has(f, VK_ACT_CONTACTS) || strcmp(last_spoken(f), "contacts.again") == 0);
+    assert_true(has(f, VK_ACT_CONTACTS) ||
+                strcmp(last_spoken(f), "contacts.again") == 0);
 }
 
 static void summary_speaks_the_counts(void **state)

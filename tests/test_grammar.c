@@ -14,7 +14,8 @@ static void shipped_answer_grammar_maps_variants(void **state)
 {
     (void)state;
     vk_diag *d = vk_diag_create();
-    vk_grammar *g = vk_grammar_load(VK_TEST_SOURCE_DIR "/grammars", "answer", d);
+    vk_grammar *g =
+        vk_grammar_load(VK_TEST_SOURCE_DIR "/grammars", "answer", d);
     assert_non_null(g);
     assert_int_equal(vk_diag_count(d), 0);
     assert_string_equal(vk_grammar_meaning(g, "yeah"), "yes");
@@ -68,7 +69,8 @@ static void errors_have_file_and_line(void **state)
     char want[4200];
     snprintf(want, sizeof want, "%s/t.gram:4: missing ')'", dir);
     assert_true(vk_test_diag_has(d, want));
-    snprintf(want, sizeof want, "%s/t.gram:3: rule <missing> is not defined", dir);
+    snprintf(want, sizeof want, "%s/t.gram:3: rule <missing> is not defined",
+             dir);
     /* <a> failed to parse, so expansion may not run; the parse errors must
      * still all be reported. */
     snprintf(want, sizeof want, "%s/t.gram:6: ';' expected", dir);
@@ -81,8 +83,9 @@ static void ambiguous_and_untagged_phrases_are_refused(void **state)
 {
     (void)state;
     char *dir = vk_test_dir();
-    vk_test_write(dir, "t.gram",
-                  "grammar t;\npublic <t> = (yes) {yes} | (yes) {no} | maybe;\n");
+    vk_test_write(
+        dir, "t.gram",
+        "grammar t;\npublic <t> = (yes) {yes} | (yes) {no} | maybe;\n");
     vk_diag *d = vk_diag_create();
     assert_null(vk_grammar_load(dir, "t", d));
     assert_true(vk_test_diag_has(d, "phrase 'yes' has two meanings"));

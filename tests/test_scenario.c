@@ -44,8 +44,9 @@ static void errors_name_file_and_line(void **state)
 {
     (void)state;
     char *dir = vk_test_dir();
-    vk_test_write(dir, "s.scn", "say yes\nshout no\nkey\nplay missing.wav\n"
-                                "noise x.wav loud\n");
+    vk_test_write(dir, "s.scn",
+                  "say yes\nshout no\nkey\nplay missing.wav\n"
+                  "noise x.wav loud\n");
     char path[4200];
     snprintf(path, sizeof path, "%s/s.scn", dir);
     vk_diag *d = vk_diag_create();
@@ -55,9 +56,11 @@ static void errors_name_file_and_line(void **state)
     assert_true(vk_test_diag_has(d, want));
     snprintf(want, sizeof want, "%s:3: key needs one key", path);
     assert_true(vk_test_diag_has(d, want));
-    snprintf(want, sizeof want, "%s:4: %s/missing.wav: cannot read audio", path, dir);
+    snprintf(want, sizeof want, "%s:4: %s/missing.wav: cannot read audio", path,
+             dir);
     assert_true(vk_test_diag_has(d, want));
-    snprintf(want, sizeof want, "%s:5: noise needs a WAV file and an SNR", path);
+    snprintf(want, sizeof want, "%s:5: noise needs a WAV file and an SNR",
+             path);
     assert_true(vk_test_diag_has(d, want));
     vk_diag_destroy(d);
     vk_test_rmdir(dir);

@@ -68,14 +68,16 @@ static char *minimal_flow(const char *sign3_yes, const char *extra)
             o += snprintf(buf + o, (size_t)(16384 - o),
                           "on_yes = %s\non_unsure = crisis\n", sign3_yes);
     }
-    snprintf(buf + o, (size_t)(16384 - o),
-             "[crisis]\ntype = crisis\ntext = {crisis_contacts}\nnext = resume\n"
-             "[contacts]\ntype = contacts\ntext = {contacts}\nnext = bye\n"
-             "[bye]\ntype = end\ntext = Bye.\n");
+    snprintf(
+        buf + o, (size_t)(16384 - o),
+        "[crisis]\ntype = crisis\ntext = {crisis_contacts}\nnext = resume\n"
+        "[contacts]\ntype = contacts\ntext = {contacts}\nnext = bye\n"
+        "[bye]\ntype = end\ntext = Bye.\n");
     return buf;
 }
 
-static const char *contacts = "[desk]\nname = Desk\nphone = 555 0100\ncrisis = yes\n";
+static const char *contacts =
+    "[desk]\nname = Desk\nphone = 555 0100\ncrisis = yes\n";
 
 static void minimal_flow_is_valid(void **state)
 {
@@ -115,9 +117,10 @@ static void every_problem_is_reported_with_its_line(void **state)
     char *dir = vk_test_dir();
     /* Three problems at known lines: a bad key, a bad placeholder, a line
      * that is not key = value. */
-    char *flow = minimal_flow("crisis", "[extra]\ntype = say\ntext = Hi {who}.\n"
-                                        "colour = blue\nnext = sign.1\n"
-                                        "this line is wrong\n");
+    char *flow =
+        minimal_flow("crisis", "[extra]\ntype = say\ntext = Hi {who}.\n"
+                               "colour = blue\nnext = sign.1\n"
+                               "this line is wrong\n");
     vk_test_write(dir, "flow.ini", flow);
     vk_test_write(dir, "contacts.ini", "[desk]\nname = Desk\nphone = 12AB\n");
     vk_diag *d = vk_diag_create();
@@ -178,20 +181,26 @@ static void ssml_refuses_mistakes(void **state)
         {"Less <than this.", "f.ini:7: 'text': '<' without a closing '>'"},
         {"Tom & Jerry.", "a bare '&' is not allowed"},
         {"<emphasis>Open.", "<emphasis> is never closed"},
-        {"<emphasis>One. Two.</emphasis>", "is still open at the end of a sentence"},
+        {"<emphasis>One. Two.</emphasis>",
+         "is still open at the end of a sentence"},
         {"<emphasis><prosody rate=\"slow\">x</emphasis></prosody>",
          "</emphasis> found where </prosody> was expected"},
-        {"Stray </emphasis>.", "</emphasis> closes a tag that was never opened"},
+        {"Stray </emphasis>.",
+         "</emphasis> closes a tag that was never opened"},
         {"<break time=\"2 seconds\"/>", "is not a pause eSpeak NG can play"},
         {"<break time=\"500ms\">", "write <break .../> with a slash"},
         {"<emphasis level=\"huge\">x</emphasis>", "use one of: none reduced"},
         {"<prosody>x</prosody>", "changes nothing without an attribute"},
         {"<say-as>x</say-as>", "<say-as> needs interpret-as"},
-        {"<say-as interpret-as=\"date\">x</say-as>", "is not a value eSpeak NG knows"},
-        {"<audio src=\"bell.wav\"/>", "<audio> is not supported here: the kiosk speaks text only"},
+        {"<say-as interpret-as=\"date\">x</say-as>",
+         "is not a value eSpeak NG knows"},
+        {"<audio src=\"bell.wav\"/>",
+         "<audio> is not supported here: the kiosk speaks text only"},
         {"<speak>Hi.</speak>", "<speak> is not supported here"},
-        {"<blink>x</blink>", "<blink> is not supported here: use break, emphasis"},
-        {"<emphasis lvl=\"strong\">x</emphasis>", "<emphasis> has no attribute 'lvl'"},
+        {"<blink>x</blink>",
+         "<blink> is not supported here: use break, emphasis"},
+        {"<emphasis lvl=\"strong\">x</emphasis>",
+         "<emphasis> has no attribute 'lvl'"},
         {"<sub alias=strong>x</sub>", "put the value of 'alias' in quotes"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
@@ -274,7 +283,8 @@ static void site_overrides_entry_by_entry(void **state)
     src.site_dir = NULL;
     s = vk_script_load_src(&src, d, w);
     assert_non_null(s);
-    assert_true(vk_test_diag_has(w, "warning: contact [desk] is a shipped sample"));
+    assert_true(
+        vk_test_diag_has(w, "warning: contact [desk] is a shipped sample"));
     vk_script_destroy(s);
     vk_diag_destroy(d);
     vk_diag_destroy(w);
