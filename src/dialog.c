@@ -126,26 +126,6 @@ static void listen(vk_dialog *d, vk_actions *out)
     push(out, VK_ACT_LISTEN)->context = context_of(d->cur);
 }
 
-/* Reads phone numbers digit by digit, with a pause between groups. */
-static void spell_phone(const char *phone, char *buf, size_t len)
-{
-    size_t o = 0;
-    bool gap = false;
-    for (const char *p = phone; *p && o + 4 < len; p++) {
-        if (isdigit((unsigned char)*p)) {
-            if (o > 0)
-                buf[o++] = gap ? ',' : ' ';
-            if (gap && o + 1 < len)
-                buf[o++] = ' ';
-            buf[o++] = *p;
-            gap = false;
-        } else if (o > 0) {
-            gap = true;
-        }
-    }
-    buf[o] = '\0';
-}
-
 static char *contact_list(const vk_dialog *d, bool crisis_only)
 {
     char *all = vk_calloc(1, VK_DIALOG_MAX_TEXT);
@@ -155,7 +135,7 @@ static char *contact_list(const vk_dialog *d, bool crisis_only)
         if (crisis_only && !c->crisis)
             continue;
         char phone[128];
-        spell_phone(c->phone, phone, sizeof phone);
+        vk_script_spell_phone(c->phone, phone, sizeof phone);
         var vars[] = {{"name", c->name ? c->name : ""},
                       {"offer", c->offer ? c->offer : ""},
                       {"phone", phone},

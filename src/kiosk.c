@@ -222,12 +222,7 @@ static void enqueue_prompt(vk_kiosk *k, const char *id, const char *text,
     bool first = true;
     int before = k->qlen;
     while (*p) {
-        const char *e = p;
-        while (*e && !((*e == '.' || *e == '?' || *e == '!') &&
-                       (e[1] == ' ' || e[1] == '\0')))
-            e++;
-        if (*e)
-            e++;
+        const char *e = vk_ssml_sentence_end(p);
         enqueue_sentence(k, id, p, (size_t)(e - p), first ? text : NULL, safety,
                          personal);
         first = false;

@@ -46,12 +46,7 @@ static vk_err render_text(const vk_script *s, vk_tts *tts, int rate,
     while (*p == ' ')
         p++;
     while (*p) {
-        const char *e = p;
-        while (*e && !((*e == '.' || *e == '?' || *e == '!') &&
-                       (e[1] == ' ' || e[1] == '\0')))
-            e++;
-        if (*e)
-            e++;
+        const char *e = vk_ssml_sentence_end(p);
         char *sentence = vk_strndup(p, (size_t)(e - p));
         if (captions) {
             char *plain = vk_ssml_plain(sentence);

@@ -344,6 +344,13 @@ static bool sentence_end(const char *p)
            (p[1] == ' ' || p[1] == '\0');
 }
 
+const char *vk_ssml_sentence_end(const char *p)
+{
+    while (*p && !sentence_end(p))
+        p++;
+    return *p ? p + 1 : p;
+}
+
 bool vk_ssml_check(const char *text, const char *file, int line,
                    const char *what, vk_diag *diag)
 {

@@ -35,6 +35,10 @@ bool vk_ssml_check(const char *text, const char *file, int line,
 /* The text as a caption shows it: tags removed and entities decoded.
  * Returns a new string; free with free(). */
 char *vk_ssml_plain(const char *text);
+/* The end of the sentence that starts at `p`: just past its . ? or !
+ * (followed by a space or the end of the text), or the end of the text.
+ * The kiosk speaks and captions prompts one such sentence at a time. */
+const char *vk_ssml_sentence_end(const char *p);
 
 /* The pauses the text asks for with <break>, in milliseconds (strengths
  * count as eSpeak NG plays them).  For length estimates. */
