@@ -53,6 +53,7 @@
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -605,7 +606,8 @@ static PaError open_stream(vk_audio_pa *a, PaDeviceIndex dev, int input,
 }
 
 static vk_err pa_open(const char *input_name, const char *output_name,
-                      vk_audio **out, char *errbuf, size_t errlen, long lock_ms)
+                      vk_audio **out, char *errbuf, size_t errlen, long lock_ms,
+                      bool with_input)
 {
     vk_err err = VK_ERR_DEVICE;
     if (errbuf && errlen)
@@ -658,7 +660,7 @@ static vk_err pa_open(const char *input_name, const char *output_name,
     }
     a->pa_up = 1;
 
-    PaDeviceIndex in = find_device(input_name, 1);
+    PaDeviceIndex in = with_input ? find_device(input_name, 1) : 0;
     PaDeviceIndex outdev = find_device(output_name, 0);
     if (in == paNoDevice || outdev == paNoDevice) {
         if (in == paNoDevice)
@@ -669,7 +671,7 @@ static vk_err pa_open(const char *input_name, const char *output_name,
         goto fail;
     }
 
-    e = open_stream(a, in, 1, &a->in);
+    e = with_input ? open_stream(a, in, 1, &a->in) : paNoError;
     if (e != paNoError) {
         pa_failure(errbuf, errlen, "cannot open the microphone", e);
         append(errbuf, errlen, " (device %d \"%s\").", in,
@@ -688,7 +690,7 @@ static vk_err pa_open(const char *input_name, const char *output_name,
     /* Output first, so the speaker is already clocking silence when the
      * first microphone frame lets the loop start writing. */
     e = Pa_StartStream(a->out);
-    if (e == paNoError)
+    if (e == paNoError && a->in)
         e = Pa_StartStream(a->in);
     if (e != paNoError) {
         pa_failure(errbuf, errlen, "cannot start the audio streams", e);
@@ -709,8 +711,15 @@ fail:
 vk_err vk_audio_pa_open(const char *input_name, const char *output_name,
                         vk_audio **out, char *errbuf, size_t errlen)
 {
-    return pa_open(input_name, output_name, out, errbuf, errlen,
-                   VK__PA_LOCK_MS);
+    return pa_open(input_name, output_name, out, errbuf, errlen, VK__PA_LOCK_MS,
+                   true);
+}
+
+vk_err vk_audio_pa_open_output(const char *output_name, vk_audio **out,
+                               char *errbuf, size_t errlen)
+{
+    return pa_open(NULL, output_name, out, errbuf, errlen, VK__PA_LOCK_MS,
+                   false);
 }
 
 vk_err vk_audio_pa_open_fn(void *target, vk_audio **out, char *errbuf,
@@ -718,7 +727,7 @@ vk_err vk_audio_pa_open_fn(void *target, vk_audio **out, char *errbuf,
 {
     const vk_audio_pa_target *t = target;
     return pa_open(t->input_name, t->output_name, out, errbuf, errlen,
-                   VK__PA_REOPEN_LOCK_MS);
+                   VK__PA_REOPEN_LOCK_MS, true);
 }
 
 int vk_audio_pa_list(FILE *out)

@@ -20,6 +20,11 @@ vk_err vk_audio_pa_open(const char *input_name, const char *output_name,
                         vk_audio **out, char *errbuf,
                         size_t errlen) VK_WARN_UNUSED;
 
+/* Opens an output-only device (private-listening headphones); reading
+ * from it is not allowed.  Freed with vk_audio_destroy(). */
+vk_err vk_audio_pa_open_output(const char *output_name, vk_audio **out,
+                               char *errbuf, size_t errlen) VK_WARN_UNUSED;
+
 /* The devices vk_audio_pa_open_fn opens (NULL = the default ones). */
 typedef struct vk_audio_pa_target {
     const char *input_name;

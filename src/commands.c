@@ -767,6 +767,12 @@ int vk_cmd_run(const vk_cli *c)
     }
     if (c->self_test_once)
         first_start_selftest(&ko.settings, &p, dev, svc);
+    /* Private listening: settings.ini [audio] headphones.  Without them
+     * the kiosk still runs, speaking everything on the speaker. */
+    if (*ko.settings.headphones &&
+        vk_audio_pa_open_output(ko.settings.headphones, &ko.headphones, err,
+                                sizeof err) != VK_OK)
+        fprintf(stderr, "voice-kiosk: no private listening: %s\n", err);
     FILE *events = NULL;
     if (c->events_path && !(events = fopen(c->events_path, "w")))
         fprintf(stderr,
@@ -804,6 +810,7 @@ int vk_cmd_run(const vk_cli *c)
         fprintf(stderr, "voice-kiosk: stopped: %s\n", vk_strerror(e));
     vk_kiosk_destroy(k);
     vk_captions_destroy(ko.captions);
+    vk_audio_destroy(ko.headphones);
     vk_audio_destroy(dev);
     if (events)
         fclose(events);
