@@ -35,7 +35,7 @@
  * below the confirm band).  Word identity is not a feature.  Tried and
  * dropped: a "+SPN+" garbage word in the grammar (no effect) and a weighted
  * phone loop inside the grammar (a worse trade-off than the score
- * comparison).  The numbers are in bench/asr_lab/README.md and notes/asr.md;
+ * comparison).  The numbers are in bench/asr_lab/README.md and the README;
  * the goals of issue 3 are NOT reached with this acoustic model.
  *
  * Fast start: no dictionary is loaded at ps_init; add_context streams the

@@ -226,7 +226,7 @@ ok = True
 # PortAudio's JACK host API, keeps its metadata database (Berkeley DB
 # files) in /dev/shm/jack_db-UID/ on every Pa_Initialize.  The kiosk
 # cannot stop it; the systemd unit's PrivateDevices=yes gives the service
-# a /dev/shm of its own that goes with it (see notes/robust.md).
+# a /dev/shm of its own that goes with it (see docs/hardening.md).
 import re
 def allowed(path, fds):
     return (path in sys.argv[2:5] + ["/dev/null"] or path.startswith("/memfd:")

@@ -21,7 +21,7 @@ import tempfile
 import wave
 
 # kind -> ("min" accuracy % | "max" accepted %, limit).  Measured when the
-# test was added (notes/asr.md): yes 70% (14/20), no 65% (13/20), other words
+# test was added (README, Recognition): yes 70% (14/20), no 65% (13/20), other words
 # accepted 15% (3/20), sentences 0/3, noise 0/12 (1/12 before early
 # endpointing), accept band right 11/12 (one "no" heard as "help").
 # Limits: about three clips of margin (two for the accept band), so a real
