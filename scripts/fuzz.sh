@@ -19,8 +19,10 @@ cmake -S "$here" -B "$here/build-fuzz" -DCMAKE_C_COMPILER="$cc" \
   -DVK_FUZZ_SECONDS="$seconds" >/dev/null
 cmake --build "$here/build-fuzz" -j"$(nproc)" \
   --target fuzz_ini fuzz_flow fuzz_contacts fuzz_grammar fuzz_scenario fuzz_wav \
+  fuzz_settings fuzz_site \
   fuzz_replay_ini fuzz_replay_flow fuzz_replay_contacts fuzz_replay_grammar \
-  fuzz_replay_scenario fuzz_replay_wav >/dev/null
+  fuzz_replay_scenario fuzz_replay_wav fuzz_replay_settings fuzz_replay_site \
+  >/dev/null
 cd "$here/build-fuzz"
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 # Two at a time: the machine has two cores.

@@ -10,7 +10,8 @@
 # Not run here: the real-PulseAudio tests (audio.*, privacy.live*: real-time
 # pace, run in the normal build), valgrind (it cannot run an ASan binary),
 # the soak benchmark, the format check, and the content.* and deploy.*
-# tests: they run `check`, which loads the whole CMU dictionary and speaks
+# tests and unit.content (five sessions with a reload check each): they run
+# `check`, which loads the whole CMU dictionary and speaks
 # every prompt to time it, over two minutes per run with ASan's full
 # malloc stacks (the same parsers run under ASan in unit.script,
 # unit.content and the fuzz replays).  Leaks inside PocketSphinx are
@@ -28,4 +29,4 @@ export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 cd "$here/build-asan"
 echo "== ASan + UBSan build (build-asan): unit, end to end, fuzz replays"
 ctest -j2 --output-on-failure \
-  -E '^(audio\.|privacy\.live|valgrind\.|soak\.|style\.|content\.|deploy\.)' "$@"
+  -E '^(audio\.|privacy\.live|valgrind\.|soak\.|style\.|content\.|deploy\.|unit\.content$)' "$@"
