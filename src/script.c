@@ -689,6 +689,13 @@ static void fill_clinic(vk_script *s, vk_diag *diag)
             vk_ini_kv *kv = &sec->kv[k];
             if (!strstr(kv->value, "{clinic}"))
                 continue;
+            if (kv->value == s->clinic) {
+                /* Found by fuzzing: replacing it here freed the name that
+                 * the other prompts were being filled with. */
+                vk_diag_add(diag, kv->file, kv->line,
+                            "the clinic name cannot use {clinic} itself");
+                continue;
+            }
             if (!s->clinic) {
                 vk_diag_add(diag, kv->file, kv->line,
                             "'%s' uses {clinic} but no clinic name is set: "
