@@ -147,6 +147,7 @@ static bool site_ok(const vk_cli *c)
  */
 
 typedef struct parts {
+    vk_settings settings; /* settings.ini with the command line over it */
     vk_content *content;
     const vk_script *script;
     vk_recognizer *rec;
@@ -206,15 +207,12 @@ static int load_settings(const vk_cli *c, vk_settings *s)
     return VK_EXIT_OK;
 }
 
-static int load_recognizer(const vk_cli *c, vk_recognizer **rec)
+static int load_recognizer(const vk_cli *c, const vk_settings *set,
+                           vk_recognizer **rec)
 {
-    vk_settings set;
-    int st = load_settings(c, &set);
-    if (st != VK_EXIT_OK)
-        return st;
     vk_diag *diag = vk_diag_create();
     char err[1024] = "";
-    vk_asr_opts o = {.end_silence_ms = set.end_silence_ms};
+    vk_asr_opts o = {.end_silence_ms = set->end_silence_ms};
     vk_err e =
         vk_recognizer_create(c->grammars_dir, &o, diag, rec, err, sizeof err);
     int status = VK_EXIT_OK;
@@ -247,7 +245,9 @@ static int load_parts(const vk_cli *c, parts *p)
         return VK_EXIT_BAD_INPUT;
     }
     vk_diag_destroy(diag);
-    int st = load_recognizer(c, &p->rec);
+    int st = load_settings(c, &p->settings);
+    if (st == VK_EXIT_OK)
+        st = load_recognizer(c, &p->settings, &p->rec);
     if (st != VK_EXIT_OK) {
         parts_free(p);
         return st;
@@ -261,12 +261,11 @@ static int load_parts(const vk_cli *c, parts *p)
     return VK_EXIT_OK;
 }
 
-/* The kiosk's options; the caller has checked the settings load. */
-static void kiosk_opts(const vk_cli *c, vk_kiosk_opts *o)
+/* The kiosk's options, with the settings load_parts() read. */
+static void kiosk_opts(const vk_cli *c, const parts *p, vk_kiosk_opts *o)
 {
     vk_kiosk_default_opts(o);
-    if (load_settings(c, &o->settings) != VK_EXIT_OK)
-        vk_settings_default(&o->settings);
+    o->settings = p->settings;
     o->barge_in = c->barge_in;
     o->echo_cancel = c->echo_cancel;
     o->sessions = c->sessions;
@@ -434,7 +433,10 @@ int vk_cmd_recognize(const vk_cli *c)
         return VK_EXIT_BAD_INPUT;
     }
     vk_recognizer *rec;
-    int st = load_recognizer(c, &rec);
+    vk_settings set;
+    int st = load_settings(c, &set);
+    if (st == VK_EXIT_OK)
+        st = load_recognizer(c, &set, &rec);
     if (st != VK_EXIT_OK)
         return st;
     int status = VK_EXIT_OK;
@@ -544,7 +546,7 @@ int vk_cmd_simulate(const vk_cli *c)
         return VK_EXIT_BAD_INPUT;
     }
     vk_kiosk_opts ko;
-    kiosk_opts(c, &ko);
+    kiosk_opts(c, &p, &ko);
     ko.simulate = true;
     ko.events = events;
     ko.max_seconds = 3600.0 * (c->sessions > 1 ? c->sessions : 1);
@@ -643,9 +645,9 @@ static void service_tick(void *ctx, int64_t t)
 /* Runs the self-test on `dev` and prints one line about it (nothing
  * personal: the level and whether a yes was heard).  Returns true if it
  * heard yes. */
-static bool selftest(const vk_settings *set, const parts *p, vk_audio *dev,
-                     vk_service *svc)
+static bool selftest(const parts *p, vk_audio *dev, vk_service *svc)
 {
+    const vk_settings *set = &p->settings;
     vk_selftest_opts o;
     vk_selftest_default_opts(&o);
     o.voice = vk_script_voice(p->script);
@@ -699,7 +701,7 @@ int vk_cmd_selftest(const vk_cli *c)
     if (st != VK_EXIT_OK)
         return st;
     vk_kiosk_opts ko;
-    kiosk_opts(c, &ko);
+    kiosk_opts(c, &p, &ko);
     vk_audio *dev = NULL;
     char err[2048];
     vk_audio_pa_target target;
@@ -708,7 +710,7 @@ int vk_cmd_selftest(const vk_cli *c)
         parts_free(&p);
         return VK_EXIT_NO_DEVICE;
     }
-    bool ok = selftest(&ko.settings, &p, dev, NULL);
+    bool ok = selftest(&p, dev, NULL);
     vk_audio_destroy(dev);
     parts_free(&p);
     return ok ? VK_EXIT_OK : VK_EXIT_FAIL;
@@ -724,15 +726,14 @@ static void on_hup(int sig)
 }
 
 /* --self-test-once: the home set-up's first start. */
-static void first_start_selftest(const vk_settings *set, const parts *p,
-                                 vk_audio *dev, vk_service *svc)
+static void first_start_selftest(const parts *p, vk_audio *dev, vk_service *svc)
 {
     char dir[4096];
     vk_selftest_state_dir(dir, sizeof dir);
     if (vk_selftest_passed_before(dir))
         return;
     vk_service_status(svc, "first start: self-test");
-    if (selftest(set, p, dev, svc) && vk_selftest_remember(dir) != VK_OK)
+    if (selftest(p, dev, svc) && vk_selftest_remember(dir) != VK_OK)
         fprintf(stderr,
                 "voice-kiosk: cannot write the self-test mark in "
                 "%s; it will run again at the next start\n",
@@ -754,7 +755,7 @@ int vk_cmd_run(const vk_cli *c)
         return st;
     }
     vk_kiosk_opts ko;
-    kiosk_opts(c, &ko);
+    kiosk_opts(c, &p, &ko);
     vk_audio *dev = NULL;
     char err[2048];
     vk_audio_pa_target target;
@@ -766,7 +767,7 @@ int vk_cmd_run(const vk_cli *c)
         return VK_EXIT_NO_DEVICE;
     }
     if (c->self_test_once)
-        first_start_selftest(&ko.settings, &p, dev, svc);
+        first_start_selftest(&p, dev, svc);
     /* Private listening: settings.ini [audio] headphones.  Without them
      * the kiosk still runs, speaking everything on the speaker. */
     if (*ko.settings.headphones &&

@@ -635,8 +635,6 @@ static const choice answer_choices[] = {
 static const choice menu_choices[] = {{"yes", "choice.next"},
                                       {"no", "choice.done"}};
 
-static void deliver(vk_kiosk *k, const vk_input *in);
-
 /* Up and down say the choices of the question one by one; select answers
  * with the one said last. */
 static void handle_cursor(vk_kiosk *k, const char *action)
