@@ -45,7 +45,16 @@ void vk_diag_add(vk_diag *d, const char *file, int line, const char *fmt, ...)
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     char full[1400];
-    snprintf(full, sizeof full, "%s:%d: %s", file, line, msg);
+    /* Line 0: the message is about the file (or folder) as a whole. */
+    if (line > 0)
+        snprintf(full, sizeof full, "%s:%d: %s", file, line, msg);
+    else
+        snprintf(full, sizeof full, "%s: %s", file, msg);
+    /* The same file can be read more than once (a grammar folder for each
+     * context); each problem is reported once. */
+    for (int i = 0; i < d->count; i++)
+        if (strcmp(d->items[i], full) == 0)
+            return;
     if (d->count == d->cap) {
         d->cap = d->cap ? d->cap * 2 : 16;
         d->items = vk_realloc(d->items, (size_t)d->cap * sizeof(char *));

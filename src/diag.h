@@ -15,7 +15,9 @@ typedef struct vk_diag vk_diag;
 vk_diag *vk_diag_create(void);
 /* Frees the list.  NULL is a no-op. */
 void vk_diag_destroy(vk_diag *d);
-/* Adds one problem.  `file` is copied; line 0 means "the whole file". */
+/* Adds one problem.  `file` is copied; line 0 means "the whole file" and
+ * prints as "file: message".  A problem already in the list is not added
+ * again. */
 void vk_diag_add(vk_diag *d, const char *file, int line, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 /* Number of problems collected. */

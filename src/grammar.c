@@ -458,6 +458,10 @@ static void parse_folder(const char *dir, rules *rs, vk_diag *diag)
         }
     }
     closedir(d);
+    if (n == 0) {
+        vk_diag_add(diag, dir, 0, "no .gram files in the grammar folder");
+        return;
+    }
     qsort(names, n, sizeof(char *), cmp_str);
     for (size_t i = 0; i < n; i++) {
         char path[4096];

@@ -94,6 +94,24 @@ static void ambiguous_and_untagged_phrases_are_refused(void **state)
     vk_test_rmdir(dir);
 }
 
+static void empty_folder_is_reported_once(void **state)
+{
+    (void)state;
+    char *dir = vk_test_dir();
+    vk_diag *d = vk_diag_create();
+    assert_null(vk_grammar_load(dir, "t", d));
+    assert_null(vk_grammar_load(dir, "t", d)); /* read again: no repeat */
+    assert_true(vk_test_diag_has(d, "no .gram files in the grammar folder"));
+    char want[4200];
+    snprintf(want, sizeof want, "%s: no .gram files", dir);
+    int same = 0;
+    for (int i = 0; i < vk_diag_count(d); i++)
+        same += strncmp(vk_diag_get(d, i), want, strlen(want)) == 0;
+    assert_int_equal(same, 1);
+    vk_diag_destroy(d);
+    vk_test_rmdir(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -101,6 +119,7 @@ int main(void)
         cmocka_unit_test(optional_parts_and_tags_expand),
         cmocka_unit_test(errors_have_file_and_line),
         cmocka_unit_test(ambiguous_and_untagged_phrases_are_refused),
+        cmocka_unit_test(empty_folder_is_reported_once),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
