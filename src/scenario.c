@@ -147,10 +147,17 @@ static int parse_line(const char *file, int line, char *text, vk_sc_step *st,
             vk_diag_add(
                 diag, file, line,
                 "barge needs seconds after the prompt starts (>0), "
-                "then 'say TEXT', 'play FILE', 'key K' or 'unplug SECONDS'");
+                "an optional prompt id, then 'say TEXT', 'play FILE', "
+                "'key K' or 'unplug SECONDS'");
             return 0;
         }
         char *v = word(&rest);
+        /* An optional prompt id (it has a dot): barge into that prompt,
+         * whatever it is, instead of the next question. */
+        if (strchr(v, '.')) {
+            snprintf(st->prompt, sizeof st->prompt, "%s", v);
+            v = word(&rest);
+        }
         return parse_action(file, line, v, rest, st, diag);
     }
     if (strcmp(verb, "key") == 0)

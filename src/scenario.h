@@ -31,6 +31,7 @@ typedef struct vk_sc_step {
     int line;
     double barge; /* > 0: start this many seconds after a listening prompt
                      starts */
+    char prompt[64]; /* barge into this prompt (any kind), not a question */
     char *text;
     int key; /* a key code (keymap.h) */
     double seconds;
