@@ -25,10 +25,11 @@ import wave
 from concurrent.futures import ThreadPoolExecutor
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-KIOSK = os.path.join(HERE, "..", "build", "voice-kiosk")
+KIOSK = os.environ.get("VOICE_KIOSK") or os.path.join(HERE, "..", "build", "voice-kiosk")
 DATA = os.path.normpath(os.path.join(HERE, "..", "..", "shared", "data", "speech"))
 VOICES = ["en-us", "en-us+f3", "en-us+m3", "en-us+f2"]
 WORDS = {"yes": "yes", "no": "no", "stop": "stop", "repeat": "repeat"}
+LOG = os.environ.get("BARGE_BENCH_LOG")  # one line per trial, if set
 
 
 def onset(path):
@@ -73,7 +74,13 @@ def trial(kind, what, want, echo=True):
     react = (pause - start) * 1000 if pause is not None else None
     # What was heard at all (confirm band and up), stopped or not.
     heard_right = heard is not None and heard["meaning"] == want and want != ""
-    return want, right, cut, react, heard_right
+    sure = right and heard["confidence"] >= 0.80
+    if LOG:
+        with open(LOG, "a") as f:
+            f.write("%s\t%s\t%s\t%s\t%s\t%s\t%s\n" % (
+                echo, what, want, cut, heard and heard["meaning"],
+                heard and heard["confidence"], react))
+    return want, right, cut, react, heard_right, sure
 
 
 def pct(v, p):
@@ -96,8 +103,8 @@ def main():
     others += rnd.sample(words, min(n, len(words)))
     for c in others:
         jobs.append(("play", os.path.join(DATA, c), "", "other"))
-    print("| room | trials | n | stopped and right (accept band) | right at confirm band or above | paused | reaction median ms | reaction p95 ms |")
-    print("|---|---|---|---|---|---|---|---|")
+    print("| room | trials | n | stopped and right | of which accept band | stopped wrong | right at confirm band or above | paused | reaction median ms | reaction p95 ms |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for echo in (True, False):
         with ThreadPoolExecutor(2) as ex:
             res = list(ex.map(lambda j: (j[3],) + trial(j[0], j[1], j[2], echo), jobs))
@@ -108,8 +115,10 @@ def main():
                 if not r:
                     continue
                 rt = [x[4] for x in r if x[4] is not None]
-                print("| %s | %s %s | %d | %.0f%% | %.0f%% | %.0f%% | %.0f | %.0f |" % (
+                print("| %s | %s %s | %d | %.0f%% | %.0f%% | %d | %.0f%% | %.0f%% | %.0f | %.0f |" % (
                     room, src, label, len(r), 100 * sum(x[2] for x in r) / len(r),
+                    100 * sum(x[6] for x in r) / len(r),
+                    sum(1 for x in r if x[3] and not x[2]),
                     100 * sum(x[5] for x in r) / len(r),
                     100 * len(rt) / len(r), pct(rt, 0.5), pct(rt, 0.95)))
         o = [x for x in res if x[0] == "other"]
@@ -117,7 +126,7 @@ def main():
                        "prompt stopped %d, paused then resumed %d" % (
                            room, len(o), sum(x[3] for x in o),
                            sum(1 for x in o if x[4] is not None and not x[3])))
-        print("| %s | %s | | | | | | |" % (room, others_line))
+        print("| %s | %s | | | | | | | | |" % (room, others_line))
 
 if __name__ == "__main__":
     main()

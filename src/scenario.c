@@ -152,9 +152,10 @@ static int parse_line(const char *file, int line, char *text, vk_sc_step *st,
             return 0;
         }
         char *v = word(&rest);
-        /* An optional prompt id (it has a dot): barge into that prompt,
-         * whatever it is, instead of the next question. */
-        if (strchr(v, '.')) {
+        /* An optional prompt id: barge into that prompt, whatever it is,
+         * instead of the next question. */
+        if (strcmp(v, "say") != 0 && strcmp(v, "play") != 0 &&
+            strcmp(v, "key") != 0 && strcmp(v, "unplug") != 0 && *rest) {
             snprintf(st->prompt, sizeof st->prompt, "%s", v);
             v = word(&rest);
         }
