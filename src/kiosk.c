@@ -77,10 +77,10 @@ struct vk_kiosk {
     int64_t t, listen_start, last_activity;
     int64_t asr_epoch; /* sample time of the recogniser's last reset */
     bool in_speech;
-    bool barge_armed;    /* hearing while it speaks, for barge-in */
+    bool barge_armed;          /* hearing while it speaks, for barge-in */
     const char *barge_context; /* in this context */
-    bool dev_away;       /* the device is lost (audio_retry): paused */
-    int64_t dev_lost_at; /* sample time it went */
+    bool dev_away;             /* the device is lost (audio_retry): paused */
+    int64_t dev_lost_at;       /* sample time it went */
 
     vk_controls ctl;      /* this person's volume, rate, pause, time */
     bool pause_listening; /* the recogniser listens for "continue" */

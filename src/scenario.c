@@ -144,11 +144,10 @@ static int parse_line(const char *file, int line, char *text, vk_sc_step *st,
     if (strcmp(verb, "barge") == 0) {
         char *secs = word(&rest);
         if (!number(secs, 0.0, 600.0, &st->barge) || st->barge <= 0.0) {
-            vk_diag_add(
-                diag, file, line,
-                "barge needs seconds after the prompt starts (>0), "
-                "an optional prompt id, then 'say TEXT', 'play FILE', "
-                "'key K' or 'unplug SECONDS'");
+            vk_diag_add(diag, file, line,
+                        "barge needs seconds after the prompt starts (>0), "
+                        "an optional prompt id, then 'say TEXT', 'play FILE', "
+                        "'key K' or 'unplug SECONDS'");
             return 0;
         }
         char *v = word(&rest);
