@@ -851,6 +851,20 @@ static void barge_resume(vk_kiosk *k)
     vk_events_simple(k->ev, now_s(k), "barge_resume");
 }
 
+/* May an unsure result (the confirm band) heard during a barge-in pause
+ * act?  An answer or "stop" is asked back by the dialog, "repeat" and the
+ * controls are harmless; "back", "skip" and "help" act at once and noise
+ * during a prompt came back as "back" (bench/barge_bench.py), so they need
+ * the accept band. */
+static bool unsure_ok(const vk_heard *h)
+{
+    static const char *const sure_only[] = {"back", "skip", "help"};
+    for (size_t i = 0; i < sizeof sure_only / sizeof *sure_only; i++)
+        if (strcmp(h->meaning, sure_only[i]) == 0)
+            return false;
+    return h->confidence >= VK_ASR_CONFIRM;
+}
+
 /* A result heard over a prompt that asks nothing (an explanation, the
  * greeting, an aside): the person's controls act, "repeat" says the
  * sentence again and "stop" pauses the speech (nothing is lost: "continue"
@@ -876,8 +890,9 @@ static bool barge_control(vk_kiosk *k, const vk_heard *h)
  * pauses (holds its place, goes silent) the moment the recogniser finds
  * speech that the echo module confirms is a person, so a person is never
  * talked over and no more echo reaches the microphone.  Once paused for a
- * person, a result with a meaning (the confirm band or above) is taken as
- * in a normal turn: during a question it stops the prompt and goes to the
+ * person, a result with a meaning (the confirm band or above, but see
+ * unsure_ok) is taken as in a normal turn: during a question it stops the
+ * prompt and goes to the
  * dialog (which says an unsure answer back, and takes a yes or not sure on
  * the way to the crisis contacts at once); over any other prompt only the
  * person's controls act.  Without a pause (someone talked through an
@@ -895,8 +910,8 @@ static void barge_feed(vk_kiosk *k, vk_asr_state st, const vk_heard *h,
         k->barge_paused_at = k->t;
         vk_events_simple(k->ev, now_s(k), "barge_pause");
     } else if (st == VK_ASR_DONE) {
-        double need = k->barge_paused ? VK_ASR_CONFIRM : VK_ASR_ACCEPT;
-        bool act = h->meaning[0] && h->confidence >= need;
+        bool act = h->meaning[0] && (h->confidence >= VK_ASR_ACCEPT ||
+                                     (k->barge_paused && unsure_ok(h)));
         if (act && question) {
             /* on_heard acts on a control without stopping the speech. */
             k->barge_paused = false;
