@@ -894,10 +894,10 @@ static bool barge_control(vk_kiosk *k, const vk_heard *h)
  * unsure_ok) is taken as in a normal turn: during a question it stops the
  * prompt and goes to the dialog (which says an unsure answer back, and
  * takes a yes or not sure on the way to the crisis contacts at once); over
- * any other prompt only the person's controls act.  Without a pause (someone talked through an
- * earlier false alarm) only the accept band acts.  Anything else (a cough,
- * noise, someone else talking, a rejected result) lets the prompt go on
- * where it was. */
+ * any other prompt only the person's controls act.  Without a pause (someone
+ * talked through an earlier false alarm) only the accept band acts.  Anything
+ * else (a cough, noise, someone else talking, a rejected result) lets the
+ * prompt go on where it was. */
 static void barge_feed(vk_kiosk *k, vk_asr_state st, const vk_heard *h,
                        bool question)
 {
