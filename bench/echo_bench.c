@@ -13,8 +13,9 @@
  *   pauses   onsets the echo module also took for a person (each would
  *            pause a prompt for a moment: a false barge-in pause);
  *   results  utterances that came back with a meaning (any confidence);
- *   accepted results at or above the accept band that paused the prompt
- *            (would stop it and be acted on).
+ *   accepted results the loop would act on (stop the prompt, or change
+ *            the speech): the confirm band or above after a pause for a
+ *            person, the accept band without one.
  * usage: echo_bench [PROMPTS_DIR GRAMMARS_DIR]
  */
 #define _POSIX_C_SOURCE 200809L
@@ -137,7 +138,8 @@ static result run(const track *tr, vk_recognizer *rec, vk_tts *tts,
         vk_heard h;
         vk_asr_state st = vk_recognizer_feed(rec, mic, VK_AUDIO_FRAME, &h);
         /* As the loop does: a prompt pauses on speech the echo module
-         * confirms as a person, and only a paused-for result can act. */
+         * confirms as a person; a paused-for result acts from the confirm
+         * band, any other from the accept band. */
         static bool in_speech, paused;
         bool near = !ec || vk_echo_near_end(ec);
         if (st == VK_ASR_SPEECH && !in_speech) {
@@ -153,7 +155,9 @@ static result run(const track *tr, vk_recognizer *rec, vk_tts *tts,
         in_speech = st == VK_ASR_SPEECH;
         if (st == VK_ASR_DONE && h.meaning[0]) {
             r.results++;
-            if (h.confidence >= VK_ASR_ACCEPT && paused)
+            /* What the loop acts on: after a pause for a person, the
+             * confirm band; without one, the accept band. */
+            if (h.confidence >= (paused ? VK_ASR_CONFIRM : VK_ASR_ACCEPT))
                 r.accepted++;
         }
         if (st == VK_ASR_DONE)

@@ -190,14 +190,15 @@ void vk_audio_sim_on_prompt(vk_audio *a, int64_t t, const char *id,
                             bool asks_input)
 {
     sim *s = (sim *)a;
-    (void)id;
     if (speaking(s, t))
         return;
     const vk_sc_step *next = peek_action(s);
     if (!next || next->barge <= 0)
         return; /* not a barge: it waits for the listening point */
-    if (!asks_input && next->kind != VK_SC_UNPLUG)
-        return; /* a person barges into questions; a fault hits any prompt */
+    if (next->prompt[0] ? strcmp(next->prompt, id) != 0
+                        : !asks_input && next->kind != VK_SC_UNPLUG)
+        return; /* a person barges into questions (or the prompt named);
+                   a fault hits any prompt */
     const vk_sc_step *st = next_action(s, true);
     s->retry = false;
     s->last_action = (int)(st - s->sc->steps);

@@ -36,6 +36,10 @@
 /* Until the filter takes this much echo out (smoothed), nothing playing
  * counts as a person: barge-in waits for the canceller to converge. */
 #define VK_ECHO_CONVERGED_DB 20.0
+/* And a person is told from the kiosk's voice only after this many frames
+ * of it (8 s): the smoothed ERLE can pass 20 dB within 4 s, while the
+ * residual still swings (a false person at 4 s into the greeting). */
+#define VK_ECHO_SETTLE 400
 /* Below this mean square (about -50 dBFS) a frame is never a person. */
 #define VK_ECHO_FLOOR_MS 1000.0
 
@@ -125,7 +129,14 @@ bool vk_echo_converged(const vk_echo *e)
 
 bool vk_echo_near_end(const vk_echo *e)
 {
-    return !vk_echo_active(e) || (vk_echo_converged(e) && e->hang > 0);
+    /* Nothing played yet: nothing to mistake for a person. */
+    if (e->play_frames == 0)
+        return true;
+    /* Until the filter has settled, the kiosk's own voice can pass for a
+     * person, also in a pause between two sentences (the canceller is then
+     * bypassed while the room's tail still arrives). */
+    bool settled = vk_echo_converged(e) && e->play_frames >= VK_ECHO_SETTLE;
+    return settled && (!vk_echo_active(e) || e->hang > 0);
 }
 
 bool vk_echo_active(const vk_echo *e)

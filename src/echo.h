@@ -73,9 +73,9 @@ bool vk_echo_active(const vk_echo *e);
  * more, smoothed); it needs some seconds of the kiosk's speech. */
 bool vk_echo_converged(const vk_echo *e);
 
-/* True if no echo is arriving at all, or if the filter has converged and a
- * person (near-end sound well above the echo residual) was heard in the
- * last 300 ms.  The
+/* True if nothing was ever played, or once the filter has converged (or
+ * no echo arrives at all) if nothing is playing or a person (near-end
+ * sound well above the echo residual) was heard in the last 300 ms.  The
  * recogniser's VAD can fire on the faint residual of the kiosk's own
  * voice; barge-in acts only on speech this also confirms. */
 bool vk_echo_near_end(const vk_echo *e);

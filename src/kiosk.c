@@ -77,9 +77,10 @@ struct vk_kiosk {
     int64_t t, listen_start, last_activity;
     int64_t asr_epoch; /* sample time of the recogniser's last reset */
     bool in_speech;
-    bool barge_armed;    /* hearing during a question, for barge-in */
-    bool dev_away;       /* the device is lost (audio_retry): paused */
-    int64_t dev_lost_at; /* sample time it went */
+    bool barge_armed;          /* hearing while it speaks, for barge-in */
+    const char *barge_context; /* in this context */
+    bool dev_away;             /* the device is lost (audio_retry): paused */
+    int64_t dev_lost_at;       /* sample time it went */
 
     vk_controls ctl;      /* this person's volume, rate, pause, time */
     bool pause_listening; /* the recogniser listens for "continue" */
@@ -491,7 +492,7 @@ static void on_drained(vk_kiosk *k)
         k->listen_start = k->t;
         /* If the person already started answering during the question
          * (barge-in), keep that utterance; otherwise start afresh. */
-        if (!k->barge_armed) {
+        if (!k->barge_armed || strcmp(k->barge_context, k->context) != 0) {
             k->in_speech = false;
             vk_recognizer_listen(k->rec, k->context);
             k->asr_epoch = k->t;
@@ -850,12 +851,55 @@ static void barge_resume(vk_kiosk *k)
     vk_events_simple(k->ev, now_s(k), "barge_resume");
 }
 
-/* Hearing during a question.  The prompt pauses (holds its place, goes
- * silent) the moment the recogniser finds speech, so a person is never
- * talked over and no more echo reaches the microphone; only a confident
- * result stops it for good and is acted on; anything else (a cough, noise,
- * someone else talking, an unsure result) lets it go on where it was. */
-static void barge_feed(vk_kiosk *k, vk_asr_state st, const vk_heard *h)
+/* May an unsure result (the confirm band) heard during a barge-in pause
+ * act?  An answer or "stop" is asked back by the dialog, "repeat" and the
+ * controls are harmless; "back", "skip" and "help" act at once and noise
+ * during a prompt came back as "back" (bench/barge_bench.py), so they need
+ * the accept band. */
+static bool unsure_ok(const vk_heard *h)
+{
+    static const char *const sure_only[] = {"back", "skip", "help"};
+    for (size_t i = 0; i < sizeof sure_only / sizeof *sure_only; i++)
+        if (strcmp(h->meaning, sure_only[i]) == 0)
+            return false;
+    return h->confidence >= VK_ASR_CONFIRM;
+}
+
+/* A result heard over a prompt that asks nothing (an explanation, the
+ * greeting, an aside): the person's controls act, "repeat" says the
+ * sentence again and "stop" pauses the speech (nothing is lost: "continue"
+ * or any key goes on); true if it was one of those. */
+static bool barge_control(vk_kiosk *k, const vk_heard *h)
+{
+    const char *m = h->meaning;
+    if (strcmp(m, "stop") == 0)
+        m = "pause";
+    else if (strcmp(m, "repeat") == 0)
+        m = "repeat_last";
+    if (!vk_controls_is_control(m))
+        return false;
+    vk_events_heard(k->ev, now_s(k), h->meaning, h->words, h->confidence);
+    touch(k);
+    k->barge_paused = false;
+    k->barge_armed = false;
+    handle_control(k, m);
+    return true;
+}
+
+/* Hearing while the kiosk speaks (not a safety message).  The prompt
+ * pauses (holds its place, goes silent) the moment the recogniser finds
+ * speech that the echo module confirms is a person, so a person is never
+ * talked over and no more echo reaches the microphone.  Once paused for a
+ * person, a result with a meaning (the confirm band or above, but see
+ * unsure_ok) is taken as in a normal turn: during a question it stops the
+ * prompt and goes to the dialog (which says an unsure answer back, and
+ * takes a yes or not sure on the way to the crisis contacts at once); over
+ * any other prompt only the person's controls act.  Without a pause (someone
+ * talked through an earlier false alarm) only the accept band acts.  Anything
+ * else (a cough, noise, someone else talking, a rejected result) lets the
+ * prompt go on where it was. */
+static void barge_feed(vk_kiosk *k, vk_asr_state st, const vk_heard *h,
+                       bool question)
 {
     /* The echo module confirms a person: the recogniser's VAD alone can
      * fire on the faint residual of the kiosk's own voice. */
@@ -865,24 +909,20 @@ static void barge_feed(vk_kiosk *k, vk_asr_state st, const vk_heard *h)
         k->barge_paused_at = k->t;
         vk_events_simple(k->ev, now_s(k), "barge_pause");
     } else if (st == VK_ASR_DONE) {
-        if (h->meaning[0] && h->confidence >= VK_ASR_ACCEPT &&
-            vk_controls_is_control(h->meaning)) {
-            /* A control changes the speech, it does not stop it. */
-            vk_events_heard(k->ev, now_s(k), h->meaning, h->words,
-                            h->confidence);
-            touch(k);
+        bool act = h->meaning[0] && (h->confidence >= VK_ASR_ACCEPT ||
+                                     (k->barge_paused && unsure_ok(h)));
+        if (act && question) {
+            /* on_heard acts on a control without stopping the speech. */
             k->barge_paused = false;
-            k->barge_armed = false;
-            handle_control(k, h->meaning);
-            return;
-        }
-        if (k->barge_paused && h->meaning[0] &&
-            h->confidence >= VK_ASR_ACCEPT) {
-            k->barge_paused = false;
-            interrupt(k);
+            if (!vk_controls_is_control(h->meaning))
+                interrupt(k);
+            else
+                k->barge_armed = false;
             on_heard(k, h);
             return;
         }
+        if (act && barge_control(k, h))
+            return;
         vk_events_heard(k->ev, now_s(k), h->meaning, h->words, h->confidence);
         barge_resume(k);
     } else if (k->barge_paused &&
@@ -928,17 +968,19 @@ vk_err vk_kiosk_run(vk_kiosk *k, vk_audio *dev, vk_audio *sim, vk_key_fn keys,
 
         /* Hear only while listening (or between sessions, to notice a
          * person), so the kiosk never hears its own prompts. */
-        /* Barge-in: while a question is being asked (never a safety
-         * message), hear too, and let only a confident result stop it. */
+        /* Barge-in: while the kiosk speaks (never a safety message), hear
+         * too: answers and commands during a question, the person's
+         * controls during any other prompt. */
         bool barge = k->opts.barge_in && !k->opts.keys_only && k->active &&
-                     !k->ctl.paused && k->qlen > 0 && prompt_asks_input(k) &&
-                     !vk_dialog_in_safety(k->dialog);
-        if (barge && !k->barge_armed) {
+                     !k->ctl.paused && k->qlen > 0 && !k->listening &&
+                     !k->pause_listening && !vk_dialog_in_safety(k->dialog);
+        bool question = barge && prompt_asks_input(k);
+        const char *bctx = question ? k->pending_listen : "command";
+        if (barge && (!k->barge_armed || strcmp(bctx, k->barge_context))) {
             k->barge_armed = true;
+            k->barge_context = bctx;
             k->pause_spent = false;
-            k->in_speech = false;
-            vk_recognizer_listen(k->rec, k->pending_listen);
-            k->asr_epoch = k->t;
+            listen_from_now(k, bctx);
         }
         bool hear = !k->opts.keys_only &&
                     (k->listening || barge || k->pause_listening ||
@@ -949,18 +991,17 @@ vk_err vk_kiosk_run(vk_kiosk *k, vk_audio *dev, vk_audio *sim, vk_key_fn keys,
             vk_asr_state st =
                 vk_recognizer_feed(k->rec, mic, VK_AUDIO_FRAME, &h);
             k->in_speech = st == VK_ASR_SPEECH;
-            if (barge && st != VK_ASR_DONE)
-                barge_feed(k, st, &h);
-            if (st == VK_ASR_DONE) {
-                if (k->active && k->listening) {
-                    on_heard(k, &h);
-                } else if (k->active && k->pause_listening) {
-                    on_heard_paused(k, &h);
-                } else if (k->active && barge) {
-                    barge_feed(k, st, &h);
-                } else if (!k->active && h.words[0]) {
-                    start_session(k);
-                }
+            if (st != VK_ASR_DONE) {
+                if (barge)
+                    barge_feed(k, st, &h, question);
+            } else if (k->active && k->listening) {
+                on_heard(k, &h);
+            } else if (k->active && k->pause_listening) {
+                on_heard_paused(k, &h);
+            } else if (k->active && barge) {
+                barge_feed(k, st, &h, question);
+            } else if (!k->active && h.words[0]) {
+                start_session(k);
             }
         } else {
             k->barge_armed = false;

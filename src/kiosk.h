@@ -25,7 +25,7 @@ typedef struct vk_kiosk_opts {
     vk_settings settings; /* the site's volume, rate, timing and keys */
     bool simulate;    /* events carry answer values; stop after `sessions` */
     int sessions;     /* simulate: sessions to run (0 = 1) */
-    bool barge_in;    /* listen while a question is being asked */
+    bool barge_in;    /* listen while speaking (not a safety message) */
     bool echo_cancel; /* remove the kiosk's own voice from the mic */
     FILE *events;     /* JSON lines, or NULL */
     vk_captions *captions; /* the screen, or NULL (borrowed) */

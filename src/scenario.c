@@ -144,13 +144,20 @@ static int parse_line(const char *file, int line, char *text, vk_sc_step *st,
     if (strcmp(verb, "barge") == 0) {
         char *secs = word(&rest);
         if (!number(secs, 0.0, 600.0, &st->barge) || st->barge <= 0.0) {
-            vk_diag_add(
-                diag, file, line,
-                "barge needs seconds after the prompt starts (>0), "
-                "then 'say TEXT', 'play FILE', 'key K' or 'unplug SECONDS'");
+            vk_diag_add(diag, file, line,
+                        "barge needs seconds after the prompt starts (>0), "
+                        "an optional prompt id, then 'say TEXT', 'play FILE', "
+                        "'key K' or 'unplug SECONDS'");
             return 0;
         }
         char *v = word(&rest);
+        /* An optional prompt id: barge into that prompt, whatever it is,
+         * instead of the next question. */
+        if (strcmp(v, "say") != 0 && strcmp(v, "play") != 0 &&
+            strcmp(v, "key") != 0 && strcmp(v, "unplug") != 0 && *rest) {
+            snprintf(st->prompt, sizeof st->prompt, "%s", v);
+            v = word(&rest);
+        }
         return parse_action(file, line, v, rest, st, diag);
     }
     if (strcmp(verb, "key") == 0)

@@ -29,8 +29,9 @@ typedef enum {
 typedef struct vk_sc_step {
     vk_sc_kind kind;
     int line;
-    double barge; /* > 0: start this many seconds after a listening prompt
-                     starts */
+    double barge;    /* > 0: start this many seconds after a listening prompt
+                        starts */
+    char prompt[64]; /* barge into this prompt (any kind), not a question */
     char *text;
     int key; /* a key code (keymap.h) */
     double seconds;

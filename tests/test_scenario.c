@@ -17,14 +17,15 @@ static void verbs_parse(void **state)
     vk_test_write(dir, "s.scn",
                   "# comment\n\nvoice en-us+f3\nsay yes please  # trailing\n"
                   "key 2\nsilent 8\ndelay 1.5\nconfirm key 1\n"
-                  "barge 1 say stop\necho 60 -6 0.3\necho off\n");
+                  "barge 1 say stop\necho 60 -6 0.3\necho off\n"
+                  "barge 2 explain.what say louder\n");
     char path[4200];
     snprintf(path, sizeof path, "%s/s.scn", dir);
     vk_diag *d = vk_diag_create();
     vk_scenario *s = vk_scenario_load(path, d);
     vk_diag_print(d, stderr);
     assert_non_null(s);
-    assert_int_equal(s->count, 9);
+    assert_int_equal(s->count, 10);
     assert_int_equal(s->steps[0].kind, VK_SC_VOICE);
     assert_int_equal(s->steps[0].line, 3);
     assert_string_equal(s->steps[1].text, "yes please");
@@ -33,8 +34,12 @@ static void verbs_parse(void **state)
     assert_int_equal(s->steps[5].key, '1');
     assert_true(s->steps[6].barge == 1.0);
     assert_string_equal(s->steps[6].text, "stop");
+    assert_string_equal(s->steps[6].prompt, ""); /* the next question */
     assert_true(s->steps[7].seconds > 0.059 && s->steps[7].seconds < 0.061);
     assert_true(s->steps[8].seconds < 0);
+    assert_true(s->steps[9].barge == 2.0);
+    assert_string_equal(s->steps[9].prompt, "explain.what");
+    assert_string_equal(s->steps[9].text, "louder");
     vk_scenario_destroy(s);
     vk_diag_destroy(d);
     vk_test_rmdir(dir);

@@ -26,6 +26,9 @@ synthesiser; only the sound card is simulated.  Expectations:
                           user's speech (the prompt went silent while the
                           person was still speaking)
   heard_meaning=M         some recognition result meant M
+  control_during=P:C      control C acted (by voice: no key pressed) while
+                          prompt P was playing (barge-in over a prompt that
+                          asks nothing)
   no_self_hearing         nothing recognised with a meaning, no barge-in
                           pause, no nomatch reprompt (nobody spoke)
   audio                   the recording's right channel has speech in every
@@ -272,6 +275,20 @@ def main():
                 if not any(e["type"] == "heard" and e.get("meaning") == val
                            for e in events):
                     fail("nothing heard as %s" % val, events)
+            elif key == "control_during":
+                pid, ctl = val.split(":")
+                start = next((e["t"] for e in events if e["type"] == "prompt"
+                              and e["id"] == pid), None)
+                if start is None:
+                    fail("prompt %s never spoken" % pid, events)
+                end = next((e["t"] for e in events if e["type"] == "prompt_end"
+                            and e["id"] == pid and e["t"] >= start), 1e9)
+                span = [e for e in events if start <= e["t"] <= end]
+                if not any(e["type"] == "control" and e["control"] == ctl
+                           for e in span):
+                    fail("no %s control while %s played" % (ctl, pid), events)
+                if any(e["type"] == "key" and e["t"] > start for e in span):
+                    fail("a key was pressed while %s played" % pid, events)
             elif key == "no_self_hearing":
                 bad = [e for e in events
                        if (e["type"] == "heard" and e.get("meaning"))
