@@ -7,7 +7,7 @@
 #   audio-server.sh stop    kill it and remove its runtime directory
 #   audio-server.sh env     print the `export` lines a client must run
 #   audio-server.sh status  exit 0 if it is running
-#   audio-server.sh unplug  remove both devices (the null sinks) while the
+#   audio-server.sh unplug  remove every device (the null sinks) while the
 #                           server runs, as a USB headset pulled out
 #   audio-server.sh replug  add them back (and their keep-alive streams)
 #   audio-server.sh crash   SIGKILL the server, keeping its configs
@@ -18,7 +18,10 @@
 #                             parecord -d kiosk_speaker.monitor
 #   null sink kiosk_micfeed   what a test "says"; play into it with
 #                             paplay -d kiosk_micfeed file.wav
+#   null sink kiosk_phones    private-listening headphones; record them with
+#                             parecord -d kiosk_phones.monitor
 #   ALSA pcm kiosk_speaker    playback into the kiosk_speaker sink
+#   ALSA pcm kiosk_phones     playback into the kiosk_phones sink
 #   ALSA pcm kiosk_mic        capture from kiosk_micfeed.monitor
 #   ALSA pcm kiosk_loop       capture from kiosk_speaker.monitor, so a test
 #                             can hear the kiosk's own output (round trip)
@@ -42,6 +45,8 @@ KEEPALIVE_PIDS=$RUNTIME/keepalive.pids
 PA_CONFIG=$RUNTIME/server.pa
 ALSA_CONF=$RUNTIME/asound.conf
 LOG=$RUNTIME/pulse.log
+# The null sinks write_configs loads.
+SINKS="kiosk_speaker kiosk_micfeed kiosk_phones"
 
 print_env() {
     echo "export VK_AUDIO_RUNTIME='$RUNTIME'"
@@ -75,6 +80,7 @@ write_configs() {
 load-module module-native-protocol-unix socket=$SOCKET auth-anonymous=1
 load-module module-null-sink sink_name=kiosk_speaker rate=16000 channels=1 format=s16le sink_properties=device.description=kiosk_speaker
 load-module module-null-sink sink_name=kiosk_micfeed rate=16000 channels=1 format=s16le sink_properties=device.description=kiosk_micfeed
+load-module module-null-sink sink_name=kiosk_phones rate=16000 channels=1 format=s16le sink_properties=device.description=kiosk_phones
 set-default-sink kiosk_speaker
 set-default-source kiosk_micfeed.monitor
 EOF
@@ -87,6 +93,12 @@ pcm.kiosk_speaker {
     server "unix:$SOCKET"
     device "kiosk_speaker"
     hint { show on description "voice-kiosk test speaker (PulseAudio null sink)" }
+}
+pcm.kiosk_phones {
+    type pulse
+    server "unix:$SOCKET"
+    device "kiosk_phones"
+    hint { show on description "voice-kiosk test headphones (PulseAudio null sink)" }
 }
 pcm.kiosk_mic {
     type pulse
@@ -121,7 +133,7 @@ start_keepalives() {
     # as zeros), and a suspend/resume cycle, once both are attached, drops
     # the 2 s block scheduled before they were.
     : >"$KEEPALIVE_PIDS"
-    for sink in kiosk_speaker kiosk_micfeed; do
+    for sink in $SINKS; do
         pacat --playback --device="$sink" --latency-msec=10 \
             --rate=16000 --channels=1 --format=s16le \
             --client-name=vk-keepalive --stream-name="keepalive-$sink" \
@@ -129,7 +141,8 @@ start_keepalives() {
         echo $! >>"$KEEPALIVE_PIDS"
     done
     i=0
-    until [ "$(pactl list short sink-inputs 2>/dev/null | wc -l)" -ge 2 ]; do
+    n=$(echo $SINKS | wc -w)
+    until [ "$(pactl list short sink-inputs 2>/dev/null | wc -l)" -ge "$n" ]; do
         i=$((i + 1))
         if [ "$i" -gt 200 ]; then
             echo "audio-server: keep-alive streams did not attach" >&2
@@ -137,7 +150,7 @@ start_keepalives() {
         fi
         sleep 0.01
     done
-    for sink in kiosk_speaker kiosk_micfeed; do
+    for sink in $SINKS; do
         pactl suspend-sink "$sink" 1
         pactl suspend-sink "$sink" 0
     done
@@ -214,16 +227,16 @@ revive() {
     launch
 }
 
-# Unloads both null sinks: every stream on them (the kiosk's, the
+# Unloads every null sink: every stream on them (the kiosk's, the
 # keep-alives, a parecord of the monitor) is killed, as when a USB device
-# is pulled out.  One sink alone is no loss: PulseAudio would move the
-# streams to the other.
+# is pulled out.  Some sinks alone are no loss: PulseAudio would move the
+# streams to one that is left.
 unplug() {
     is_running || {
         echo "audio-server: not running" >&2
         exit 1
     }
-    for sink in kiosk_speaker kiosk_micfeed; do
+    for sink in $SINKS; do
         mod=$(pactl list short modules | awk -v s="sink_name=$sink" \
             '$2 == "module-null-sink" && index($0, s) { print $1 }')
         [ -n "$mod" ] && pactl unload-module "$mod"

@@ -605,9 +605,11 @@ static PaError open_stream(vk_audio_pa *a, PaDeviceIndex dev, int input,
     return Pa_SetStreamFinishedCallback(*out, finished_cb);
 }
 
+/* `output_what` names the output in messages ("speaker", "headphones");
+ * without `with_input` only the output is opened. */
 static vk_err pa_open(const char *input_name, const char *output_name,
                       vk_audio **out, char *errbuf, size_t errlen, long lock_ms,
-                      bool with_input)
+                      bool with_input, const char *output_what)
 {
     vk_err err = VK_ERR_DEVICE;
     if (errbuf && errlen)
@@ -666,7 +668,7 @@ static vk_err pa_open(const char *input_name, const char *output_name,
         if (in == paNoDevice)
             describe_missing(errbuf, errlen, "microphone", input_name);
         if (outdev == paNoDevice)
-            describe_missing(errbuf, errlen, "speaker", output_name);
+            describe_missing(errbuf, errlen, output_what, output_name);
         append_device_list(errbuf, errlen);
         goto fail;
     }
@@ -681,7 +683,9 @@ static vk_err pa_open(const char *input_name, const char *output_name,
     }
     e = open_stream(a, outdev, 0, &a->out);
     if (e != paNoError) {
-        pa_failure(errbuf, errlen, "cannot open the speaker", e);
+        char what[64];
+        snprintf(what, sizeof what, "cannot open the %s", output_what);
+        pa_failure(errbuf, errlen, what, e);
         append(errbuf, errlen, " (device %d \"%s\").", outdev,
                Pa_GetDeviceInfo(outdev)->name);
         append_device_list(errbuf, errlen);
@@ -712,14 +716,14 @@ vk_err vk_audio_pa_open(const char *input_name, const char *output_name,
                         vk_audio **out, char *errbuf, size_t errlen)
 {
     return pa_open(input_name, output_name, out, errbuf, errlen, VK__PA_LOCK_MS,
-                   true);
+                   true, "speaker");
 }
 
 vk_err vk_audio_pa_open_output(const char *output_name, vk_audio **out,
                                char *errbuf, size_t errlen)
 {
     return pa_open(NULL, output_name, out, errbuf, errlen, VK__PA_LOCK_MS,
-                   false);
+                   false, "headphones");
 }
 
 vk_err vk_audio_pa_open_fn(void *target, vk_audio **out, char *errbuf,
@@ -727,7 +731,7 @@ vk_err vk_audio_pa_open_fn(void *target, vk_audio **out, char *errbuf,
 {
     const vk_audio_pa_target *t = target;
     return pa_open(t->input_name, t->output_name, out, errbuf, errlen,
-                   VK__PA_REOPEN_LOCK_MS, true);
+                   VK__PA_REOPEN_LOCK_MS, true, "speaker");
 }
 
 int vk_audio_pa_list(FILE *out)

@@ -463,6 +463,12 @@ static void start_session(vk_kiosk *k)
     touch(k);
     k->ending = NULL;
     k->pending_listen = NULL;
+    if (k->opts.headphones_missing) {
+        vk_events_simple(k->ev, now_s(k), "headphones_missing");
+        enqueue_prompt(k, "system.headphones.missing",
+                       vk_script_system(k->script, "headphones.missing"),
+                       false);
+    }
     vk_dialog_start(k->dialog, &acts);
     perform(k, &acts);
 }

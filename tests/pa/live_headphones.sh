@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# Private listening, live: a session through PortAudio on the CI audio
+# server with settings.ini [audio] headphones = kiosk_phones, a third null
+# sink beside the speaker (scripts/audio-server.sh), at real-time pace.
+#
+#   tests/pa/live_headphones.sh path/to/voice-kiosk
+#
+# 1. The microphone feed answers sign 1 with a real recording of "no";
+#    keys answer the rest, sign 3 with "not sure" (the crisis contacts).
+#    The speaker and the headphones are both recorded, and
+#    tests/pa/phones_check.py lays the prompt events over the two
+#    recordings: every prompt is heard on the headphones; the crisis
+#    contacts, the summary and the contacts are heard there and nowhere
+#    on the speaker; the other prompts reach both, the same audio.  No
+#    file is written in its working folder or HOME.
+# 2. Headphones that are not there (a name no device has): the kiosk logs
+#    a line naming the setting and the fix, keeps running on the speaker,
+#    and says so aloud at the start of each session, on the speaker,
+#    before the greeting (a person who cannot see the screen must know
+#    that their results will be said out loud).
+# Exit: 0 pass, 1 fail, 77 skipped (PulseAudio tools or recordings missing).
+set -u
+HERE=$(cd "$(dirname "$0")" && pwd)
+KIOSK=$(realpath "$1")
+. "$HERE/live_lib.sh"
+live_setup phones
+
+# site_with HEADPHONES: a site folder whose settings.ini names the devices.
+site_with() {
+  rm -rf "$WORK/site"
+  mkdir -p "$WORK/site"
+  printf '[audio]\ninput = kiosk_mic\noutput = kiosk_speaker\nheadphones = %s\n' \
+    "$1" >"$WORK/site/settings.ini"
+}
+record() { # record SINK FILE: its monitor, as a WAV, in the background
+  parecord -d "$1.monitor" --rate=16000 --channels=1 --format=s16le \
+    --latency-msec=20 --file-format=wav "$2" &
+  LIVE_PIDS="$LIVE_PIDS $!"
+}
+stop_recording() {
+  for p in $LIVE_PIDS; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
+  LIVE_PIDS=""
+}
+mkdir -p "$WORK/home"
+
+# --- 1. a session with the headphones ------------------------------------
+site_with kiosk_phones
+record kiosk_speaker "$WORK/speaker.wav"
+record kiosk_phones "$WORK/phones.wav"
+sleep 0.5
+HOME=$WORK/home live_start_kiosk --site "$WORK/site" --rate 400
+sleep 1
+printf 'x' >&3
+answer_sign1_by_voice
+answer_signs_by_key 2 2 2
+answer_signs_by_key 3 3 3 # not sure: the crisis contacts, in full
+wait_for '"type":"prompt_end","id":"crisis.again"' 120
+printf '2' >&3 # no need to hear them again
+wait_for '"type":"prompt","id":"crisis.continue"' 20
+printf '1' >&3 # yes, go on with the questions
+answer_signs_by_key 4 12 2
+wait_for '"type":"prompt","id":"menu"' 90
+printf '2' >&3
+wait_for '"type":"prompt_end","id":"contacts.again"' 120
+printf '2' >&3
+wait_for '"type":"end"' 30
+sleep 0.5
+live_stop_kiosk
+stop_recording
+[ -z "$(ls -A "$WORK/cwd")" ] || fail "the kiosk wrote files: $(ls -A "$WORK/cwd")"
+# libpulse keeps its auth cookie in HOME; nothing else may appear there.
+left=$(cd "$WORK/home" && find . -type f ! -path './.config/pulse/cookie')
+[ -z "$left" ] || fail "the kiosk wrote in HOME: $left"
+grep -q 'private listening' "$WORK/kiosk.err" &&
+  fail "a warning about the headphones that are there"
+python3 "$HERE/phones_check.py" "$WORK/events.jsonl" "$WORK/speaker.wav" \
+  "$WORK/phones.wav" || fail "the headphones and speaker recordings"
+
+# --- 2. headphones that are not there --------------------------------------
+site_with "USB headset"
+record kiosk_speaker "$WORK/speaker2.wav"
+sleep 0.5
+HOME=$WORK/home live_start_kiosk --site "$WORK/site" --rate 400
+sleep 1
+kill -0 "$KPID" 2>/dev/null || fail "the kiosk refused to start without its headphones"
+err=$(cat "$WORK/kiosk.err")
+for want in '"USB headset"' 'settings.ini' '[audio] headphones' \
+  'voice-kiosk --list-devices' 'kiosk_phones' 'on the speaker'; do
+  case $err in *"$want"*) ;; *) fail "the headphones message lacks: $want" ;; esac
+done
+printf 'x' >&3
+wait_for '"type":"prompt","id":"greeting"' 30
+grep -q '"type":"headphones_missing"' "$WORK/events.jsonl" ||
+  fail "no headphones_missing event"
+first=$(grep -m1 '"type":"prompt"' "$WORK/events.jsonl")
+case $first in
+*'"id":"system.headphones.missing"'*) ;;
+*) fail "the first prompt is not the headphones notice: $first" ;;
+esac
+wait_for '"type":"prompt_end","id":"greeting"' 60
+live_stop_kiosk
+stop_recording
+python3 "$HERE/phones_check.py" --notice "$WORK/events.jsonl" \
+  "$WORK/speaker2.wav" || fail "the headphones notice on the speaker"
+echo "ok: private listening through PortAudio (headphones and speaker)"
