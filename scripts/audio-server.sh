@@ -7,9 +7,11 @@
 #   audio-server.sh stop    kill it and remove its runtime directory
 #   audio-server.sh env     print the `export` lines a client must run
 #   audio-server.sh status  exit 0 if it is running
-#   audio-server.sh unplug  remove every device (the null sinks) while the
-#                           server runs, as a USB headset pulled out
-#   audio-server.sh replug  add them back (and their keep-alive streams)
+#   audio-server.sh unplug [SINK...]
+#                           remove every device (the null sinks), or the
+#                           named ones, while the server runs, as a USB
+#                           headset pulled out
+#   audio-server.sh replug  add back the missing ones (and keep-alives)
 #   audio-server.sh crash   SIGKILL the server, keeping its configs
 #   audio-server.sh revive  start it again after a crash
 #
@@ -124,6 +126,14 @@ ctl.!default {
 EOF
 }
 
+kill_keepalives() {
+    if [ -f "$KEEPALIVE_PIDS" ]; then
+        while read -r p; do
+            kill "$p" 2>/dev/null || true
+        done <"$KEEPALIVE_PIDS"
+    fi
+}
+
 start_keepalives() {
     # A null sink with no streams renders in 2 s blocks.  A client that
     # connects then waits for the block already scheduled: PortAudio's first
@@ -141,7 +151,7 @@ start_keepalives() {
         echo $! >>"$KEEPALIVE_PIDS"
     done
     i=0
-    n=$(echo $SINKS | wc -w)
+    n=$(echo "$SINKS" | wc -w)
     until [ "$(pactl list short sink-inputs 2>/dev/null | wc -l)" -ge "$n" ]; do
         i=$((i + 1))
         if [ "$i" -gt 200 ]; then
@@ -203,11 +213,7 @@ launch() {
 crash() {
     pid=$(cat "$PIDFILE" 2>/dev/null || true)
     [ -n "$pid" ] && kill -9 "$pid" 2>/dev/null || true
-    if [ -f "$KEEPALIVE_PIDS" ]; then
-        while read -r p; do
-            kill "$p" 2>/dev/null || true
-        done <"$KEEPALIVE_PIDS"
-    fi
+    kill_keepalives
     i=0
     while [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && [ "$i" -lt 100 ]; do
         sleep 0.02
@@ -227,24 +233,27 @@ revive() {
     launch
 }
 
-# Unloads every null sink: every stream on them (the kiosk's, the
-# keep-alives, a parecord of the monitor) is killed, as when a USB device
-# is pulled out.  Some sinks alone are no loss: PulseAudio would move the
-# streams to one that is left.
+# Unloads every null sink (or those named): every stream on them (the
+# kiosk's, the keep-alives, a parecord of the monitor) is killed, as when
+# a USB device is pulled out.  Unloading only some is no loss for the
+# streams on them: PulseAudio moves them to a sink that is left (a test of
+# one missing device unloads it before any stream opens on it).
 unplug() {
     is_running || {
         echo "audio-server: not running" >&2
         exit 1
     }
-    for sink in $SINKS; do
+    # shellcheck disable=SC2086
+    [ $# -gt 0 ] || set -- $SINKS
+    for sink in "$@"; do
         mod=$(pactl list short modules | awk -v s="sink_name=$sink" \
             '$2 == "module-null-sink" && index($0, s) { print $1 }')
         [ -n "$mod" ] && pactl unload-module "$mod"
     done
-    if [ -f "$KEEPALIVE_PIDS" ]; then
-        while read -r p; do
-            kill "$p" 2>/dev/null || true
-        done <"$KEEPALIVE_PIDS"
+    # The keep-alives of the sinks unloaded died with them; those of the
+    # sinks left keep them clocking in short blocks.
+    if [ $# -eq 0 ]; then
+        kill_keepalives
     fi
 }
 
@@ -254,21 +263,22 @@ replug() {
         echo "audio-server: not running" >&2
         exit 1
     }
+    have=$(pactl list short sinks | awk '{ print $2 }')
     grep '^load-module module-null-sink\|^set-default' "$PA_CONFIG" |
         while read -r cmd args; do
+            for sink in $have; do
+                case " $args " in *" sink_name=$sink "*) continue 2 ;; esac
+            done
             # shellcheck disable=SC2086
             pactl "$cmd" $args >/dev/null
         done
+    kill_keepalives
     start_keepalives
 }
 
 stop_quiet() {
-    if [ -f "$KEEPALIVE_PIDS" ]; then
-        while read -r p; do
-            kill "$p" 2>/dev/null || true
-        done <"$KEEPALIVE_PIDS"
-        rm -f "$KEEPALIVE_PIDS"
-    fi
+    kill_keepalives
+    rm -f "$KEEPALIVE_PIDS"
     for f in "$PIDFILE" "$RUNTIME/pid"; do
         [ -f "$f" ] || continue
         pid=$(cat "$f" 2>/dev/null || true)
@@ -293,7 +303,10 @@ start) start ;;
 stop) stop_quiet ;;
 env) print_env ;;
 status) is_running ;;
-unplug) unplug ;;
+unplug)
+    shift
+    unplug "$@"
+    ;;
 replug) replug ;;
 crash) crash ;;
 revive) revive ;;

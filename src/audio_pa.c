@@ -319,8 +319,10 @@ static PaDeviceIndex find_device(const char *name, int want_input)
     return paNoDevice;
 }
 
-/* Appends the list of devices, or "none", and the hint to simulate. */
-static void append_device_list(char *buf, size_t len)
+/* Appends the list of devices, or "none", and the hint to check the
+ * names; for the main device also the hint to simulate (which has no use
+ * for headphones). */
+static void append_device_list(char *buf, size_t len, bool simulate_hint)
 {
     int count = Pa_GetDeviceCount();
     append(buf, len, " Devices PortAudio can see:");
@@ -336,10 +338,10 @@ static void append_device_list(char *buf, size_t len)
     if (count > 0)
         append(buf, len, ".");
     append(buf, len,
-           " Check the device names (voice-kiosk --list-devices lists them), "
-           "or run"
-           " `voice-kiosk simulate` to use the simulated audio device"
-           " instead.");
+           " Check the device names (voice-kiosk --list-devices lists them)");
+    append(buf, len, simulate_hint ? ", or run `voice-kiosk simulate` to use"
+                                     " the simulated audio device instead."
+                                   : ".");
 }
 
 /* Appends "no microphone matches "x"." or "no default speaker.". */
@@ -669,7 +671,7 @@ static vk_err pa_open(const char *input_name, const char *output_name,
             describe_missing(errbuf, errlen, "microphone", input_name);
         if (outdev == paNoDevice)
             describe_missing(errbuf, errlen, output_what, output_name);
-        append_device_list(errbuf, errlen);
+        append_device_list(errbuf, errlen, with_input);
         goto fail;
     }
 
@@ -678,7 +680,7 @@ static vk_err pa_open(const char *input_name, const char *output_name,
         pa_failure(errbuf, errlen, "cannot open the microphone", e);
         append(errbuf, errlen, " (device %d \"%s\").", in,
                Pa_GetDeviceInfo(in)->name);
-        append_device_list(errbuf, errlen);
+        append_device_list(errbuf, errlen, with_input);
         goto fail;
     }
     e = open_stream(a, outdev, 0, &a->out);
@@ -688,7 +690,7 @@ static vk_err pa_open(const char *input_name, const char *output_name,
         pa_failure(errbuf, errlen, what, e);
         append(errbuf, errlen, " (device %d \"%s\").", outdev,
                Pa_GetDeviceInfo(outdev)->name);
-        append_device_list(errbuf, errlen);
+        append_device_list(errbuf, errlen, with_input);
         goto fail;
     }
     /* Output first, so the speaker is already clocking silence when the

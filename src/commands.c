@@ -781,8 +781,7 @@ int vk_cmd_run(const vk_cli *c)
                 "\"%s\" (%s%ssettings.ini [audio] headphones) cannot be "
                 "opened, so everything, the summary and the contacts too, "
                 "is said on the speaker, after a spoken notice. Connect "
-                "them, or set the name of a device that "
-                "voice-kiosk --list-devices shows, and restart. %s\n",
+                "them and restart the kiosk. %s\n",
                 ko.settings.headphones, c->site_dir ? c->site_dir : "",
                 c->site_dir ? "/" : "", err);
         ko.headphones_missing = true;

@@ -836,6 +836,26 @@ static bool device_away(vk_kiosk *k, vk_audio *dev)
     return k->dev_away;
 }
 
+/* The headphones stopped working (unplugged; their stream failed).  From
+ * now on everything goes to the speaker, as when they are missing at
+ * start: a person who cannot see the screen must still hear the summary
+ * and the contacts, above all the crisis contacts.  The notice is said at
+ * once and the sentence it cuts off starts again after it; each later
+ * session starts with it too. */
+static void headphones_gone(vk_kiosk *k)
+{
+    k->opts.headphones_missing = true;
+    fprintf(stderr, "voice-kiosk: the headphones stopped working; private "
+                    "listening is off and everything is said on the speaker. "
+                    "Connect them and restart the kiosk.\n");
+    vk_events_simple(k->ev, now_s(k), "headphones_missing");
+    if (k->active) {
+        listen_after_aside(k);
+        say_aside(k, "system.headphones.missing",
+                  vk_script_system(k->script, "headphones.missing"));
+    }
+}
+
 /* A simulation stops after its sessions. */
 static bool sessions_done(const vk_kiosk *k)
 {
@@ -985,12 +1005,14 @@ vk_err vk_kiosk_run(vk_kiosk *k, vk_audio *dev, vk_audio *sim, vk_key_fn keys,
 
         bool had = k->qlen > 0, personal;
         bool drained = render(k, spk, VK_AUDIO_FRAME, &personal);
-        if (k->opts.headphones) {
+        if (k->opts.headphones && !k->opts.headphones_missing) {
             /* Private listening: everything to the headphones; the summary
-             * and contacts not to the room.  A failed headset write loses
-             * nothing: the captions carry the words. */
-            (void)vk_audio_write(k->opts.headphones, spk, VK_AUDIO_FRAME);
-            if (personal)
+             * and contacts not to the room.  Headphones that fail are given
+             * up for the speaker (see headphones_gone). */
+            if (vk_audio_write(k->opts.headphones, spk, VK_AUDIO_FRAME) ==
+                VK_ERR_DEVICE)
+                headphones_gone(k);
+            else if (personal)
                 memset(spk, 0, sizeof spk);
         }
         if (k->echo)

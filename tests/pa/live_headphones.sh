@@ -13,17 +13,19 @@
 #    contacts, the summary and the contacts are heard there and nowhere
 #    on the speaker; the other prompts reach both, the same audio.  No
 #    file is written in its working folder or HOME.
-# 2. Headphones that are not there (a name no device has): the kiosk logs
-#    a line naming the setting and the fix, keeps running on the speaker,
-#    and says so aloud at the start of each session, on the speaker,
-#    before the greeting (a person who cannot see the screen must know
-#    that their results will be said out loud).
+# 2. Headphones that are not there (a name no device has; a device whose
+#    sink is gone): the kiosk logs a line naming the setting and the fix,
+#    keeps running on the speaker, and says so aloud at the start of each
+#    session, on the speaker, before the greeting (a person who cannot see
+#    the screen must know that their results will be said out loud).
+# 3. Headphones that fail in a session (their stream killed): the notice
+#    at once, on the speaker, and the crisis contacts on the speaker.
 # Exit: 0 pass, 1 fail, 77 skipped (PulseAudio tools or recordings missing).
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
 KIOSK=$(realpath "$1")
 . "$HERE/live_lib.sh"
-live_setup phones
+live_setup phones pacmd
 
 # site_with HEADPHONES: a site folder whose settings.ini names the devices.
 site_with() {
@@ -77,29 +79,77 @@ python3 "$HERE/phones_check.py" "$WORK/events.jsonl" "$WORK/speaker.wav" \
   "$WORK/phones.wav" || fail "the headphones and speaker recordings"
 
 # --- 2. headphones that are not there --------------------------------------
-site_with "USB headset"
-record kiosk_speaker "$WORK/speaker2.wav"
+# missing NAME WHY...: the kiosk starts on the speaker; its log names the
+# headphones, the setting and the fix, and says WHY; the notice is said
+# first, on the speaker, then the greeting.
+missing() {
+  local name=$1 want first
+  shift
+  site_with "$name"
+  record kiosk_speaker "$WORK/speaker2.wav"
+  sleep 0.5
+  HOME=$WORK/home live_start_kiosk --site "$WORK/site" --rate 400
+  sleep 1
+  kill -0 "$KPID" 2>/dev/null || fail "the kiosk refused to start without its headphones"
+  err=$(cat "$WORK/kiosk.err")
+  for want in "\"$name\"" 'settings.ini [audio] headphones' \
+    'voice-kiosk --list-devices' 'on the speaker' 'Connect them' "$@"; do
+    case $err in *"$want"*) ;; *) fail "the headphones message lacks: $want" ;; esac
+  done
+  printf 'x' >&3
+  wait_for '"type":"prompt","id":"greeting"' 30
+  grep -q '"type":"headphones_missing"' "$WORK/events.jsonl" ||
+    fail "no headphones_missing event"
+  first=$(grep -m1 '"type":"prompt"' "$WORK/events.jsonl")
+  case $first in
+  *'"id":"system.headphones.missing"'*) ;;
+  *) fail "the first prompt is not the headphones notice: $first" ;;
+  esac
+  wait_for '"type":"prompt_end","id":"greeting"' 60
+  live_stop_kiosk
+  stop_recording
+  python3 "$HERE/phones_check.py" --on-speaker "$WORK/events.jsonl" \
+    "$WORK/speaker2.wav" system.headphones.missing greeting ||
+    fail "the headphones notice on the speaker"
+}
+# A name no device has (a USB headset not plugged in at start).
+missing "USB headset" 'no headphones device matches' 'kiosk_phones'
+# A device that is there but cannot be opened (its sink is gone).
+"$SERVER" unplug kiosk_phones || fail "could not unplug the headphones"
+missing kiosk_phones 'cannot open the headphones'
+"$SERVER" replug || fail "could not replug the headphones"
+
+# --- 3. headphones that fail during a session -------------------------------
+# Their stream is killed by the server (a device error), in the greeting:
+# the kiosk says the notice on the speaker at once, says the greeting's
+# cut-off sentence again, and the crisis contacts then reach the speaker.
+site_with kiosk_phones
+record kiosk_speaker "$WORK/speaker3.wav"
 sleep 0.5
 HOME=$WORK/home live_start_kiosk --site "$WORK/site" --rate 400
 sleep 1
-kill -0 "$KPID" 2>/dev/null || fail "the kiosk refused to start without its headphones"
-err=$(cat "$WORK/kiosk.err")
-for want in '"USB headset"' 'settings.ini' '[audio] headphones' \
-  'voice-kiosk --list-devices' 'kiosk_phones' 'on the speaker'; do
-  case $err in *"$want"*) ;; *) fail "the headphones message lacks: $want" ;; esac
-done
 printf 'x' >&3
 wait_for '"type":"prompt","id":"greeting"' 30
-grep -q '"type":"headphones_missing"' "$WORK/events.jsonl" ||
-  fail "no headphones_missing event"
-first=$(grep -m1 '"type":"prompt"' "$WORK/events.jsonl")
-case $first in
-*'"id":"system.headphones.missing"'*) ;;
-*) fail "the first prompt is not the headphones notice: $first" ;;
-esac
+sleep 2
+phones=$(pactl list short sinks | awk '$2 == "kiosk_phones" { print $1 }')
+stream=$(pactl list sink-inputs | awk -v pid="\"$KPID\"" -v sink="$phones" '
+  /^Sink Input #/ { id = substr($3, 2) }
+  /^\tSink: / { on = $2 == sink }
+  /application.process.id = / && $3 == pid && on { print id }')
+[ -n "$stream" ] || fail "the kiosk's headphones stream was not found"
+# (pactl has no kill; pacmd asks the server for its CLI socket)
+HOME=$VK_AUDIO_RUNTIME pacmd kill-sink-input "$stream" >/dev/null ||
+  fail "could not kill the headphones stream"
+wait_for '"type":"prompt","id":"system.headphones.missing"' 10
+grep -q 'the headphones stopped working' "$WORK/kiosk.err" ||
+  fail "no log line about the headphones"
 wait_for '"type":"prompt_end","id":"greeting"' 60
+answer_signs_by_key 1 2 2
+answer_signs_by_key 3 3 1 # yes: the crisis contacts
+wait_for '"type":"prompt_end","id":"crisis"' 120
 live_stop_kiosk
 stop_recording
-python3 "$HERE/phones_check.py" --notice "$WORK/events.jsonl" \
-  "$WORK/speaker2.wav" || fail "the headphones notice on the speaker"
+python3 "$HERE/phones_check.py" --on-speaker "$WORK/events.jsonl" \
+  "$WORK/speaker3.wav" greeting system.headphones.missing crisis ||
+  fail "the speaker after the headphones failed"
 echo "ok: private listening through PortAudio (headphones and speaker)"

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # live_lib.sh: what the live-session tests share (sourced by bash, not run).
 #
 # A live kiosk on the CI audio server (scripts/audio-server.sh): its keys on
