@@ -16,7 +16,8 @@
  *            device never hangs the kiosk.
  *   write()  queues into `spk`; if it stays full for VK__PA_WRITE_WAIT_MS
  *            (the caller runs faster than real time) the rest is dropped
- *            and it returns VK_ERR_LIMIT; VK_ERR_DEVICE once a stream died.
+ *            and it returns VK_ERR_LIMIT (an output-only device does not
+ *            wait at all); VK_ERR_DEVICE once a stream died.
  *   flush_output() asks the playback callback to drop what was queued up
  *            to that moment (only the consumer may move a ring's read side).
  *   destroy() closes the streams on a helper thread and waits at most
@@ -100,6 +101,10 @@ typedef struct vk_audio_pa {
     vk_ring *mic; /* producer: input callback; consumer: read() */
     vk_ring *spk; /* producer: write(); consumer: output callback */
     int pa_up;    /* Pa_Initialize succeeded; Pa_Terminate owed */
+    /* Output only (headphones): write() never waits for room.  The kiosk
+     * is paced by its main device; a stalled second device must not slow
+     * it down. */
+    bool no_wait;
     /* Loop thread only: samples ever accepted into spk. */
     size_t spk_written;
     /* flush_output() publishes spk_written here; the output callback
@@ -430,7 +435,8 @@ static vk_err pa_read(vk_audio *base, int16_t *mic, size_t n)
 }
 
 /* Returns VK_ERR_LIMIT if the queue stays full for VK__PA_WRITE_WAIT_MS
- * (the caller writes faster than real time; the rest is dropped), and
+ * (the caller writes faster than real time; the rest is dropped), at once
+ * for an output-only device (no_wait), and
  * VK_ERR_DEVICE if the playback stream has stopped. */
 static vk_err pa_write(vk_audio *base, const int16_t *spk, size_t n)
 {
@@ -447,7 +453,7 @@ static vk_err pa_write(vk_audio *base, const int16_t *spk, size_t n)
             break;
         if (device_gone(a, a->out))
             return VK_ERR_DEVICE;
-        if (now_ms() - start > VK__PA_WRITE_WAIT_MS)
+        if (a->no_wait || now_ms() - start > VK__PA_WRITE_WAIT_MS)
             return VK_ERR_LIMIT;
         nap();
     }
@@ -629,6 +635,7 @@ static vk_err pa_open(const char *input_name, const char *output_name,
     atomic_init(&a->xrun_flags, 0);
     atomic_init(&a->spk_underruns, 0);
     atomic_init(&a->out_bite, 0);
+    a->no_wait = !with_input;
     a->mic = vk_ring_create(VK__PA_MIC_RING);
     a->spk = vk_ring_create(VK__PA_SPK_RING);
 

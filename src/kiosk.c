@@ -40,6 +40,10 @@
 /* A barge-in pause that outlasts this resumes the prompt (someone talking
  * on and on near the kiosk, not to it). */
 #define BARGE_MAX_PAUSE (3 * RATE)
+/* Headphones whose queue stays full this many frames (1 s, after the 2 s
+ * queue filled) have stalled: given up for the speaker.  A headset whose
+ * clock runs a little slow drops a frame now and then, never 50 in a row. */
+#define PHONES_STALLED 50
 
 typedef struct sentence {
     char id[64];
@@ -80,6 +84,7 @@ struct vk_kiosk {
     bool barge_armed;    /* hearing during a question, for barge-in */
     bool dev_away;       /* the device is lost (audio_retry): paused */
     int64_t dev_lost_at; /* sample time it went */
+    int phones_full;     /* frames in a row the headphones took nothing */
 
     vk_controls ctl;      /* this person's volume, rate, pause, time */
     bool pause_listening; /* the recogniser listens for "continue" */
@@ -836,7 +841,8 @@ static bool device_away(vk_kiosk *k, vk_audio *dev)
     return k->dev_away;
 }
 
-/* The headphones stopped working (unplugged; their stream failed).  From
+/* The headphones stopped working (unplugged, their stream failed or
+ * stalled).  From
  * now on everything goes to the speaker, as when they are missing at
  * start: a person who cannot see the screen must still hear the summary
  * and the contacts, above all the crisis contacts.  The notice is said at
@@ -1009,8 +1015,9 @@ vk_err vk_kiosk_run(vk_kiosk *k, vk_audio *dev, vk_audio *sim, vk_key_fn keys,
             /* Private listening: everything to the headphones; the summary
              * and contacts not to the room.  Headphones that fail are given
              * up for the speaker (see headphones_gone). */
-            if (vk_audio_write(k->opts.headphones, spk, VK_AUDIO_FRAME) ==
-                VK_ERR_DEVICE)
+            vk_err pe = vk_audio_write(k->opts.headphones, spk, VK_AUDIO_FRAME);
+            k->phones_full = pe == VK_ERR_LIMIT ? k->phones_full + 1 : 0;
+            if (pe == VK_ERR_DEVICE || k->phones_full >= PHONES_STALLED)
                 headphones_gone(k);
             else if (personal)
                 memset(spk, 0, sizeof spk);

@@ -9,7 +9,8 @@
 #
 #   live_setup NAME TOOL...   skip (77) without the tools or the recordings,
 #                             make $WORK, start the server, export its env
-#   live_start_kiosk ARG...   start the kiosk (KPID), keys on fd 3
+#   live_start_kiosk ARG...   start the kiosk (KPID), keys on fd 3, and
+#                             wait until it says it is listening
 #   live_stop_kiosk           SIGTERM; fail unless it exits 0 within 5 s
 #   wait_for PATTERN SECONDS  until an event line matches PATTERN
 #   count PATTERN             event lines matching PATTERN
@@ -60,6 +61,13 @@ live_start_kiosk() {
      <"$WORK/keys" >"$WORK/kiosk.out" 2>"$WORK/kiosk.err") &
   KPID=$!
   exec 3>"$WORK/keys"
+  local i
+  for i in $(seq 1 300); do
+    grep -q 'is listening\|is ready' "$WORK/kiosk.out" 2>/dev/null && return 0
+    kill -0 "$KPID" 2>/dev/null || fail "the kiosk exited at start"
+    sleep 0.1
+  done
+  fail "the kiosk did not start listening within 30 s"
 }
 
 live_stop_kiosk() {
