@@ -344,9 +344,10 @@ static void append_device_list(char *buf, size_t len, bool simulate_hint)
         append(buf, len, ".");
     append(buf, len,
            " Check the device names (voice-kiosk --list-devices lists them)");
-    append(buf, len, simulate_hint ? ", or run `voice-kiosk simulate` to use"
-                                     " the simulated audio device instead."
-                                   : ".");
+    append(buf, len,
+           simulate_hint ? ", or run `voice-kiosk simulate` to use"
+                           " the simulated audio device instead."
+                         : ".");
 }
 
 /* Appends "no microphone matches "x"." or "no default speaker.". */
