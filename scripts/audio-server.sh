@@ -96,12 +96,6 @@ pcm.kiosk_speaker {
     device "kiosk_speaker"
     hint { show on description "voice-kiosk test speaker (PulseAudio null sink)" }
 }
-pcm.kiosk_phones {
-    type pulse
-    server "unix:$SOCKET"
-    device "kiosk_phones"
-    hint { show on description "voice-kiosk test headphones (PulseAudio null sink)" }
-}
 pcm.kiosk_mic {
     type pulse
     server "unix:$SOCKET"
@@ -113,6 +107,13 @@ pcm.kiosk_loop {
     server "unix:$SOCKET"
     device "kiosk_speaker.monitor"
     hint { show on description "voice-kiosk loopback: hears kiosk_speaker" }
+}
+# After the others: tests name devices by index (kiosk_mic is 1).
+pcm.kiosk_phones {
+    type pulse
+    server "unix:$SOCKET"
+    device "kiosk_phones"
+    hint { show on description "voice-kiosk test headphones (PulseAudio null sink)" }
 }
 pcm.!default {
     type asym
