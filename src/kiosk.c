@@ -842,12 +842,11 @@ static bool device_away(vk_kiosk *k, vk_audio *dev)
 }
 
 /* The headphones stopped working (unplugged, their stream failed or
- * stalled).  From
- * now on everything goes to the speaker, as when they are missing at
- * start: a person who cannot see the screen must still hear the summary
- * and the contacts, above all the crisis contacts.  The notice is said at
- * once and the sentence it cuts off starts again after it; each later
- * session starts with it too. */
+ * stalled).  From now on everything goes to the speaker, as when they are
+ * missing at start: a person who cannot see the screen must still hear
+ * the summary and the contacts, above all the crisis contacts.  The
+ * notice is said at once and the sentence it cuts off starts again after
+ * it; each later session starts with it too. */
 static void headphones_gone(vk_kiosk *k)
 {
     k->opts.headphones_missing = true;
