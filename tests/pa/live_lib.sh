@@ -27,7 +27,8 @@ live_cleanup() {
   exec 3>&- 2>/dev/null
   "$SERVER" stop >/dev/null 2>&1
   [ -n "${VK_LIVE_KEEP:-}" ] && cp -r "$WORK" "$VK_LIVE_KEEP"
-  rm -rf "$WORK"
+  # stop removes only the files of a runtime not named voice-kiosk-audio*
+  rm -rf "$WORK" "$VK_AUDIO_RUNTIME"
 }
 
 fail() {
