@@ -7,9 +7,11 @@
 #   audio-server.sh stop    kill it and remove its runtime directory
 #   audio-server.sh env     print the `export` lines a client must run
 #   audio-server.sh status  exit 0 if it is running
-#   audio-server.sh unplug  remove both devices (the null sinks) while the
-#                           server runs, as a USB headset pulled out
-#   audio-server.sh replug  add them back (and their keep-alive streams)
+#   audio-server.sh unplug [SINK...]
+#                           remove every device (the null sinks), or the
+#                           named ones, while the server runs, as a USB
+#                           headset pulled out
+#   audio-server.sh replug  add back the missing ones (and keep-alives)
 #   audio-server.sh crash   SIGKILL the server, keeping its configs
 #   audio-server.sh revive  start it again after a crash
 #
@@ -18,7 +20,10 @@
 #                             parecord -d kiosk_speaker.monitor
 #   null sink kiosk_micfeed   what a test "says"; play into it with
 #                             paplay -d kiosk_micfeed file.wav
+#   null sink kiosk_phones    private-listening headphones; record them with
+#                             parecord -d kiosk_phones.monitor
 #   ALSA pcm kiosk_speaker    playback into the kiosk_speaker sink
+#   ALSA pcm kiosk_phones     playback into the kiosk_phones sink
 #   ALSA pcm kiosk_mic        capture from kiosk_micfeed.monitor
 #   ALSA pcm kiosk_loop       capture from kiosk_speaker.monitor, so a test
 #                             can hear the kiosk's own output (round trip)
@@ -42,6 +47,8 @@ KEEPALIVE_PIDS=$RUNTIME/keepalive.pids
 PA_CONFIG=$RUNTIME/server.pa
 ALSA_CONF=$RUNTIME/asound.conf
 LOG=$RUNTIME/pulse.log
+# The null sinks write_configs loads.
+SINKS="kiosk_speaker kiosk_micfeed kiosk_phones"
 
 print_env() {
     echo "export VK_AUDIO_RUNTIME='$RUNTIME'"
@@ -75,6 +82,7 @@ write_configs() {
 load-module module-native-protocol-unix socket=$SOCKET auth-anonymous=1
 load-module module-null-sink sink_name=kiosk_speaker rate=16000 channels=1 format=s16le sink_properties=device.description=kiosk_speaker
 load-module module-null-sink sink_name=kiosk_micfeed rate=16000 channels=1 format=s16le sink_properties=device.description=kiosk_micfeed
+load-module module-null-sink sink_name=kiosk_phones rate=16000 channels=1 format=s16le sink_properties=device.description=kiosk_phones
 set-default-sink kiosk_speaker
 set-default-source kiosk_micfeed.monitor
 EOF
@@ -100,6 +108,13 @@ pcm.kiosk_loop {
     device "kiosk_speaker.monitor"
     hint { show on description "voice-kiosk loopback: hears kiosk_speaker" }
 }
+# After the others: tests name devices by index (kiosk_mic is 1).
+pcm.kiosk_phones {
+    type pulse
+    server "unix:$SOCKET"
+    device "kiosk_phones"
+    hint { show on description "voice-kiosk test headphones (PulseAudio null sink)" }
+}
 pcm.!default {
     type asym
     playback.pcm "kiosk_speaker"
@@ -112,6 +127,14 @@ ctl.!default {
 EOF
 }
 
+kill_keepalives() {
+    if [ -f "$KEEPALIVE_PIDS" ]; then
+        while read -r p; do
+            kill "$p" 2>/dev/null || true
+        done <"$KEEPALIVE_PIDS"
+    fi
+}
+
 start_keepalives() {
     # A null sink with no streams renders in 2 s blocks.  A client that
     # connects then waits for the block already scheduled: PortAudio's first
@@ -121,7 +144,7 @@ start_keepalives() {
     # as zeros), and a suspend/resume cycle, once both are attached, drops
     # the 2 s block scheduled before they were.
     : >"$KEEPALIVE_PIDS"
-    for sink in kiosk_speaker kiosk_micfeed; do
+    for sink in $SINKS; do
         pacat --playback --device="$sink" --latency-msec=10 \
             --rate=16000 --channels=1 --format=s16le \
             --client-name=vk-keepalive --stream-name="keepalive-$sink" \
@@ -129,7 +152,8 @@ start_keepalives() {
         echo $! >>"$KEEPALIVE_PIDS"
     done
     i=0
-    until [ "$(pactl list short sink-inputs 2>/dev/null | wc -l)" -ge 2 ]; do
+    n=$(echo "$SINKS" | wc -w)
+    until [ "$(pactl list short sink-inputs 2>/dev/null | wc -l)" -ge "$n" ]; do
         i=$((i + 1))
         if [ "$i" -gt 200 ]; then
             echo "audio-server: keep-alive streams did not attach" >&2
@@ -137,7 +161,7 @@ start_keepalives() {
         fi
         sleep 0.01
     done
-    for sink in kiosk_speaker kiosk_micfeed; do
+    for sink in $SINKS; do
         pactl suspend-sink "$sink" 1
         pactl suspend-sink "$sink" 0
     done
@@ -190,11 +214,7 @@ launch() {
 crash() {
     pid=$(cat "$PIDFILE" 2>/dev/null || true)
     [ -n "$pid" ] && kill -9 "$pid" 2>/dev/null || true
-    if [ -f "$KEEPALIVE_PIDS" ]; then
-        while read -r p; do
-            kill "$p" 2>/dev/null || true
-        done <"$KEEPALIVE_PIDS"
-    fi
+    kill_keepalives
     i=0
     while [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && [ "$i" -lt 100 ]; do
         sleep 0.02
@@ -214,24 +234,27 @@ revive() {
     launch
 }
 
-# Unloads both null sinks: every stream on them (the kiosk's, the
-# keep-alives, a parecord of the monitor) is killed, as when a USB device
-# is pulled out.  One sink alone is no loss: PulseAudio would move the
-# streams to the other.
+# Unloads every null sink (or those named): every stream on them (the
+# kiosk's, the keep-alives, a parecord of the monitor) is killed, as when
+# a USB device is pulled out.  Unloading only some is no loss for the
+# streams on them: PulseAudio moves them to a sink that is left (a test of
+# one missing device unloads it before any stream opens on it).
 unplug() {
     is_running || {
         echo "audio-server: not running" >&2
         exit 1
     }
-    for sink in kiosk_speaker kiosk_micfeed; do
+    # shellcheck disable=SC2086
+    [ $# -gt 0 ] || set -- $SINKS
+    for sink in "$@"; do
         mod=$(pactl list short modules | awk -v s="sink_name=$sink" \
             '$2 == "module-null-sink" && index($0, s) { print $1 }')
         [ -n "$mod" ] && pactl unload-module "$mod"
     done
-    if [ -f "$KEEPALIVE_PIDS" ]; then
-        while read -r p; do
-            kill "$p" 2>/dev/null || true
-        done <"$KEEPALIVE_PIDS"
+    # The keep-alives of the sinks unloaded died with them; those of the
+    # sinks left keep them clocking in short blocks.
+    if [ $# -eq 0 ]; then
+        kill_keepalives
     fi
 }
 
@@ -241,21 +264,22 @@ replug() {
         echo "audio-server: not running" >&2
         exit 1
     }
+    have=$(pactl list short sinks | awk '{ print $2 }')
     grep '^load-module module-null-sink\|^set-default' "$PA_CONFIG" |
         while read -r cmd args; do
+            for sink in $have; do
+                case " $args " in *" sink_name=$sink "*) continue 2 ;; esac
+            done
             # shellcheck disable=SC2086
             pactl "$cmd" $args >/dev/null
         done
+    kill_keepalives
     start_keepalives
 }
 
 stop_quiet() {
-    if [ -f "$KEEPALIVE_PIDS" ]; then
-        while read -r p; do
-            kill "$p" 2>/dev/null || true
-        done <"$KEEPALIVE_PIDS"
-        rm -f "$KEEPALIVE_PIDS"
-    fi
+    kill_keepalives
+    rm -f "$KEEPALIVE_PIDS"
     for f in "$PIDFILE" "$RUNTIME/pid"; do
         [ -f "$f" ] || continue
         pid=$(cat "$f" 2>/dev/null || true)
@@ -280,7 +304,10 @@ start) start ;;
 stop) stop_quiet ;;
 env) print_env ;;
 status) is_running ;;
-unplug) unplug ;;
+unplug)
+    shift
+    unplug "$@"
+    ;;
 replug) replug ;;
 crash) crash ;;
 revive) revive ;;

@@ -16,7 +16,8 @@
  *            device never hangs the kiosk.
  *   write()  queues into `spk`; if it stays full for VK__PA_WRITE_WAIT_MS
  *            (the caller runs faster than real time) the rest is dropped
- *            and it returns VK_ERR_LIMIT; VK_ERR_DEVICE once a stream died.
+ *            and it returns VK_ERR_LIMIT (an output-only device does not
+ *            wait at all); VK_ERR_DEVICE once a stream died.
  *   flush_output() asks the playback callback to drop what was queued up
  *            to that moment (only the consumer may move a ring's read side).
  *   destroy() closes the streams on a helper thread and waits at most
@@ -100,6 +101,10 @@ typedef struct vk_audio_pa {
     vk_ring *mic; /* producer: input callback; consumer: read() */
     vk_ring *spk; /* producer: write(); consumer: output callback */
     int pa_up;    /* Pa_Initialize succeeded; Pa_Terminate owed */
+    /* Output only (headphones): write() never waits for room.  The kiosk
+     * is paced by its main device; a stalled second device must not slow
+     * it down. */
+    bool no_wait;
     /* Loop thread only: samples ever accepted into spk. */
     size_t spk_written;
     /* flush_output() publishes spk_written here; the output callback
@@ -319,8 +324,10 @@ static PaDeviceIndex find_device(const char *name, int want_input)
     return paNoDevice;
 }
 
-/* Appends the list of devices, or "none", and the hint to simulate. */
-static void append_device_list(char *buf, size_t len)
+/* Appends the list of devices, or "none", and the hint to check the
+ * names; for the main device also the hint to simulate (which has no use
+ * for headphones). */
+static void append_device_list(char *buf, size_t len, bool simulate_hint)
 {
     int count = Pa_GetDeviceCount();
     append(buf, len, " Devices PortAudio can see:");
@@ -336,10 +343,11 @@ static void append_device_list(char *buf, size_t len)
     if (count > 0)
         append(buf, len, ".");
     append(buf, len,
-           " Check the device names (voice-kiosk --list-devices lists them), "
-           "or run"
-           " `voice-kiosk simulate` to use the simulated audio device"
-           " instead.");
+           " Check the device names (voice-kiosk --list-devices lists them)");
+    append(buf, len,
+           simulate_hint ? ", or run `voice-kiosk simulate` to use"
+                           " the simulated audio device instead."
+                         : ".");
 }
 
 /* Appends "no microphone matches "x"." or "no default speaker.". */
@@ -428,7 +436,8 @@ static vk_err pa_read(vk_audio *base, int16_t *mic, size_t n)
 }
 
 /* Returns VK_ERR_LIMIT if the queue stays full for VK__PA_WRITE_WAIT_MS
- * (the caller writes faster than real time; the rest is dropped), and
+ * (the caller writes faster than real time; the rest is dropped), at once
+ * for an output-only device (no_wait), and
  * VK_ERR_DEVICE if the playback stream has stopped. */
 static vk_err pa_write(vk_audio *base, const int16_t *spk, size_t n)
 {
@@ -445,7 +454,7 @@ static vk_err pa_write(vk_audio *base, const int16_t *spk, size_t n)
             break;
         if (device_gone(a, a->out))
             return VK_ERR_DEVICE;
-        if (now_ms() - start > VK__PA_WRITE_WAIT_MS)
+        if (a->no_wait || now_ms() - start > VK__PA_WRITE_WAIT_MS)
             return VK_ERR_LIMIT;
         nap();
     }
@@ -605,9 +614,11 @@ static PaError open_stream(vk_audio_pa *a, PaDeviceIndex dev, int input,
     return Pa_SetStreamFinishedCallback(*out, finished_cb);
 }
 
+/* `output_what` names the output in messages ("speaker", "headphones");
+ * without `with_input` only the output is opened. */
 static vk_err pa_open(const char *input_name, const char *output_name,
                       vk_audio **out, char *errbuf, size_t errlen, long lock_ms,
-                      bool with_input)
+                      bool with_input, const char *output_what)
 {
     vk_err err = VK_ERR_DEVICE;
     if (errbuf && errlen)
@@ -625,6 +636,7 @@ static vk_err pa_open(const char *input_name, const char *output_name,
     atomic_init(&a->xrun_flags, 0);
     atomic_init(&a->spk_underruns, 0);
     atomic_init(&a->out_bite, 0);
+    a->no_wait = !with_input;
     a->mic = vk_ring_create(VK__PA_MIC_RING);
     a->spk = vk_ring_create(VK__PA_SPK_RING);
 
@@ -666,8 +678,8 @@ static vk_err pa_open(const char *input_name, const char *output_name,
         if (in == paNoDevice)
             describe_missing(errbuf, errlen, "microphone", input_name);
         if (outdev == paNoDevice)
-            describe_missing(errbuf, errlen, "speaker", output_name);
-        append_device_list(errbuf, errlen);
+            describe_missing(errbuf, errlen, output_what, output_name);
+        append_device_list(errbuf, errlen, with_input);
         goto fail;
     }
 
@@ -676,15 +688,17 @@ static vk_err pa_open(const char *input_name, const char *output_name,
         pa_failure(errbuf, errlen, "cannot open the microphone", e);
         append(errbuf, errlen, " (device %d \"%s\").", in,
                Pa_GetDeviceInfo(in)->name);
-        append_device_list(errbuf, errlen);
+        append_device_list(errbuf, errlen, with_input);
         goto fail;
     }
     e = open_stream(a, outdev, 0, &a->out);
     if (e != paNoError) {
-        pa_failure(errbuf, errlen, "cannot open the speaker", e);
+        char what[64];
+        snprintf(what, sizeof what, "cannot open the %s", output_what);
+        pa_failure(errbuf, errlen, what, e);
         append(errbuf, errlen, " (device %d \"%s\").", outdev,
                Pa_GetDeviceInfo(outdev)->name);
-        append_device_list(errbuf, errlen);
+        append_device_list(errbuf, errlen, with_input);
         goto fail;
     }
     /* Output first, so the speaker is already clocking silence when the
@@ -712,14 +726,14 @@ vk_err vk_audio_pa_open(const char *input_name, const char *output_name,
                         vk_audio **out, char *errbuf, size_t errlen)
 {
     return pa_open(input_name, output_name, out, errbuf, errlen, VK__PA_LOCK_MS,
-                   true);
+                   true, "speaker");
 }
 
 vk_err vk_audio_pa_open_output(const char *output_name, vk_audio **out,
                                char *errbuf, size_t errlen)
 {
     return pa_open(NULL, output_name, out, errbuf, errlen, VK__PA_LOCK_MS,
-                   false);
+                   false, "headphones");
 }
 
 vk_err vk_audio_pa_open_fn(void *target, vk_audio **out, char *errbuf,
@@ -727,7 +741,7 @@ vk_err vk_audio_pa_open_fn(void *target, vk_audio **out, char *errbuf,
 {
     const vk_audio_pa_target *t = target;
     return pa_open(t->input_name, t->output_name, out, errbuf, errlen,
-                   VK__PA_REOPEN_LOCK_MS, true);
+                   VK__PA_REOPEN_LOCK_MS, true, "speaker");
 }
 
 int vk_audio_pa_list(FILE *out)

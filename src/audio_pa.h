@@ -21,7 +21,9 @@ vk_err vk_audio_pa_open(const char *input_name, const char *output_name,
                         size_t errlen) VK_WARN_UNUSED;
 
 /* Opens an output-only device (private-listening headphones); reading
- * from it is not allowed.  Freed with vk_audio_destroy(). */
+ * from it is not allowed.  Its write() never waits: with no room (the
+ * device has stalled) it drops the frame and returns VK_ERR_LIMIT, so a
+ * second device never slows the loop.  Freed with vk_audio_destroy(). */
 vk_err vk_audio_pa_open_output(const char *output_name, vk_audio **out,
                                char *errbuf, size_t errlen) VK_WARN_UNUSED;
 

@@ -769,11 +769,23 @@ int vk_cmd_run(const vk_cli *c)
     if (c->self_test_once)
         first_start_selftest(&p, dev, svc);
     /* Private listening: settings.ini [audio] headphones.  Without them
-     * the kiosk still runs, speaking everything on the speaker. */
+     * the kiosk still runs, on the speaker, and says so at the start of
+     * every session: a person who cannot see the screen is told before
+     * answering that their results will be said out loud (refusing to run
+     * would leave them with a silent kiosk and no reason). */
     if (*ko.settings.headphones &&
         vk_audio_pa_open_output(ko.settings.headphones, &ko.headphones, err,
-                                sizeof err) != VK_OK)
-        fprintf(stderr, "voice-kiosk: no private listening: %s\n", err);
+                                sizeof err) != VK_OK) {
+        fprintf(stderr,
+                "voice-kiosk: private listening is off: the headphones "
+                "\"%s\" (%s%ssettings.ini [audio] headphones) cannot be "
+                "opened, so everything, the summary and the contacts too, "
+                "is said on the speaker, after a spoken notice. Connect "
+                "them and restart the kiosk. %s\n",
+                ko.settings.headphones, c->site_dir ? c->site_dir : "",
+                c->site_dir ? "/" : "", err);
+        ko.headphones_missing = true;
+    }
     FILE *events = NULL;
     if (c->events_path && !(events = fopen(c->events_path, "w")))
         fprintf(stderr,

@@ -40,6 +40,10 @@
 /* A barge-in pause that outlasts this resumes the prompt (someone talking
  * on and on near the kiosk, not to it). */
 #define BARGE_MAX_PAUSE (3 * RATE)
+/* Headphones whose queue stays full this many frames (1 s, after the 2 s
+ * queue filled) have stalled: given up for the speaker.  A headset whose
+ * clock runs a little slow drops a frame now and then, never 50 in a row. */
+#define PHONES_STALLED 50
 
 typedef struct sentence {
     char id[64];
@@ -81,6 +85,7 @@ struct vk_kiosk {
     const char *barge_context; /* in this context */
     bool dev_away;             /* the device is lost (audio_retry): paused */
     int64_t dev_lost_at;       /* sample time it went */
+    int phones_full;           /* frames in a row the headphones took nothing */
 
     vk_controls ctl;      /* this person's volume, rate, pause, time */
     bool pause_listening; /* the recogniser listens for "continue" */
@@ -464,6 +469,12 @@ static void start_session(vk_kiosk *k)
     touch(k);
     k->ending = NULL;
     k->pending_listen = NULL;
+    if (k->opts.headphones_missing) {
+        vk_events_simple(k->ev, now_s(k), "headphones_missing");
+        enqueue_prompt(k, "system.headphones.missing",
+                       vk_script_system(k->script, "headphones.missing"),
+                       false);
+    }
     vk_dialog_start(k->dialog, &acts);
     perform(k, &acts);
 }
@@ -831,6 +842,26 @@ static bool device_away(vk_kiosk *k, vk_audio *dev)
     return k->dev_away;
 }
 
+/* The headphones stopped working (unplugged, their stream failed or
+ * stalled).  From now on everything goes to the speaker, as when they are
+ * missing at start: a person who cannot see the screen must still hear
+ * the summary and the contacts, above all the crisis contacts.  The
+ * notice is said at once and the sentence it cuts off starts again after
+ * it; each later session starts with it too. */
+static void headphones_gone(vk_kiosk *k)
+{
+    k->opts.headphones_missing = true;
+    fprintf(stderr, "voice-kiosk: the headphones stopped working; private "
+                    "listening is off and everything is said on the speaker. "
+                    "Connect them and restart the kiosk.\n");
+    vk_events_simple(k->ev, now_s(k), "headphones_missing");
+    if (k->active) {
+        listen_after_aside(k);
+        say_aside(k, "system.headphones.missing",
+                  vk_script_system(k->script, "headphones.missing"));
+    }
+}
+
 /* A simulation stops after its sessions. */
 static bool sessions_done(const vk_kiosk *k)
 {
@@ -1020,12 +1051,15 @@ vk_err vk_kiosk_run(vk_kiosk *k, vk_audio *dev, vk_audio *sim, vk_key_fn keys,
 
         bool had = k->qlen > 0, personal;
         bool drained = render(k, spk, VK_AUDIO_FRAME, &personal);
-        if (k->opts.headphones) {
+        if (k->opts.headphones && !k->opts.headphones_missing) {
             /* Private listening: everything to the headphones; the summary
-             * and contacts not to the room.  A failed headset write loses
-             * nothing: the captions carry the words. */
-            (void)vk_audio_write(k->opts.headphones, spk, VK_AUDIO_FRAME);
-            if (personal)
+             * and contacts not to the room.  Headphones that fail are given
+             * up for the speaker (see headphones_gone). */
+            vk_err pe = vk_audio_write(k->opts.headphones, spk, VK_AUDIO_FRAME);
+            k->phones_full = pe == VK_ERR_LIMIT ? k->phones_full + 1 : 0;
+            if (pe == VK_ERR_DEVICE || k->phones_full >= PHONES_STALLED)
+                headphones_gone(k);
+            else if (personal)
                 memset(spk, 0, sizeof spk);
         }
         if (k->echo)

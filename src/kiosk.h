@@ -31,6 +31,10 @@ typedef struct vk_kiosk_opts {
     vk_captions *captions; /* the screen, or NULL (borrowed) */
     vk_audio *headphones;  /* private listening, or NULL (borrowed) */
     double max_seconds;    /* safety stop for simulations (0 = none) */
+    /* Headphones are set but could not be opened: each session starts
+     * with the [system] headphones.missing notice, on the speaker (the
+     * kiosk sets its own copy too when they fail during a run). */
+    bool headphones_missing;
     /* Called after every tick with the sample clock (the systemd watchdog
      * ping); NULL = none.  tick_ctx is borrowed. */
     void (*on_tick)(void *tick_ctx, int64_t t);

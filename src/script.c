@@ -82,6 +82,7 @@ static const struct {
     {"choice.next", ""},
     {"choice.done", ""},
     {"device.back", ""},
+    {"headphones.missing", ""},
 };
 #define N_SYSTEM (sizeof system_keys / sizeof system_keys[0])
 
@@ -92,6 +93,9 @@ static const struct {
     const char *text;
 } system_defaults[] = {
     {"device.back", "Sorry, the sound stopped for a moment. Here it is again."},
+    {"headphones.missing",
+     "The headphones are not connected. Everything will be said out loud, "
+     "on the speaker, your results and the contacts too."},
 };
 
 static const char *system_default(const char *key)

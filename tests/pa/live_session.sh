@@ -12,75 +12,21 @@
 # the files the kiosk created (none: no audio is ever written).
 # Exit: 0 pass, 1 fail, 77 skipped (PulseAudio tools missing).
 set -u
-HERE=$(cd "$(dirname "$0")" && pwd)
-ROOT=$(cd "$HERE/../.." && pwd)
 KIOSK=$(realpath "$1")
-SERVER=$ROOT/scripts/audio-server.sh
-NO_CLIP=$ROOT/../shared/data/speech/dev/sc2test/no/1acc97de_nohash_0.wav
-for tool in pulseaudio pactl paplay parecord python3; do
-  command -v "$tool" >/dev/null 2>&1 || { echo "SKIP: $tool missing"; exit 77; }
-done
-[ -f "$NO_CLIP" ] || { echo "SKIP: shared recordings not found"; exit 77; }
-
-export VK_AUDIO_RUNTIME=$(mktemp -d /tmp/voice-kiosk-live.XXXXXX)
-WORK=$(mktemp -d /tmp/voice-kiosk-live-work.XXXXXX)
-KPID="" RPID=""
-cleanup() {
-  [ -n "$KPID" ] && kill "$KPID" 2>/dev/null
-  [ -n "$RPID" ] && kill "$RPID" 2>/dev/null
-  exec 3>&- 2>/dev/null
-  "$SERVER" stop >/dev/null 2>&1
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-fail() { echo "FAIL: $*"; echo "--- events:"; cat "$WORK/events.jsonl" 2>/dev/null | grep -v caption | cut -c1-160; echo "--- kiosk stderr:"; cat "$WORK/kiosk.err"; exit 1; }
-
-"$SERVER" start >/dev/null || fail "audio server did not start"
-eval "$("$SERVER" env)"
+. "$(dirname "$0")/live_lib.sh"
+live_setup live
 
 parecord -d kiosk_speaker.monitor --rate=16000 --channels=1 --format=s16le \
   --file-format=wav "$WORK/speaker.wav" & RPID=$!
+LIVE_PIDS=$RPID
 
-mkfifo "$WORK/keys"
-mkdir "$WORK/cwd"
-# The kiosk runs in an empty folder, so any file it writes would show.
-(cd "$WORK/cwd" && exec "$KIOSK" --input-device kiosk_mic --output-device kiosk_speaker \
-   --rate 400 --events "$WORK/events.jsonl" --quiet <"$WORK/keys" >"$WORK/kiosk.out" 2>"$WORK/kiosk.err") &
-KPID=$!
-exec 3>"$WORK/keys"
-
-# wait_for PATTERN SECONDS: until the events file has a line matching PATTERN
-wait_for() {
-  local deadline=$((SECONDS + $2))
-  while [ $SECONDS -lt $deadline ]; do
-    grep -q -- "$1" "$WORK/events.jsonl" 2>/dev/null && return 0
-    kill -0 "$KPID" 2>/dev/null || fail "the kiosk exited while waiting for $1"
-    sleep 0.1
-  done
-  fail "timed out waiting for $1"
-}
-count() { grep -c -- "$1" "$WORK/events.jsonl" 2>/dev/null || true; }
+live_start_kiosk --input-device kiosk_mic --output-device kiosk_speaker --rate 400
 
 sleep 1
 printf 'x' >&3   # a key starts the session
 wait_for '"id":"sign.1"' 60
-wait_for '"type":"prompt_end","id":"sign.1"' 30
-sleep 0.5
-paplay -d kiosk_micfeed "$NO_CLIP" || fail "paplay failed"
-# If the kiosk is unsure it says the answer back; the person confirms.
-for i in $(seq 1 100); do
-  grep -q '"question":1' "$WORK/events.jsonl" && break
-  if grep -q '"type":"prompt_end","id":"system.confirm"' "$WORK/events.jsonl"; then
-    printf '1' >&3; break
-  fi
-  sleep 0.1
-done
-wait_for '"question":1' 20
-for n in $(seq 2 12); do
-  wait_for "\"prompt\",\"id\":\"sign.$n\"" 30
-  printf '2' >&3
-  wait_for "\"question\":$n" 10
-done
+answer_sign1_by_voice
+answer_signs_by_key 2 12 2
 wait_for '"id":"menu"' 60
 printf '2' >&3
 wait_for '"id":"contacts.again"' 90
@@ -94,7 +40,7 @@ wait_for '"type":"end"' 30
 printf 'x' >&3
 wait_for '"id":"greeting".*' 10
 sleep 2
-kill "$RPID" 2>/dev/null; wait "$RPID" 2>/dev/null; RPID=""
+kill "$RPID" 2>/dev/null; wait "$RPID" 2>/dev/null; LIVE_PIDS=""
 "$SERVER" crash >/dev/null 2>&1
 wait_for '"type":"device_lost"' 10
 grep -q "audio: the .* is gone" "$WORK/kiosk.err" || fail "no clear log line about the lost audio device"
@@ -113,11 +59,7 @@ for i in $(seq 1 100); do
   sed -n '/"id":"system.device.back"/,$p' "$WORK/events.jsonl" >"$WORK/after.jsonl"
 done
 grep -q '"type":"prompt","id":"greeting"' "$WORK/after.jsonl" || fail "the greeting did not start again after the notice"
-kill -TERM "$KPID"
-for i in $(seq 1 50); do kill -0 "$KPID" 2>/dev/null || break; sleep 0.1; done
-kill -0 "$KPID" 2>/dev/null && fail "the kiosk hung on SIGTERM after recovering"
-wait "$KPID"; status=$?; KPID=""
-[ "$status" -eq 0 ] || fail "exit status $status after SIGTERM, expected 0"
+live_stop_kiosk
 
 [ -z "$(ls -A "$WORK/cwd")" ] || fail "the kiosk wrote files: $(ls -A "$WORK/cwd")"
 

@@ -117,6 +117,7 @@ unload_sink() {
 unload_all() {
     unload_sink kiosk_micfeed
     unload_sink kiosk_speaker
+    unload_sink kiosk_phones
 }
 
 freeze_server() {
@@ -158,7 +159,7 @@ step "loopback: latency and flush_output"
 check "$BIN" loopback
 
 # PulseAudio moves a stream whose sink goes away to another sink, so
-# unloading one null sink is no loss at all; unloading both leaves the
+# unloading one null sink is no loss at all; unloading all leaves the
 # streams nowhere to go and the server kills them.
 step "lost: every sink is unloaded"
 loss_case unload unload_all
