@@ -208,16 +208,34 @@ static void enqueue_sentence(vk_kiosk *k, const char *id, const char *start,
     s->personal = personal;
 }
 
-/* Splits a prompt into sentences at . ? ! followed by a space. */
-/* The summary and the contacts are the person's own business: with
- * private listening they go only to the headphones. */
-static bool is_personal(const vk_kiosk *k, const char *id)
+static bool personal_type(const vk_step *st)
 {
-    const vk_step *st = vk_script_step(k->script, id);
     return st && (st->type == VK_STEP_SUMMARY || st->type == VK_STEP_CONTACTS ||
                   st->type == VK_STEP_CRISIS);
 }
 
+/* The summary, the contacts and the crisis contacts are the person's own
+ * business: with private listening they go only to the headphones. */
+static bool is_personal(const vk_kiosk *k, const char *id)
+{
+    const vk_step *st = vk_script_step(k->script, id);
+    if (!st)
+        return false;
+    if (personal_type(st))
+        return true;
+    /* A yes/no step that leads to one ("Would you like to hear those
+     * numbers again?") would give away, on the room speaker, that the
+     * person is on the crisis path. */
+    if (st->type != VK_STEP_ASK)
+        return false;
+    const char *to[] = {st->on_yes, st->on_no, st->on_unsure};
+    for (size_t i = 0; i < sizeof to / sizeof *to; i++)
+        if (to[i] && personal_type(vk_script_step(k->script, to[i])))
+            return true;
+    return false;
+}
+
+/* Splits a prompt into sentences at . ? ! followed by a space. */
 static void enqueue_prompt(vk_kiosk *k, const char *id, const char *text,
                            bool safety)
 {
