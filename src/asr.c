@@ -102,10 +102,18 @@
 static double vk_asr_w[6] = {2.9155, 0.8219, 1.7048, -0.2797, 2.7536, -0.1320};
 static int vk_asr_use_phone_loop = 1;
 /* Extra decoder settings ("-name", "value" pairs) the lab tries out:
- * [0] for the grammar decoder, [1] for the phone loop. */
-static const char *vk_asr_extra[2][16];
+ * [0] for the grammar decoder, [1] for the phone loop, [2] and [3] for the
+ * same in the second pass. */
+static const char *vk_asr_extra[4][16];
 /* The lab turns blanking off to see every hypothesis it fits on. */
 static int vk_asr_blank_below_reject = 1;
+/* Second pass (see the top): on, and the audio kept before the VAD's
+ * start of speech (ms).  The lab varies both. */
+static int vk_asr_use_second_pass = 1;
+static int vk_asr_pre_ms = 400;
+/* Longest utterance the second pass re-decodes (speech + trailing window);
+ * a longer one keeps the live result (it is no short answer anyway). */
+#define VK_ASR_MAX_UTT_MS 3000
 
 typedef struct vk_asr_ctx {
     char *name;
@@ -131,6 +139,10 @@ typedef struct vk_asr_feats {
 struct vk_asr {
     ps_decoder_t *ps; /* grammar decoder; its VAD drives endpointing */
     ps_decoder_t *pl; /* phone-loop decoder fed the same audio */
+    ps_decoder_t *ps2, *pl2; /* second pass: the same, CMN over the utterance */
+    int16_t *buf;            /* this utterance's audio, pre-roll first */
+    size_t blen, bcap, pre;  /* samples held / room / pre-roll kept idle */
+    int overflow;            /* utterance longer than the buffer */
     char *dict_path;
     vk_asr_ctx ctx[VK_ASR_MAX_CONTEXTS];
     size_t nctx;
@@ -162,28 +174,57 @@ static void set_err(char *errbuf, size_t errlen, const char *fmt, const char *a)
         snprintf(errbuf, errlen, fmt, a);
 }
 
+/* batch: the second-pass settings (whole utterance at once, CMN over it,
+ * no VAD: the first pass already cut the utterance). */
 static ps_decoder_t *make_decoder(const char *model, int allphone,
-                                  int end_frames)
+                                  int end_frames, int batch)
 {
     char post[16];
     snprintf(post, sizeof post, "%d", end_frames);
-    cmd_ln_t *cfg =
-        cmd_ln_init(NULL, ps_args(), TRUE, "-hmm", model, "-vad_postspeech",
-                    post, "-dither", "yes", "-seed", "1", "-allphone_ci",
-                    allphone ? "yes" : "no", NULL);
+    cmd_ln_t *cfg = cmd_ln_init(
+        NULL, ps_args(), TRUE, "-hmm", model, "-vad_postspeech", post,
+        "-dither", "yes", "-seed", "1", "-allphone_ci", allphone ? "yes" : "no",
+        "-cmn", batch ? "batch" : "live", "-remove_silence",
+        batch ? "no" : "yes", NULL);
     if (!cfg)
         return NULL;
+    const char **extra = vk_asr_extra[(allphone != 0) + 2 * (batch != 0)];
     int nx = 0;
-    while (nx < 16 && vk_asr_extra[allphone != 0][nx])
+    while (nx < 16 && extra[nx])
         nx++;
-    if (nx && !cmd_ln_parse_r(cfg, ps_args(), nx,
-                              (char **)vk_asr_extra[allphone != 0], FALSE)) {
+    if (nx && !cmd_ln_parse_r(cfg, ps_args(), nx, (char **)extra, FALSE)) {
         cmd_ln_free_r(cfg);
         return NULL;
     }
     ps_decoder_t *ps = ps_init(cfg);
     cmd_ln_free_r(cfg);
     return ps;
+}
+
+static void free_decoders(vk_asr *a)
+{
+    ps_decoder_t **d[4] = {&a->ps, &a->pl, &a->ps2, &a->pl2};
+    for (int i = 0; i < 4; i++)
+        if (*d[i]) {
+            ps_free(*d[i]);
+            *d[i] = NULL;
+        }
+}
+
+/* Creates the grammar decoder and (unless the lab switched it off) the phone
+ * loop of one pass: pass 0 live, pass 1 the second pass.  0 = failed. */
+static int make_pair(vk_asr *a, const char *model, int pass)
+{
+    ps_decoder_t **g = pass ? &a->ps2 : &a->ps, **p = pass ? &a->pl2 : &a->pl;
+    *g = make_decoder(model, 0, a->end_frames, pass);
+    if (!*g || !vk_asr_use_phone_loop)
+        return *g != NULL;
+    *p = make_decoder(model, 1, a->end_frames, pass);
+    if (*p && ps_set_allphone(*p, "pl", NULL) < 0) {
+        ps_free(*p);
+        *p = NULL;
+    }
+    return *p && ps_set_search(*p, "pl") >= 0;
 }
 
 vk_err vk_asr_create(const vk_asr_opts *opts, vk_asr **out, char *errbuf,
@@ -222,21 +263,10 @@ vk_err vk_asr_create(const vk_asr_opts *opts, vk_asr **out, char *errbuf,
     int early_ms = opts && opts->early_end_ms ? opts->early_end_ms
                                               : VK_ASR_DEFAULT_EARLY_MS;
     a->early_frames = early_ms > 0 ? (early_ms + 5) / 10 : 0;
-    a->ps = make_decoder(model, 0, a->end_frames);
-    if (a->ps && vk_asr_use_phone_loop) {
-        a->pl = make_decoder(model, 1, a->end_frames);
-        if (a->pl && ps_set_allphone(a->pl, "pl", NULL) < 0) {
-            ps_free(a->pl);
-            a->pl = NULL;
-        }
-        if (a->pl)
-            ps_set_search(a->pl, "pl");
-        if (!a->pl) {
-            ps_free(a->ps);
-            a->ps = NULL;
-        }
-    }
-    if (!a->ps) {
+    int ok = make_pair(a, model, 0) &&
+             (!vk_asr_use_second_pass || make_pair(a, model, 1));
+    if (!ok) {
+        free_decoders(a);
         free(a);
         set_err(errbuf, errlen,
                 "speech model at %s could not be loaded; reinstall the Debian "
@@ -246,6 +276,10 @@ vk_err vk_asr_create(const vk_asr_opts *opts, vk_asr **out, char *errbuf,
     }
     a->dict_path = vk_strdup(dict);
     a->cur = a->pending = -1;
+    a->pre = (size_t)vk_asr_pre_ms * (VK_ASR_RATE / 1000);
+    a->bcap = a->pre + (size_t)VK_ASR_MAX_UTT_MS * (VK_ASR_RATE / 1000);
+    if (a->ps2)
+        a->buf = vk_malloc(a->bcap * sizeof *a->buf);
     *out = a;
     return VK_OK;
 }
@@ -259,13 +293,20 @@ void vk_asr_destroy(vk_asr *a)
         if (a->pl)
             ps_end_utt(a->pl);
     }
-    ps_free(a->ps);
-    if (a->pl)
-        ps_free(a->pl);
+    free_decoders(a);
+    free(a->buf);
     for (size_t i = 0; i < a->nctx; i++)
         free(a->ctx[i].name);
     free(a->dict_path);
     free(a);
+}
+
+/* Both grammar decoders search the current context. */
+static void set_search(vk_asr *a)
+{
+    ps_set_search(a->ps, a->ctx[a->cur].name);
+    if (a->ps2)
+        ps_set_search(a->ps2, a->ctx[a->cur].name);
 }
 
 /* Adds every pronunciation of the listed words found in the dictionary file.
@@ -301,6 +342,8 @@ static vk_err add_words(vk_asr *a, char **w, size_t n, int *found)
             }
             /* ps_add_word refuses a word already present; that is fine. */
             ps_add_word(a->ps, line, ph, 0);
+            if (a->ps2)
+                ps_add_word(a->ps2, line, ph, 0);
             found[i] = 1;
             break;
         }
@@ -352,18 +395,16 @@ vk_err vk_asr_add_context(vk_asr *a, const char *name, const char *jsgf,
         a->in_utt = 0;
         a->in_speech = 0;
     }
-    if (ps_set_jsgf_string(a->ps, name, jsgf) < 0) {
+    if (ps_set_jsgf_string(a->ps, name, jsgf) < 0 ||
+        (a->ps2 && ps_set_jsgf_string(a->ps2, name, jsgf) < 0)) {
         set_err(errbuf, errlen, "grammar for context \"%s\" has errors", name);
         return VK_ERR_PARSE;
     }
     a->ctx[a->nctx].name = vk_strdup(name);
     a->nctx++;
-    if (a->cur < 0) {
+    if (a->cur < 0)
         a->cur = (int)a->nctx - 1;
-        ps_set_search(a->ps, name);
-    } else {
-        ps_set_search(a->ps, a->ctx[a->cur].name);
-    }
+    set_search(a);
     return VK_OK;
 }
 
@@ -379,7 +420,7 @@ static void apply_pending(vk_asr *a)
     }
     a->cur = a->pending;
     a->pending = -1;
-    ps_set_search(a->ps, a->ctx[a->cur].name);
+    set_search(a);
 }
 
 vk_err vk_asr_set_context(vk_asr *a, const char *name)
@@ -408,6 +449,8 @@ void vk_asr_reset(vk_asr *a)
     }
     a->in_speech = 0;
     a->pos = 0;
+    a->blen = 0;
+    a->overflow = 0;
     apply_pending(a);
     memset(&a->res, 0, sizeof a->res);
 }
@@ -427,14 +470,14 @@ static long path_ascr(ps_decoder_t *ps)
  * frames: the phone loop is the best any sequence of sounds can do there, so
  * a word that is really in the audio scores close to it, while a grammar word
  * forced onto other speech or noise scores far below. */
-static void word_vs_loop(vk_asr *a, vk_asr_feats *f)
+static void word_vs_loop(ps_decoder_t *g, ps_decoder_t *pl, vk_asr_feats *f)
 {
     enum { MAXSEG = 512 };
     int psf[MAXSEG], pef[MAXSEG];
     int32 pasc[MAXSEG];
     int np = 0;
-    if (a->pl)
-        for (ps_seg_t *s = ps_seg_iter(a->pl); s; s = ps_seg_next(s)) {
+    if (pl)
+        for (ps_seg_t *s = ps_seg_iter(pl); s; s = ps_seg_next(s)) {
             if (np == MAXSEG) {
                 ps_seg_free(s);
                 break;
@@ -445,7 +488,7 @@ static void word_vs_loop(vk_asr *a, vk_asr_feats *f)
             pasc[np++] = as;
         }
     f->minw = 1 << 30;
-    for (ps_seg_t *s = ps_seg_iter(a->ps); s; s = ps_seg_next(s)) {
+    for (ps_seg_t *s = ps_seg_iter(g); s; s = ps_seg_next(s)) {
         const char *w = ps_seg_word(s);
         if (!w || w[0] == '<' || w[0] == '[')
             continue; /* <sil>, <s>, [NOISE], [SPEECH]: fillers */
@@ -490,24 +533,25 @@ static double remap(double r)
     return C * r / rc;
 }
 
-/* Scores the best path so far of both decoders into a->feats / a->res
- * (words blanked below the reject cut).  Works on a finished utterance and,
- * for early endpointing, on one still in progress.  end_s is the caller's. */
-static void score_utt(vk_asr *a)
+/* Scores the best path so far of a grammar decoder `g` and its phone loop
+ * `pl` (NULL if off) into a->feats / a->res (words blanked below the reject
+ * cut).  Works on a finished utterance and, for early endpointing, on one
+ * still in progress.  end_s is the caller's. */
+static void score_utt(vk_asr *a, ps_decoder_t *g, ps_decoder_t *pl)
 {
     vk_asr_feats *f = &a->feats;
     memset(f, 0, sizeof *f);
     memset(&a->res, 0, sizeof a->res);
     int32 score = 0;
-    const char *hyp = ps_get_hyp(a->ps, &score);
-    f->nframes = ps_get_n_frames(a->ps);
+    const char *hyp = ps_get_hyp(g, &score);
+    f->nframes = ps_get_n_frames(g);
     a->res.start_s = (double)a->speech_at / VK_ASR_RATE;
     if (!hyp || !*hyp) {
         a->res.confidence = 0;
         return;
     }
     f->g_score = score;
-    f->g_ascr = path_ascr(a->ps);
+    f->g_ascr = path_ascr(g);
     /* Copy the hypothesis: lower case, single spaces, no "(2)" variant marks.
      */
     size_t o = 0;
@@ -535,14 +579,14 @@ static void score_utt(vk_asr *a)
     a->res.words[o] = '\0';
     if (o)
         f->nwords++;
-    if (a->pl) {
-        ps_get_hyp(a->pl, &score);
-        f->pl_nframes = ps_get_n_frames(a->pl);
-        f->pl_ascr = path_ascr(a->pl);
+    if (pl) {
+        ps_get_hyp(pl, &score);
+        f->pl_nframes = ps_get_n_frames(pl);
+        f->pl_ascr = path_ascr(pl);
     }
-    word_vs_loop(a, f);
+    word_vs_loop(g, pl, f);
     double conf = 0.5; /* no phone loop: no evidence either way */
-    if (f->nframes > 0 && f->wframes > 0 && a->pl) {
+    if (f->nframes > 0 && f->wframes > 0 && pl) {
         f->d = (double)(f->g_ascr - f->pl_ascr) / f->nframes;
         const double *w = vk_asr_w;
         double z = w[0] + w[1] * f->dw / 10 + w[2] * f->d / 10 +
@@ -550,13 +594,51 @@ static void score_utt(vk_asr *a)
                    w[4] * (double)f->wframes / f->nframes +
                    w[5] * f->minw / 20.0;
         conf = 1.0 / (1.0 + exp(-z));
-    } else if (a->pl) {
+    } else if (pl) {
         conf = 0; /* only fillers matched: nothing was said */
     }
     f->raw = conf;
     if (conf < VK_ASR_RAW_REJECT && vk_asr_blank_below_reject)
         a->res.words[0] = '\0';
     a->res.confidence = clamp01(remap(conf));
+}
+
+/* Re-decodes the buffered utterance (pre-roll, speech, the trailing quiet)
+ * at once with the second-pass decoders, whose CMN is computed over it.
+ * Returns 0 (live result stands) if there is no second pass or the
+ * utterance did not fit the buffer. */
+static int second_pass(vk_asr *a)
+{
+    if (!a->ps2 || a->overflow || !a->blen)
+        return 0;
+    ps_decoder_t *d[2] = {a->ps2, a->pl2};
+    for (int i = 0; i < 2; i++)
+        if (d[i] && (ps_start_utt(d[i]) < 0 ||
+                     ps_process_raw(d[i], a->buf, a->blen, FALSE, TRUE) < 0 ||
+                     ps_end_utt(d[i]) < 0))
+            return 0;
+    return 1;
+}
+
+/* Keeps the audio the second pass needs: while idle only the last `pre`
+ * samples, in speech everything up to the buffer's room. */
+static void keep_audio(vk_asr *a, const int16_t *pcm, size_t k)
+{
+    if (!a->buf)
+        return;
+    if (!a->in_speech && a->blen + k > a->pre) {
+        size_t drop = a->blen + k - a->pre;
+        drop = drop > a->blen ? a->blen : drop;
+        memmove(a->buf, a->buf + drop, (a->blen - drop) * sizeof *a->buf);
+        a->blen -= drop;
+        a->overflow = 0;
+    }
+    if (a->blen + k > a->bcap) {
+        a->overflow = 1;
+        return;
+    }
+    memcpy(a->buf + a->blen, pcm, k * sizeof *pcm);
+    a->blen += k;
 }
 
 /* Ends the utterance in both decoders and scores it; `silence_frames` of
@@ -567,7 +649,11 @@ static void finish_utt(vk_asr *a, int silence_frames)
     if (a->pl)
         ps_end_utt(a->pl);
     a->in_utt = 0;
-    score_utt(a);
+    if (second_pass(a))
+        score_utt(a, a->ps2, a->pl2);
+    else
+        score_utt(a, a->ps, a->pl);
+    a->blen = 0;
     a->res.end_s = (double)a->pos / VK_ASR_RATE - silence_frames / 100.0;
     if (a->res.end_s < a->res.start_s)
         a->res.end_s = a->res.start_s;
@@ -587,7 +673,7 @@ static int try_early_end(vk_asr *a)
     const char *hyp = ps_get_hyp(a->ps, &score);
     if (!hyp || !*hyp)
         return 0;
-    score_utt(a);
+    score_utt(a, a->ps, a->pl);
     if (!a->res.words[0] || a->feats.raw < VK_ASR_RAW_ACCEPT ||
         !a->complete(a->complete_user, a->ctx[a->cur].name, a->res.words))
         return 0;
@@ -614,6 +700,7 @@ vk_asr_state vk_asr_feed(vk_asr *a, const int16_t *pcm, size_t n)
         size_t k = n - i < VK_ASR_SUB ? n - i : VK_ASR_SUB;
         if (!a->in_utt)
             start_utt(a);
+        keep_audio(a, pcm + i, k);
         ps_process_raw(a->ps, pcm + i, k, FALSE, FALSE);
         if (a->pl)
             ps_process_raw(a->pl, pcm + i, k, FALSE, FALSE);

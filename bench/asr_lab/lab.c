@@ -106,8 +106,11 @@ int main(int argc, char **argv)
             ctx = argv[++ai];
         else if (!strcmp(argv[ai], "-mixall"))
             mixall = 1;
-        else if (!strcmp(argv[ai], "-gx") || !strcmp(argv[ai], "-plx")) {
-            int which = argv[ai][1] == 'p', k = 0;
+        else if (!strcmp(argv[ai], "-gx") || !strcmp(argv[ai], "-plx") ||
+                 !strcmp(argv[ai], "-g2x") || !strcmp(argv[ai], "-p2x")) {
+            /* -gx/-plx: the live pass, -g2x/-p2x: the second pass */
+            int which = (argv[ai][1] == 'p') + 2 * (strchr(argv[ai], '2') != 0);
+            int k = 0;
             while (vk_asr_extra[which][k])
                 k += 2;
             vk_asr_extra[which][k] = argv[++ai];
@@ -116,6 +119,10 @@ int main(int argc, char **argv)
             vk_asr_blank_below_reject = 0;
         else if (!strcmp(argv[ai], "-nopl"))
             vk_asr_use_phone_loop = 0;
+        else if (!strcmp(argv[ai], "-no2"))
+            vk_asr_use_second_pass = 0;
+        else if (!strcmp(argv[ai], "-pre"))
+            vk_asr_pre_ms = atoi(argv[++ai]);
         ai++;
     }
     if (argc - ai < 2) {
