@@ -198,7 +198,7 @@ int main(int argc, char **argv)
     int ci = 0;
     printf("path\tlabel\tspeaker\tuidx\twords\tconf\tnframes\tg_ascr\tpl_"
            "ascr\tg_score\tnwords\traw\td\tstart\tend\tturn_ms\tclip_ms\tclip_"
-           "s\twframes\tw_ascr\tw_pl\tdw\tminw\tmeaning\tlabel_meaning\n");
+           "s\twframes\tw_ascr\tw_pl\tdw\tminw\tmeaning\tlabel_meaning\tlive_z\n");
     while (fgets(line, sizeof line, mf)) {
         char *f[5];
         int nf = 0;
@@ -255,13 +255,13 @@ int main(int argc, char **argv)
                 const char *lm = cg ? vk_grammar_meaning(cg, f[1]) : NULL;
                 printf("%s\t%s\t%s\t%d\t%s\t%.4f\t%d\t%ld\t%ld\t%ld\t%d\t%."
                        "4f\t%.2f\t%.2f\t%.2f\t%.3f\t%.2f\t%.2f\t%d\t%ld\t%."
-                       "0f\t%.2f\t%d\t%s\t%s\n",
+                       "0f\t%.2f\t%d\t%s\t%s\t%.3f\n",
                        f[0], f[1], f[2], u++, r.words, r.confidence,
                        fe->nframes, fe->g_ascr, fe->pl_ascr, fe->g_score,
                        fe->nwords, fe->raw, fe->d, r.start_s, r.end_s, s1 - s0,
                        0.0, tot / 16000.0, fe->wframes, fe->w_ascr, fe->w_pl,
                        fe->dw, fe->minw, m ? m : "",
-                       lm ? lm : (cg ? "" : f[1]));
+                       lm ? lm : (cg ? "" : f[1]), fe->live_z);
             }
             if (!k)
                 break;
@@ -269,11 +269,11 @@ int main(int argc, char **argv)
         double c1 = now_ms();
         if (!u)
             printf("%s\t%s\t%s\t-1\t\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t%.2f\t%."
-                   "2f\t0\t0\t0\t0\t0\t\t\n",
+                   "2f\t0\t0\t0\t0\t0\t\t\t0\n",
                    f[0], f[1], f[2], c1 - c0, tot / 16000.0);
         else
             printf("%s\t%s\t%s\t-2\t\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t%.2f\t%."
-                   "2f\t0\t0\t0\t0\t0\t\t\n",
+                   "2f\t0\t0\t0\t0\t0\t\t\t0\n",
                    f[0], f[1], f[2], c1 - c0, tot / 16000.0);
         free(x);
         free(y);
