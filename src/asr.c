@@ -15,13 +15,17 @@
  * audio of the utterance is kept (vk_asr_pre_ms before the VAD's start,
  * the speech, the quiet that ended it; at most VK_ASR_MAX_UTT_MS, else the
  * live result stands) and, when it ends, decoded again at once by a second
- * grammar decoder and phone loop set to -cmn batch -remove_silence no: the
- * words and the confidence features come from that pass (right before any
- * confidence: 10 dB 68 -> 82%, 5 dB -> 75%, clean 93%).  The live pass
- * still finds the ends of speech and decides early ends.  The cost is one
- * more decode of the utterance at its end (see bench/asr_lab/README.md for
- * the per-turn numbers): no longer "< 3 ms".  Only RAM holds the audio; it
- * is dropped when the utterance has been decoded.
+ * grammar decoder and phone loop set to -cmn batch -remove_silence no
+ * (of the closing quiet only 150 ms is fed again): the words and the
+ * confidence come from that pass, whose logistic also takes the live pass's
+ * logit (right before any confidence: 10 dB 68 -> 82%, 5 dB -> 75%, clean
+ * 93%).  The live pass still finds the ends of speech and decides early
+ * ends, and a live result already in its own accept band is kept as is
+ * (no second pass): confident clean answers cost what they did.  Every
+ * other utterance costs one more decode of itself at its end (tens of ms;
+ * bench/asr_lab/README.md has the numbers: over the compute goal).  Only
+ * RAM holds the audio; it is dropped when the utterance has been decoded.
+ *
  * Early end (grammar-aware): once 150 ms (early_end_ms) of the window are
  * quiet, the path so far is scored; if its words are a phrase the caller
  * calls complete (vk_asr_set_complete) and it is in the accept band, the
@@ -34,19 +38,19 @@
  * can reach on the same frames, so a word truly present scores close to it,
  * and a grammar word forced onto another word or noise scores far below.
  * Five features (per-frame word-minus-loop score, the same over the whole
- * utterance, word length, share of frames in words, shortest word) go
- * through a logistic fitted by bench/asr_lab/fit2.py on the tune half of
- * speakers over every phrase of the answer context: the recordings'
- * yes/no/stop plus eSpeak NG renderings of each answer and command phrase
- * (8 voices x 3 rates, decoded in the answer and command contexts) as
- * positives; the recordings' other words, sentences and noise, and phrases
- * of other contexts, as negatives.  (Adding the menu renderings to the fit
- * lowered the recordings' accept-band accuracy, so they only check it.)  All
- * features are acoustic and per-frame or per-utterance, none counts grammar
- * phrases, so adding commands to a grammar does not move the scale (an
- * earlier fit on yes/no/stop alone put eSpeak-voiced commands and "nope" far
- * below the confirm band).  Word identity is not a feature.  Tried and
- * dropped: a "+SPN+" garbage word in the grammar (no effect) and a weighted
+ * utterance, word length, share of frames in words, shortest word; in the
+ * second pass also the live pass's logit) go through a logistic fitted by
+ * bench/asr_lab/fit2.py on the tune half of speakers over every phrase of the
+ * answer context: the recordings' yes/no/stop plus eSpeak NG renderings of each
+ * answer and command phrase (8 voices x 3 rates, decoded in the answer and
+ * command contexts) as positives; the recordings' other words, sentences and
+ * noise, and phrases of other contexts, as negatives.  (Adding the menu
+ * renderings to the fit lowered the recordings' accept-band accuracy, so they
+ * only check it.)  All features are acoustic and per-frame or per-utterance,
+ * none counts grammar phrases, so adding commands to a grammar does not move
+ * the scale (an earlier fit on yes/no/stop alone put eSpeak-voiced commands and
+ * "nope" far below the confirm band).  Word identity is not a feature.  Tried
+ * and dropped: a "+SPN+" garbage word in the grammar (no effect) and a weighted
  * phone loop inside the grammar (a worse trade-off than the score
  * comparison).  The numbers are in bench/asr_lab/README.md and the README;
  * the goals of issue 3 are NOT reached with this acoustic model.
@@ -125,7 +129,7 @@ static double vk_asr_w[7] = {1.3076, 0.2367, 1.8135, 0.5139,
  * before the second pass existed): it decides early ends, scores an
  * utterance too long for the second pass, and its logit z (clamped to
  * +-10) is the second pass's seventh feature, w[6] * z / 10. */
-static const double vk_asr_w_live[6] = {2.9155, 0.8219, 1.7048,
+static const double vk_asr_w_live[6] = {2.9155,  0.8219, 1.7048,
                                         -0.2797, 2.7536, -0.1320};
 static int vk_asr_use_phone_loop = 1;
 /* Extra decoder settings ("-name", "value" pairs) the lab tries out:
@@ -166,8 +170,8 @@ typedef struct vk_asr_feats {
 } vk_asr_feats;
 
 struct vk_asr {
-    ps_decoder_t *ps; /* grammar decoder; its VAD drives endpointing */
-    ps_decoder_t *pl; /* phone-loop decoder fed the same audio */
+    ps_decoder_t *ps;        /* grammar decoder; its VAD drives endpointing */
+    ps_decoder_t *pl;        /* phone-loop decoder fed the same audio */
     ps_decoder_t *ps2, *pl2; /* second pass: the same, CMN over the utterance */
     int16_t *buf;            /* this utterance's audio, pre-roll first */
     size_t blen, bcap, pre;  /* samples held / room / pre-roll kept idle */
@@ -210,11 +214,11 @@ static ps_decoder_t *make_decoder(const char *model, int allphone,
 {
     char post[16];
     snprintf(post, sizeof post, "%d", end_frames);
-    cmd_ln_t *cfg = cmd_ln_init(
-        NULL, ps_args(), TRUE, "-hmm", model, "-vad_postspeech", post,
-        "-dither", "yes", "-seed", "1", "-allphone_ci", allphone ? "yes" : "no",
-        "-cmn", batch ? "batch" : "live", "-remove_silence",
-        batch ? "no" : "yes", NULL);
+    cmd_ln_t *cfg =
+        cmd_ln_init(NULL, ps_args(), TRUE, "-hmm", model, "-vad_postspeech",
+                    post, "-dither", "yes", "-seed", "1", "-allphone_ci",
+                    allphone ? "yes" : "no", "-cmn", batch ? "batch" : "live",
+                    "-remove_silence", batch ? "no" : "yes", NULL);
     if (!cfg)
         return NULL;
     const char **extra = vk_asr_extra[(allphone != 0) + 2 * (batch != 0)];

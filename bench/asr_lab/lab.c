@@ -196,9 +196,10 @@ int main(int argc, char **argv)
     rewind(mf);
     srand(7);
     int ci = 0;
-    printf("path\tlabel\tspeaker\tuidx\twords\tconf\tnframes\tg_ascr\tpl_"
-           "ascr\tg_score\tnwords\traw\td\tstart\tend\tturn_ms\tclip_ms\tclip_"
-           "s\twframes\tw_ascr\tw_pl\tdw\tminw\tmeaning\tlabel_meaning\tlive_z\n");
+    printf(
+        "path\tlabel\tspeaker\tuidx\twords\tconf\tnframes\tg_ascr\tpl_"
+        "ascr\tg_score\tnwords\traw\td\tstart\tend\tturn_ms\tclip_ms\tclip_"
+        "s\twframes\tw_ascr\tw_pl\tdw\tminw\tmeaning\tlabel_meaning\tlive_z\n");
     while (fgets(line, sizeof line, mf)) {
         char *f[5];
         int nf = 0;
@@ -260,8 +261,8 @@ int main(int argc, char **argv)
                        fe->nframes, fe->g_ascr, fe->pl_ascr, fe->g_score,
                        fe->nwords, fe->raw, fe->d, r.start_s, r.end_s, s1 - s0,
                        0.0, tot / 16000.0, fe->wframes, fe->w_ascr, fe->w_pl,
-                       fe->dw, fe->minw, m ? m : "",
-                       lm ? lm : (cg ? "" : f[1]), fe->live_z);
+                       fe->dw, fe->minw, m ? m : "", lm ? lm : (cg ? "" : f[1]),
+                       fe->live_z);
             }
             if (!k)
                 break;
