@@ -41,6 +41,7 @@ def load(fn, tag=""):
             c["utts"].append(r)
     return clips
 FEATS = 5
+LIVE = False  # --live: the live pass's logit as a feature (second pass runs)
 def feats(u):
     nf = max(int(u["nframes"]), 1); wf = max(int(u["wframes"]), 1)
     f = [1.0, float(u["dw"]) / 10, float(u["d"]) / 10, math.log(wf) - 3.5, wf / nf, int(u["minw"]) / 20]
@@ -48,6 +49,8 @@ def feats(u):
         f.append(float(u["w_pl"]) / wf / 10 + 2)
     if FEATS >= 7:
         f.append(int(u["nwords"]) - 1.0)
+    if LIVE:
+        f.append(float(u.get("live_z") or 0) / 10)
     return f
 NAMES = ["bias", "dw/10", "d/10", "ln(wframes)-3.5", "wframes/nframes", "minw/20"]
 def positive(c, u):
@@ -61,7 +64,8 @@ def data(clips, part, sw):
             if not u["words"]: continue
             y = positive(c, u)
             X.append(feats(u)); Y.append(1.0 if y else 0.0)
-            W.append((sw if syn else 1.0) * (1.0 if y else args.neg_weight))
+            W.append((sw if syn else 1.0) * (1.0 if y else args.neg_weight)
+                     * (args.noise_weight if c["kind"] == "noise" else 1.0))
     return X, Y, W
 def fit(X, Y, S, l2=1e-3, it=4000, lr=0.5):
     w = [0.0] * len(X[0]); tot = sum(S)
@@ -95,12 +99,17 @@ if __name__ == "__main__":
     ap = argparse.ArgumentParser()
     ap.add_argument("--synth-weight", type=float, default=0.3)
     ap.add_argument("--neg-weight", type=float, default=2.0)
+    ap.add_argument("--noise-weight", type=float, default=1.0, help="extra weight of the noise clips' utterances")
     ap.add_argument("--weights", help="comma list: score with these instead of fitting")
     ap.add_argument("runs", nargs="+")
     ap.add_argument("--feats", type=int, default=5)
+    ap.add_argument("--live", action="store_true", help="add the live pass's logit (lab column live_z)")
     ap.add_argument("--T", type=lambda s: [float(v) for v in s.split(",")], default=[0.15, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95])
     args = ap.parse_args()
     FEATS = args.feats
+    LIVE = args.live
+    if LIVE:
+        NAMES.append("live_z/10")
     clips = [c for fn in args.runs for c in load(fn).values()]
     if args.weights:
         w = [float(v) for v in args.weights.split(",")]

@@ -106,8 +106,11 @@ int main(int argc, char **argv)
             ctx = argv[++ai];
         else if (!strcmp(argv[ai], "-mixall"))
             mixall = 1;
-        else if (!strcmp(argv[ai], "-gx") || !strcmp(argv[ai], "-plx")) {
-            int which = argv[ai][1] == 'p', k = 0;
+        else if (!strcmp(argv[ai], "-gx") || !strcmp(argv[ai], "-plx") ||
+                 !strcmp(argv[ai], "-g2x") || !strcmp(argv[ai], "-p2x")) {
+            /* -gx/-plx: the live pass, -g2x/-p2x: the second pass */
+            int which = (argv[ai][1] == 'p') + 2 * (strchr(argv[ai], '2') != 0);
+            int k = 0;
             while (vk_asr_extra[which][k])
                 k += 2;
             vk_asr_extra[which][k] = argv[++ai];
@@ -116,6 +119,10 @@ int main(int argc, char **argv)
             vk_asr_blank_below_reject = 0;
         else if (!strcmp(argv[ai], "-nopl"))
             vk_asr_use_phone_loop = 0;
+        else if (!strcmp(argv[ai], "-no2"))
+            vk_asr_use_second_pass = 0;
+        else if (!strcmp(argv[ai], "-pre"))
+            vk_asr_pre_ms = atoi(argv[++ai]);
         ai++;
     }
     if (argc - ai < 2) {
@@ -189,9 +196,10 @@ int main(int argc, char **argv)
     rewind(mf);
     srand(7);
     int ci = 0;
-    printf("path\tlabel\tspeaker\tuidx\twords\tconf\tnframes\tg_ascr\tpl_"
-           "ascr\tg_score\tnwords\traw\td\tstart\tend\tturn_ms\tclip_ms\tclip_"
-           "s\twframes\tw_ascr\tw_pl\tdw\tminw\tmeaning\tlabel_meaning\n");
+    printf(
+        "path\tlabel\tspeaker\tuidx\twords\tconf\tnframes\tg_ascr\tpl_"
+        "ascr\tg_score\tnwords\traw\td\tstart\tend\tturn_ms\tclip_ms\tclip_"
+        "s\twframes\tw_ascr\tw_pl\tdw\tminw\tmeaning\tlabel_meaning\tlive_z\n");
     while (fgets(line, sizeof line, mf)) {
         char *f[5];
         int nf = 0;
@@ -248,13 +256,13 @@ int main(int argc, char **argv)
                 const char *lm = cg ? vk_grammar_meaning(cg, f[1]) : NULL;
                 printf("%s\t%s\t%s\t%d\t%s\t%.4f\t%d\t%ld\t%ld\t%ld\t%d\t%."
                        "4f\t%.2f\t%.2f\t%.2f\t%.3f\t%.2f\t%.2f\t%d\t%ld\t%."
-                       "0f\t%.2f\t%d\t%s\t%s\n",
+                       "0f\t%.2f\t%d\t%s\t%s\t%.3f\n",
                        f[0], f[1], f[2], u++, r.words, r.confidence,
                        fe->nframes, fe->g_ascr, fe->pl_ascr, fe->g_score,
                        fe->nwords, fe->raw, fe->d, r.start_s, r.end_s, s1 - s0,
                        0.0, tot / 16000.0, fe->wframes, fe->w_ascr, fe->w_pl,
-                       fe->dw, fe->minw, m ? m : "",
-                       lm ? lm : (cg ? "" : f[1]));
+                       fe->dw, fe->minw, m ? m : "", lm ? lm : (cg ? "" : f[1]),
+                       fe->live_z);
             }
             if (!k)
                 break;
@@ -262,11 +270,11 @@ int main(int argc, char **argv)
         double c1 = now_ms();
         if (!u)
             printf("%s\t%s\t%s\t-1\t\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t%.2f\t%."
-                   "2f\t0\t0\t0\t0\t0\t\t\n",
+                   "2f\t0\t0\t0\t0\t0\t\t\t0\n",
                    f[0], f[1], f[2], c1 - c0, tot / 16000.0);
         else
             printf("%s\t%s\t%s\t-2\t\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t%.2f\t%."
-                   "2f\t0\t0\t0\t0\t0\t\t\n",
+                   "2f\t0\t0\t0\t0\t0\t\t\t0\n",
                    f[0], f[1], f[2], c1 - c0, tot / 16000.0);
         free(x);
         free(y);
