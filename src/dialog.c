@@ -508,10 +508,18 @@ void vk_dialog_on_input(vk_dialog *d, const vk_input *in, vk_actions *out)
     /* An unsure answer is said back first, except where a yes or not sure
      * would reach the crisis contacts: there, asking again could lose a
      * safety moment, so it is taken at once. */
-    bool safety_path = d->cur->type == VK_STEP_QUESTION &&
-                       ((strcmp(m, "yes") == 0 && d->cur->on_yes) ||
-                        (strcmp(m, "unsure") == 0 && d->cur->on_unsure));
-    if (!sure && is_answer(m) && !safety_path && d->mode == MODE_NORMAL) {
+    bool safety_q = d->cur->type == VK_STEP_QUESTION &&
+                    (d->cur->on_yes || d->cur->on_unsure);
+    bool safety_path =
+        safety_q && ((strcmp(m, "yes") == 0 && d->cur->on_yes) ||
+                     (strcmp(m, "unsure") == 0 && d->cur->on_unsure));
+    /* The other way round, a spoken "no" there is always said back, however
+     * sure the recogniser is: in noise a "yes" can come out as a confident
+     * "no" (bench/recognition_bench.py), and that would miss the moment.
+     * A key is sure. */
+    bool spoken_no = in->kind == VK_IN_SPEECH && strcmp(m, "no") == 0;
+    if ((!sure || (safety_q && spoken_no)) && is_answer(m) && !safety_path &&
+        d->mode == MODE_NORMAL) {
         d->mode = MODE_CONFIRM;
         d->pending = strcmp(m, "yes") == 0  ? "yes"
                      : strcmp(m, "no") == 0 ? "no"

@@ -161,6 +161,50 @@ static void sign_3_unsure_in_confirm_band_is_not_delayed(void **state)
     assert_true(has(f, VK_ACT_CRISIS));
 }
 
+static void sign_3_spoken_no_is_always_said_back(void **state)
+{
+    fixture *f = *state;
+    start(f);
+    say(f, "no", 0.95);
+    say(f, "no", 0.95);
+    /* However sure: a "yes" in noise can be heard as a confident "no". */
+    say(f, "no", 0.99);
+    assert_string_equal(last_spoken(f), "system.confirm");
+    assert_int_equal(vk_session_get(f->session, 3), VK_ANSWER_NONE);
+    vk_actions_clear(&f->acts);
+    vk_input in = {.kind = VK_IN_SPEECH, .meaning = "no", .confidence = 0.95};
+    vk_dialog_on_input(f->dialog, &in, &f->acts); /* not right */
+    settle(f);
+    assert_string_equal(last_spoken(f), "sign.3");
+    vk_actions_clear(&f->acts);
+    in.meaning = "yes"; /* asked again, the person says yes */
+    vk_dialog_on_input(f->dialog, &in, &f->acts);
+    assert_true(has(f, VK_ACT_CRISIS));
+}
+
+static void sign_3_no_confirmed_goes_on(void **state)
+{
+    fixture *f = *state;
+    start(f);
+    say(f, "no", 0.95);
+    say(f, "no", 0.95);
+    say(f, "no", 0.99);
+    say(f, "yes", 0.95); /* that is right */
+    assert_int_equal(vk_session_get(f->session, 3), VK_ANSWER_NO);
+    assert_string_equal(last_spoken(f), "sign.4");
+}
+
+static void sign_3_no_by_key_is_not_said_back(void **state)
+{
+    fixture *f = *state;
+    start(f);
+    key(f, '2');
+    key(f, '2');
+    key(f, '2');
+    assert_int_equal(vk_session_get(f->session, 3), VK_ANSWER_NO);
+    assert_string_equal(last_spoken(f), "sign.4");
+}
+
 static void sign_3_yes_by_key_reaches_crisis(void **state)
 {
     fixture *f = *state;
@@ -362,6 +406,9 @@ int main(void)
         T(answers_are_recorded_in_order),
         T(sign_3_yes_reaches_crisis_at_once),
         T(sign_3_unsure_in_confirm_band_is_not_delayed),
+        T(sign_3_spoken_no_is_always_said_back),
+        T(sign_3_no_confirmed_goes_on),
+        T(sign_3_no_by_key_is_not_said_back),
         T(sign_3_yes_by_key_reaches_crisis),
         T(crisis_then_resume_goes_to_sign_4),
         T(unsure_answer_is_confirmed),
