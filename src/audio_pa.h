@@ -27,6 +27,16 @@ vk_err vk_audio_pa_open(const char *input_name, const char *output_name,
 vk_err vk_audio_pa_open_output(const char *output_name, vk_audio **out,
                                char *errbuf, size_t errlen) VK_WARN_UNUSED;
 
+/* Opening a device whose sound-server sink is gone can hang inside
+ * PortAudio's Pa_StartStream (ALSA pulse plug-in: the stream never gets
+ * its first period), and nothing can cancel it.  So the headphones are
+ * tried first in a child process (this program's hidden `probe-output
+ * NAME` command), killed after timeout_ms: VK_ERR_DEVICE with a message if
+ * it hung, VK_OK otherwise (a device that fails at once fails again, with
+ * its reason, in vk_audio_pa_open_output). */
+vk_err vk_audio_pa_probe_output(const char *output_name, int timeout_ms,
+                                char *errbuf, size_t errlen) VK_WARN_UNUSED;
+
 /* The devices vk_audio_pa_open_fn opens (NULL = the default ones). */
 typedef struct vk_audio_pa_target {
     const char *input_name;

@@ -740,6 +740,21 @@ static void first_start_selftest(const parts *p, vk_audio *dev, vk_service *svc)
                 dir);
 }
 
+/* How long the headphones may take to start in the trial run. */
+#define PROBE_MS 5000
+
+/* The hidden `probe-output NAME` command: opens and starts an output device
+ * and closes it again (vk_audio_pa_probe_output runs it as a child). */
+int vk_cmd_probe_output(const char *name)
+{
+    vk_audio *a = NULL;
+    char err[2048];
+    if (vk_audio_pa_open_output(name, &a, err, sizeof err) != VK_OK)
+        return VK_EXIT_NO_DEVICE;
+    vk_audio_destroy(a);
+    return VK_EXIT_OK;
+}
+
 int vk_cmd_run(const vk_cli *c)
 {
     vk_service *svc = vk_service_create();
@@ -774,8 +789,10 @@ int vk_cmd_run(const vk_cli *c)
      * answering that their results will be said out loud (refusing to run
      * would leave them with a silent kiosk and no reason). */
     if (*ko.settings.headphones &&
-        vk_audio_pa_open_output(ko.settings.headphones, &ko.headphones, err,
-                                sizeof err) != VK_OK) {
+        (vk_audio_pa_probe_output(ko.settings.headphones, PROBE_MS, err,
+                                  sizeof err) != VK_OK ||
+         vk_audio_pa_open_output(ko.settings.headphones, &ko.headphones, err,
+                                 sizeof err) != VK_OK)) {
         fprintf(stderr,
                 "voice-kiosk: private listening is off: the headphones "
                 "\"%s\" (%s%ssettings.ini [audio] headphones) cannot be "

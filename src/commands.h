@@ -55,6 +55,8 @@ void vk_cli_defaults(vk_cli *c);
  * and the site folder (--site, $VOICE_KIOSK_SITE or /etc/voice-kiosk). */
 void vk_cli_resolve(vk_cli *c);
 
+/* The hidden `probe-output NAME` (see vk_audio_pa_probe_output). */
+int vk_cmd_probe_output(const char *name);
 int vk_cmd_run(const vk_cli *c);
 int vk_cmd_list_devices(void);
 int vk_cmd_check(const vk_cli *c);

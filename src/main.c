@@ -252,6 +252,9 @@ int main(int argc, char **argv)
         return vk_cmd_selftest(&c);
     if (strcmp(command, "preview") == 0)
         return vk_cmd_preview(&c);
+    /* Internal, not in the usage: the headphones' trial run. */
+    if (strcmp(command, "probe-output") == 0 && c.nfiles == 1)
+        return vk_cmd_probe_output(c.files[0]);
     fprintf(stderr, "voice-kiosk: unknown command '%s'\n\n%s", command, usage);
     return VK_EXIT_BAD_INPUT;
 }
