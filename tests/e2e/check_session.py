@@ -13,7 +13,7 @@ synthesiser; only the sound card is simulated.  Expectations:
   end=REASON              the session ends with this reason
   contacts                the contacts start, and come after every answer
   prompt=ID               the prompt ID is spoken at least once
-  prompt_order=A,B,C      these prompts start in this order
+  prompt_order=A,B|C,D    these prompts start in this order (B|C: either)
   keys_only               no user speech at all, only keys
   heard_min=N             at least N recognition results
   no_listening            no recognition result at all (a keys-only language)
@@ -212,11 +212,12 @@ def main():
             elif key == "prompt_order":
                 pos = 0
                 for want in val.split(","):
-                    try:
-                        pos = prompts.index(want, pos) + 1
-                    except ValueError:
+                    hits = [prompts.index(a, pos) for a in want.split("|")
+                            if a in prompts[pos:]]
+                    if not hits:
                         fail("prompt %s not found in order %s" % (want, val),
                              events)
+                    pos = min(hits) + 1
             elif key == "keys_only":
                 if "user_speech" in types or "heard" in [
                         e["type"] for e in events if e.get("meaning")]:
