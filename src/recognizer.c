@@ -115,6 +115,11 @@ static void take(vk_recognizer *r, vk_heard *out)
     out->end_s = res.end_s;
     const char *m =
         res.words[0] ? vk_grammar_meaning(r->current, res.words) : NULL;
+    /* {ignore}: a phrase that is there to catch sounds that are neither
+     * answers nor commands (see grammars/answer.gram); heard, never acted
+     * on. */
+    if (m && strcmp(m, VK_MEANING_IGNORE) == 0)
+        m = NULL;
     /* Below the confirm band the dialog rejects the input, so the meaning
      * is reported empty here too: `recognize` shows what the kiosk acts on. */
     if (m && res.confidence >= VK_ASR_CONFIRM)

@@ -15,6 +15,10 @@
 #include "asr.h"
 #include "diag.h"
 
+/* The meaning of a grammar phrase that is there only to catch sounds that
+ * are neither answers nor commands: heard, reported with no meaning. */
+#define VK_MEANING_IGNORE "ignore"
+
 typedef struct vk_heard {
     char meaning[32]; /* "" = rejected or not in the grammar */
     char words[256];
