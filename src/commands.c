@@ -98,6 +98,7 @@ void vk_cli_defaults(vk_cli *c)
     c->context = "answer";
     c->lang = "en-US";
     c->echo_cancel = true;
+    c->barge_in = -1;
 }
 
 void vk_cli_resolve(vk_cli *c)
@@ -266,7 +267,7 @@ static void kiosk_opts(const vk_cli *c, const parts *p, vk_kiosk_opts *o)
 {
     vk_kiosk_default_opts(o);
     o->settings = p->settings;
-    o->barge_in = c->barge_in;
+    o->barge_in = c->barge_in >= 0 ? c->barge_in == 1 : p->settings.barge_in;
     o->echo_cancel = c->echo_cancel;
     o->sessions = c->sessions;
     o->keys_only = !lang_has_model(c->lang);

@@ -39,7 +39,7 @@ typedef struct vk_cli {
     int end_silence_ms;
     int rate_wpm;
     int sessions;        /* simulate */
-    bool barge_in;       /* --barge-in (off by default; --no-barge-in) */
+    int barge_in;        /* --barge-in 1, --no-barge-in 0, -1: settings.ini's */
     bool echo_cancel;    /* on unless --no-echo-cancel */
     bool quiet;          /* no captions on stdout */
     bool self_test_once; /* run: the first-start self-test, until it passes */

@@ -62,8 +62,9 @@ static const char usage[] =
     "  --barge-in              listen while the kiosk speaks (never a safety\n"
     "                          message): the prompt pauses when a person\n"
     "                          speaks; an answer or command stops a question,\n"
-    "                          a speech control acts on any prompt\n"
-    "                          (--no-barge-in: off, the default)\n"
+    "                          a speech control acts on any prompt (on by\n"
+    "                          default: settings.ini [audio] barge_in;\n"
+    "                          --no-barge-in: off)\n"
     "  --no-echo-cancel        do not remove the kiosk's own voice from the\n"
     "                          microphone (for measuring; see README)\n"
     "  --events FILE           write JSON-lines events (live: without "
@@ -204,8 +205,8 @@ int main(int argc, char **argv)
                 return VK_EXIT_BAD_INPUT;
             c.sessions = (int)v;
             break;
-        case OPT_BARGE: c.barge_in = true; break;
-        case OPT_NO_BARGE: c.barge_in = false; break;
+        case OPT_BARGE: c.barge_in = 1; break;
+        case OPT_NO_BARGE: c.barge_in = 0; break;
         case OPT_NO_ECHO: c.echo_cancel = false; break;
         case OPT_QUIET: c.quiet = true; break;
         case OPT_SELFTEST_ONCE: c.self_test_once = true; break;

@@ -11,7 +11,7 @@
 
 #include "inifile.h"
 
-typedef enum { T_DB, T_INT, T_SECONDS, T_MS, T_DEVICE } setting_type;
+typedef enum { T_DB, T_INT, T_SECONDS, T_MS, T_DEVICE, T_BOOL } setting_type;
 
 typedef struct setting {
     const char *section, *name;
@@ -60,6 +60,13 @@ static const setting table[] = {
     {"audio", "headphones", T_DEVICE, OFF(headphones), 0, 0, 0,
      "Headphone device for private listening; empty = none. When set, the\n"
      "summary and the contacts are spoken only into the headphones."},
+    {"audio", "barge_in", T_BOOL, OFF(barge_in), 1, 0, 1,
+     "Listen while speaking (yes or no): a person can answer, or say a\n"
+     "control such as \"pause\" or \"louder\", while a prompt plays (never\n"
+     "over the crisis contacts). The prompt pauses when someone starts to\n"
+     "speak. In a very noisy room, no: then the kiosk listens only after\n"
+     "each question, and the keys work at any time. --barge-in and\n"
+     "--no-barge-in override it."},
 };
 #define N_TABLE (sizeof table / sizeof table[0])
 
@@ -73,6 +80,7 @@ void vk_settings_default(vk_settings *s)
         case T_SECONDS: *(double *)p = table[i].def; break;
         case T_INT:
         case T_MS: *(int *)p = (int)table[i].def; break;
+        case T_BOOL: *(bool *)p = table[i].def != 0; break;
         case T_DEVICE: break;
         }
     }
@@ -98,6 +106,16 @@ static bool set_value(vk_settings *s, const setting *t, const char *value,
             return false;
         }
         snprintf(p, sizeof s->input, "%s", value);
+        return true;
+    }
+    if (t->type == T_BOOL) {
+        bool yes = strcmp(value, "yes") == 0, no = strcmp(value, "no") == 0;
+        if (!yes && !no) {
+            vk_diag_add(diag, file, line, "[%s] %s: '%s' is not yes or no",
+                        t->section, t->name, value);
+            return false;
+        }
+        *(bool *)p = yes;
         return true;
     }
     char *end;
@@ -247,6 +265,8 @@ void vk_settings_write_sample(FILE *out)
         write_doc(out, t->doc);
         if (t->type == T_DEVICE)
             fprintf(out, ";%s =\n", t->name);
+        else if (t->type == T_BOOL)
+            fprintf(out, ";%s = %s\n", t->name, t->def ? "yes" : "no");
         else
             fprintf(out, ";%s = %g\n", t->name, t->def);
     }
