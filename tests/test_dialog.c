@@ -112,6 +112,14 @@ static void start(fixture *f)
     settle(f);
 }
 
+/* Starts the session and answers signs 1 and 2 "no", surely. */
+static void to_sign_3(fixture *f)
+{
+    start(f);
+    say(f, "no", 0.95);
+    say(f, "no", 0.95);
+}
+
 static void greeting_leads_to_sign_1(void **state)
 {
     fixture *f = *state;
@@ -134,9 +142,7 @@ static void answers_are_recorded_in_order(void **state)
 static void sign_3_yes_reaches_crisis_at_once(void **state)
 {
     fixture *f = *state;
-    start(f);
-    say(f, "no", 0.95);
-    say(f, "no", 0.95);
+    to_sign_3(f);
     vk_actions_clear(&f->acts);
     vk_input in = {.kind = VK_IN_SPEECH, .meaning = "yes", .confidence = 0.95};
     vk_dialog_on_input(f->dialog, &in, &f->acts);
@@ -149,9 +155,7 @@ static void sign_3_yes_reaches_crisis_at_once(void **state)
 static void sign_3_unsure_in_confirm_band_is_not_delayed(void **state)
 {
     fixture *f = *state;
-    start(f);
-    say(f, "no", 0.95);
-    say(f, "no", 0.95);
+    to_sign_3(f);
     vk_actions_clear(&f->acts);
     /* A middling "not sure" would normally be confirmed first; on the
      * safety question it goes to the crisis contacts at once. */
@@ -164,9 +168,7 @@ static void sign_3_unsure_in_confirm_band_is_not_delayed(void **state)
 static void sign_3_spoken_no_is_always_said_back(void **state)
 {
     fixture *f = *state;
-    start(f);
-    say(f, "no", 0.95);
-    say(f, "no", 0.95);
+    to_sign_3(f);
     /* However sure: a "yes" in noise can be heard as a confident "no". */
     say(f, "no", 0.99);
     assert_string_equal(last_spoken(f), "system.confirm");
@@ -185,9 +187,7 @@ static void sign_3_spoken_no_is_always_said_back(void **state)
 static void sign_3_no_confirmed_goes_on(void **state)
 {
     fixture *f = *state;
-    start(f);
-    say(f, "no", 0.95);
-    say(f, "no", 0.95);
+    to_sign_3(f);
     say(f, "no", 0.99);
     say(f, "yes", 0.95); /* that is right */
     assert_int_equal(vk_session_get(f->session, 3), VK_ANSWER_NO);
@@ -220,9 +220,7 @@ static void sign_3_yes_by_key_reaches_crisis(void **state)
 static void crisis_then_resume_goes_to_sign_4(void **state)
 {
     fixture *f = *state;
-    start(f);
-    say(f, "no", 0.95);
-    say(f, "no", 0.95);
+    to_sign_3(f);
     say(f, "yes", 0.95);
     say(f, "no", 0.95); /* hear the numbers again? no */
     assert_string_equal(last_spoken(f), "crisis.continue");
