@@ -948,8 +948,25 @@ static bool barge_control(vk_kiosk *k, const vk_heard *h)
  * else (a cough, noise, someone else talking, a rejected result) lets the
  * prompt go on where it was. */
 static void barge_feed(vk_kiosk *k, vk_asr_state st, const vk_heard *h,
-                       bool question)
+                       bool question, bool safety)
 {
+    if (safety) {
+        /* Over a safety message (the crisis contacts) nothing pauses or
+         * stops it: only a confident control that leaves it playing acts
+         * (louder, slower, "repeat that", more time ...); pause and stop
+         * are keys there, so that no sound can cut it short. */
+        if (st != VK_ASR_DONE)
+            return;
+        bool keeps_playing = vk_controls_is_control(h->meaning) &&
+                             strcmp(h->meaning, "pause") != 0 &&
+                             strcmp(h->meaning, "continue") != 0;
+        if (!(h->confidence >= VK_ASR_ACCEPT &&
+              (keeps_playing || strcmp(h->meaning, "repeat") == 0) &&
+              barge_control(k, h)))
+            vk_events_heard(k->ev, now_s(k), h->meaning, h->words,
+                            h->confidence);
+        return;
+    }
     /* The echo module confirms a person: the recogniser's VAD alone can
      * fire on the faint residual of the kiosk's own voice. */
     bool person = !k->echo || vk_echo_near_end(k->echo);
@@ -1017,13 +1034,15 @@ vk_err vk_kiosk_run(vk_kiosk *k, vk_audio *dev, vk_audio *sim, vk_key_fn keys,
 
         /* Hear only while listening (or between sessions, to notice a
          * person), so the kiosk never hears its own prompts. */
-        /* Barge-in: while the kiosk speaks (never a safety message), hear
-         * too: answers and commands during a question, the person's
-         * controls during any other prompt. */
+        /* Barge-in: while the kiosk speaks, hear too: answers and commands
+         * during a question, the person's controls during any other prompt,
+         * and over a safety message only confident controls that leave it
+         * playing (barge_feed). */
+        bool safety = vk_dialog_in_safety(k->dialog);
         bool barge = k->opts.barge_in && !k->opts.keys_only && k->active &&
                      !k->ctl.paused && k->qlen > 0 && !k->listening &&
-                     !k->pause_listening && !vk_dialog_in_safety(k->dialog);
-        bool question = barge && prompt_asks_input(k);
+                     !k->pause_listening;
+        bool question = barge && !safety && prompt_asks_input(k);
         const char *bctx = question ? k->pending_listen : "command";
         if (barge && (!k->barge_armed || strcmp(bctx, k->barge_context))) {
             k->barge_armed = true;
@@ -1042,13 +1061,13 @@ vk_err vk_kiosk_run(vk_kiosk *k, vk_audio *dev, vk_audio *sim, vk_key_fn keys,
             k->in_speech = st == VK_ASR_SPEECH;
             if (st != VK_ASR_DONE) {
                 if (barge)
-                    barge_feed(k, st, &h, question);
+                    barge_feed(k, st, &h, question, safety);
             } else if (k->active && k->listening) {
                 on_heard(k, &h);
             } else if (k->active && k->pause_listening) {
                 on_heard_paused(k, &h);
             } else if (k->active && barge) {
-                barge_feed(k, st, &h, question);
+                barge_feed(k, st, &h, question, safety);
             } else if (!k->active && h.words[0]) {
                 start_session(k);
             }
