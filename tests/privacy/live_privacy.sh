@@ -48,7 +48,9 @@ fi
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 KIOSK=$(realpath "$1")
-SERVER=$ROOT/scripts/audio-server.sh
+# wait_for comes from the live-session tests' library; this
+# script keeps its own fail and cleanup (a stall exits 75, tried again).
+. "$ROOT/tests/pa/live_lib.sh"
 YES_CLIP=$ROOT/../shared/data/speech/dev/sc2test/yes/105a0eea_nohash_0.wav
 for tool in pulseaudio pactl paplay python3; do
   command -v "$tool" >/dev/null 2>&1 || { echo "SKIP: $tool missing"; exit 77; }
@@ -113,16 +115,6 @@ for i in $(seq 1 50); do
   sleep 0.1
 done
 [ -n "$KPID" ] || fail "the kiosk did not start"
-
-wait_for() {
-  local deadline=$((SECONDS + $2))
-  while [ $SECONDS -lt $deadline ]; do
-    grep -q -- "$1" "$WORK/events.jsonl" 2>/dev/null && return 0
-    kill -0 "$KPID" 2>/dev/null || fail "the kiosk exited while waiting for $1"
-    sleep 0.1
-  done
-  fail "timed out waiting for $1"
-}
 
 # The watcher: samples the kiosk's descriptors until it exits.  A socket's
 # kind comes from the kernel (the system.sockprotoname attribute of
