@@ -14,39 +14,7 @@
 #include "keymap.h"
 #include "test_util.h"
 
-typedef struct fixture {
-    vk_script *script;
-    vk_session *session;
-    vk_dialog *dialog;
-    vk_actions acts;
-} fixture;
-
-static int setup(void **state)
-{
-    fixture *f = calloc(1, sizeof *f);
-    vk_diag *d = vk_diag_create();
-    f->script = vk_script_load(VK_TEST_SOURCE_DIR "/prompts/en-US", d);
-    vk_diag_print(d, stderr);
-    vk_diag_destroy(d);
-    if (!f->script)
-        return -1;
-    f->session = vk_session_create();
-    vk_dialog_opts o = {.accept = 0.8, .confirm = 0.4};
-    f->dialog = vk_dialog_create(f->script, f->session, &o);
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture *f = *state;
-    vk_actions_clear(&f->acts);
-    vk_dialog_destroy(f->dialog);
-    vk_session_destroy(f->session);
-    vk_script_destroy(f->script);
-    free(f);
-    return 0;
-}
+typedef vk_test_dialog fixture;
 
 /* The id of the last SPEAK action, or "". */
 static const char *last_spoken(const fixture *f)
@@ -398,7 +366,9 @@ static void not_sure_key_in_menu_is_not_understood(void **state)
 
 int main(void)
 {
-#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+#define T(name)                                                                \
+    cmocka_unit_test_setup_teardown(name, vk_test_dialog_setup,                \
+                                    vk_test_dialog_teardown)
     const struct CMUnitTest tests[] = {
         T(greeting_leads_to_sign_1),
         T(answers_are_recorded_in_order),

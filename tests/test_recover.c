@@ -334,39 +334,7 @@ static void retry_destroy_while_lost_and_null(void **state)
 
 /* ---- dialog ------------------------------------------------------------- */
 
-typedef struct dfix {
-    vk_script *script;
-    vk_session *session;
-    vk_dialog *dialog;
-    vk_actions acts;
-} dfix;
-
-static int dsetup(void **state)
-{
-    dfix *f = vk_calloc(1, sizeof *f);
-    vk_diag *d = vk_diag_create();
-    f->script = vk_script_load(VK_TEST_SOURCE_DIR "/prompts/en-US", d);
-    vk_diag_print(d, stderr);
-    vk_diag_destroy(d);
-    if (!f->script)
-        return -1;
-    f->session = vk_session_create();
-    vk_dialog_opts o = {.accept = 0.8, .confirm = 0.4};
-    f->dialog = vk_dialog_create(f->script, f->session, &o);
-    *state = f;
-    return 0;
-}
-
-static int dteardown(void **state)
-{
-    dfix *f = *state;
-    vk_actions_clear(&f->acts);
-    vk_dialog_destroy(f->dialog);
-    vk_session_destroy(f->session);
-    vk_script_destroy(f->script);
-    free(f);
-    return 0;
-}
+typedef vk_test_dialog dfix;
 
 static bool has(const dfix *f, vk_action_type t)
 {
@@ -567,7 +535,9 @@ static void scenario_unplug_steps_parse(void **state)
 
 int main(void)
 {
-#define D(name) cmocka_unit_test_setup_teardown(name, dsetup, dteardown)
+#define D(name)                                                                \
+    cmocka_unit_test_setup_teardown(name, vk_test_dialog_setup,                \
+                                    vk_test_dialog_teardown)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(retry_passes_through_while_up),
         cmocka_unit_test(retry_first_open_failure_is_returned),

@@ -4,6 +4,8 @@
 #include <dirent.h>
 #include <unistd.h>
 
+#include "mem.h"
+
 char *vk_test_dir(void)
 {
     char *dir = strdup("/tmp/vk-test-XXXXXX");
@@ -49,4 +51,33 @@ bool vk_test_diag_has(const vk_diag *d, const char *needle)
             vk_diag_count(d));
     vk_diag_print(d, stderr);
     return false;
+}
+
+int vk_test_dialog_setup(void **state)
+{
+    vk_test_dialog *f = vk_calloc(1, sizeof *f);
+    vk_diag *d = vk_diag_create();
+    f->script = vk_script_load(VK_TEST_SOURCE_DIR "/prompts/en-US", d);
+    vk_diag_print(d, stderr);
+    vk_diag_destroy(d);
+    if (!f->script) {
+        free(f);
+        return -1;
+    }
+    f->session = vk_session_create();
+    vk_dialog_opts o = {.accept = 0.8, .confirm = 0.4};
+    f->dialog = vk_dialog_create(f->script, f->session, &o);
+    *state = f;
+    return 0;
+}
+
+int vk_test_dialog_teardown(void **state)
+{
+    vk_test_dialog *f = *state;
+    vk_actions_clear(&f->acts);
+    vk_dialog_destroy(f->dialog);
+    vk_session_destroy(f->session);
+    vk_script_destroy(f->script);
+    free(f);
+    return 0;
 }
