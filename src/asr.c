@@ -14,17 +14,32 @@
  * batch decoding (mean over the whole utterance) gets about 90%.  So the
  * audio of the utterance is kept (vk_asr_pre_ms before the VAD's start,
  * the speech, the quiet that ended it; at most VK_ASR_MAX_UTT_MS, else the
- * live result stands) and, when it ends, decoded again at once by a second
- * grammar decoder and phone loop set to -cmn batch -remove_silence no
- * (of the closing quiet only 150 ms is fed again): the words and the
- * confidence come from that pass, whose logistic also takes the live pass's
- * logit (right before any confidence: 10 dB 68 -> 82%, 5 dB -> 75%, clean
- * 93%).  The live pass still finds the ends of speech and decides early
- * ends, and a live result already in its own accept band is kept as is
- * (no second pass): confident clean answers cost what they did.  Every
- * other utterance costs one more decode of itself at its end (tens of ms;
- * bench/asr_lab/README.md has the numbers: over the compute goal).  Only
- * RAM holds the audio; it is dropped when the utterance has been decoded.
+ * live result stands) and decoded again by a second grammar decoder and
+ * phone loop with the cepstral mean of that whole stretch removed (what
+ * -cmn batch does; of the closing quiet only 150 ms is used): the words
+ * and the confidence come from that pass, whose logistic also takes the
+ * live pass's logit (right before any confidence: 10 dB 68 -> 82%, 5 dB
+ * -> 75%, clean 93%).  The live pass still finds the ends of speech and
+ * decides early ends, and a live result already in its own accept band is
+ * kept as is.  Only RAM holds the audio; it is dropped when the utterance
+ * has been decoded.
+ *
+ * The second pass runs ahead, in the end-of-speech window, so that the
+ * turn does not wait for it (it cost 40-110 ms per second of speech when
+ * it ran at the end).  From the VAD's start of speech, the kept audio is
+ * turned into cepstra as it arrives (cep_feed, a front end of its own).  A
+ * probe front end with the live VAD's settings, but entering and leaving
+ * speech after one frame, gives each 10 ms frame's speech/non-speech
+ * decision; once it has seen 150 ms of non-speech, the audio the second
+ * pass would use if the utterance ended then is complete, and the live
+ * VAD will end the utterance 150 ms later unless speech comes back.  So
+ * the pass starts then (mean over those frames) and its search is spread
+ * over the remaining steps of the window (run_ahead), at most
+ * VK_ASR_AHEAD_MAX frames per 10 ms step.  A speech frame drops it, and it
+ * starts again at the next such quiet.  When the utterance ends, the
+ * result is used only if the pass covered exactly the frames asked for
+ * then (second_pass); otherwise (the probe and the VAD disagreed by a
+ * frame, flush) the pass is run then in full, as before.
  *
  * Early end (grammar-aware): once 150 ms (early_end_ms) of the window are
  * quiet, the path so far is scored; if its words are a phrase the caller
@@ -75,6 +90,7 @@
 #include <sys/stat.h>
 
 #include <pocketsphinx.h>
+#include <speex/speex_preprocess.h>
 #include <sphinxbase/err.h>
 #include <sphinxbase/fe.h>
 #include <sphinxbase/feat.h>
@@ -152,6 +168,11 @@ static int vk_asr_post_ms = 150; /* quiet kept after the speech */
  * end window; the cap bounds a step's cost, and what it leaves is done when
  * the utterance ends. */
 #define VK_ASR_AHEAD_MAX 16
+/* speexdsp's denoiser on the audio of the second pass (1) or not (0):
+ * measured in bench/asr_lab/README.md. */
+#ifndef VK_ASR_DENOISE
+#define VK_ASR_DENOISE 0
+#endif
 
 typedef struct vk_asr_ctx {
     char *name;
@@ -206,6 +227,7 @@ struct vk_asr {
     int probe_quiet;     /* its non-speech frames in a row, in an utterance */
     int cep_on;          /* buf is being turned into second-pass cepstra */
     unsigned dither;     /* the second pass's dither generator */
+    SpeexPreprocessState *dn; /* denoiser of the second pass's audio */
     size_t cep_samples;  /* samples of buf given to the front end so far */
     mfcc_t **cep, **norm; /* per frame: cepstra / the same minus their mean */
     int ncep, capcep, ceplen;
@@ -260,6 +282,12 @@ static ps_decoder_t *make_decoder(const char *model, int allphone,
     }
     ps_decoder_t *ps = ps_init(cfg);
     cmd_ln_free_r(cfg);
+    /* The model's feat.params (-cmn batch) wins over the setting above, and
+     * fed in pieces PocketSphinx turns batch CMN into live CMN, which would
+     * take a running mean off cepstra already normalised: so the second
+     * pass's feature module is told directly. */
+    if (ps && batch)
+        ps_get_feat(ps)->cmn = CMN_NONE;
     return ps;
 }
 
@@ -432,6 +460,8 @@ void vk_asr_destroy(vk_asr *a)
         fe_free(a->probe);
     if (a->cepfe)
         fe_free(a->cepfe);
+    if (a->dn)
+        speex_preprocess_state_destroy(a->dn);
     free(a->buf);
     free_rows(a->cep);
     free_rows(a->norm);
@@ -778,6 +808,8 @@ static void cep_feed(vk_asr *a)
             d[i] = (int16)(((a->dither >> 16) & 3) == 0 && x < 32767 ? x + 1
                                                                      : x);
         }
+        if (a->dn && m == VK_ASR_SUB)
+            speex_preprocess_run(a->dn, d);
         const int16 *p = d;
         size_t n = m;
         while (n > 0 && a->ncep < a->capcep) {
@@ -807,6 +839,12 @@ static void cep_start(vk_asr *a)
     if (!a->cepfe)
         return;
     fe_start_utt(a->cepfe);
+    if (VK_ASR_DENOISE) {
+        /* Fresh each utterance: its noise estimate starts in the pre-roll. */
+        if (a->dn)
+            speex_preprocess_state_destroy(a->dn);
+        a->dn = speex_preprocess_state_init(VK_ASR_SUB, VK_ASR_RATE);
+    }
     a->cep_on = 1;
     a->dither = 1;
     a->cep_samples = 0;

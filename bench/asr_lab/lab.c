@@ -319,8 +319,10 @@ int main(int argc, char **argv)
         free(y);
     }
     fclose(mf);
+#ifdef VK_ASR_AHEAD_MAX /* absent in builds of asr.c before it */
     fprintf(stderr, "second pass ready at the end: %lu, run at the end: %lu\n",
             a->ahead_hits, a->ahead_misses);
+#endif
     print_times();
     vk_asr_destroy(a);
     for (int i = 0; i < 3; i++)
