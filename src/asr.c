@@ -163,11 +163,13 @@ static int vk_asr_post_ms = 150; /* quiet kept after the speech */
 /* Longest utterance the second pass re-decodes (speech + trailing window);
  * a longer one keeps the live result (it is no short answer anyway). */
 #define VK_ASR_MAX_UTT_MS 3000
-/* Most second-pass frames searched ahead in one 10 ms step (see run_ahead):
- * a 1.5 s utterance needs about 10 per step over the 150 ms left of the
- * end window; the cap bounds a step's cost, and what it leaves is done when
- * the utterance ends. */
-#define VK_ASR_AHEAD_MAX 16
+/* Most second-pass frames searched ahead in one 10 ms step (see run_ahead).
+ * One frame of both second-pass decoders costs about 0.4 ms of CPU here,
+ * so 8 frames keep a step under about a third of real time; an utterance of
+ * up to 1.2 s with its pre-roll and quiet (120 frames) is done within the
+ * 15 steps of the window, and what a longer one leaves is done when it
+ * ends. */
+#define VK_ASR_AHEAD_MAX 8
 /* speexdsp's denoiser on the audio of the second pass (1) or not (0):
  * measured in bench/asr_lab/README.md. */
 #ifndef VK_ASR_DENOISE
