@@ -840,6 +840,10 @@ static void cep_start(vk_asr *a)
 {
     if (!a->cepfe)
         return;
+    /* A fresh stream too: the front end's noise estimate (-remove_noise)
+     * otherwise carries over from earlier utterances, and the pass would
+     * depend on what was heard before. */
+    fe_start_stream(a->cepfe);
     fe_start_utt(a->cepfe);
     if (VK_ASR_DENOISE) {
         /* Fresh each utterance: its noise estimate starts in the pre-roll. */
