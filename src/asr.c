@@ -228,7 +228,6 @@ struct vk_asr {
     mfcc_t probe_mem[8 * 16], *probe_rows[8]; /* its cepstra (unused) */
     int probe_quiet;     /* its non-speech frames in a row, in an utterance */
     int cep_on;          /* buf is being turned into second-pass cepstra */
-    unsigned dither;     /* the second pass's dither generator */
     SpeexPreprocessState *dn; /* denoiser of the second pass's audio */
     size_t cep_samples;  /* samples of buf given to the front end so far */
     mfcc_t **cep, **norm; /* per frame: cepstra / the same minus their mean */
@@ -263,10 +262,8 @@ static ps_decoder_t *make_decoder(const char *model, int allphone,
 {
     char post[16];
     snprintf(post, sizeof post, "%d", end_frames);
-    /* The second pass's front end does not dither itself: dither draws from
-     * PocketSphinx's one random generator, and draws made while the live
-     * decoders run would change their input; cep_feed dithers its copy of
-     * the audio instead. */
+    /* The second-pass decoders are fed cepstra made by a front end of
+     * their own (cep_feed), which dithers; theirs is not used. */
     cmd_ln_t *cfg =
         cmd_ln_init(NULL, ps_args(), TRUE, "-hmm", model, "-vad_postspeech",
                     post, "-dither", batch ? "no" : "yes", "-seed", "1", "-allphone_ci",
@@ -428,9 +425,13 @@ vk_err vk_asr_create(const vk_asr_opts *opts, vk_asr **out, char *errbuf,
     if (a->ps2) {
         a->buf = vk_malloc(a->bcap * sizeof *a->buf);
         /* Cepstra of a full buffer: one frame per 10 ms, plus slack. */
-        /* Its own front end, with the second pass's settings: the
-         * decoder's would be reset by every ps_start_utt of it. */
-        a->cepfe = fe_init_auto_r(ps_get_config(a->ps2));
+        /* Its own front end, with the second pass's settings (the
+         * decoder's would be reset by every ps_start_utt of it), dithered
+         * as the whole-utterance decode's was. */
+        cmd_ln_t *c2 = ps_get_config(a->ps2);
+        cmd_ln_set_int_r(c2, "-dither", 1);
+        a->cepfe = fe_init_auto_r(c2);
+        cmd_ln_set_int_r(c2, "-dither", 0);
         a->ceplen = a->cepfe ? fe_get_output_size(a->cepfe) : 0;
         if (a->ceplen > 32) {
             fe_free(a->cepfe);
@@ -796,20 +797,11 @@ static void cep_feed(vk_asr *a)
     if (!a->cep_on)
         return;
     fe_t *fe = a->cepfe;
-    /* Dither as PocketSphinx does (+1 on about a quarter of the samples, so
-     * that digital silence has a finite log energy), from our own
-     * generator restarted at each utterance: the same audio always gives
-     * the same cepstra. */
     int16 d[VK_ASR_SUB];
     while (a->cep_samples < a->blen && a->ncep < a->capcep) {
         size_t m = a->blen - a->cep_samples;
         m = m > VK_ASR_SUB ? VK_ASR_SUB : m;
-        for (size_t i = 0; i < m; i++) {
-            a->dither = a->dither * 1103515245u + 12345u;
-            int16 x = a->buf[a->cep_samples + i];
-            d[i] = (int16)(((a->dither >> 16) & 3) == 0 && x < 32767 ? x + 1
-                                                                     : x);
-        }
+        memcpy(d, a->buf + a->cep_samples, m * sizeof *d);
         if (a->dn && m == VK_ASR_SUB)
             speex_preprocess_run(a->dn, d);
         const int16 *p = d;
@@ -840,10 +832,6 @@ static void cep_start(vk_asr *a)
 {
     if (!a->cepfe)
         return;
-    /* A fresh stream too: the front end's noise estimate (-remove_noise)
-     * otherwise carries over from earlier utterances, and the pass would
-     * depend on what was heard before. */
-    fe_start_stream(a->cepfe);
     fe_start_utt(a->cepfe);
     if (VK_ASR_DENOISE) {
         /* Fresh each utterance: its noise estimate starts in the pre-roll. */
@@ -852,7 +840,6 @@ static void cep_start(vk_asr *a)
         a->dn = speex_preprocess_state_init(VK_ASR_SUB, VK_ASR_RATE);
     }
     a->cep_on = 1;
-    a->dither = 1;
     a->cep_samples = 0;
     a->ncep = 0;
     memset(a->ncep_at, 0, (size_t)a->capcep * sizeof *a->ncep_at);
