@@ -34,6 +34,51 @@ static const char *ANSWER_WORDS[] = {
     "know",  "maybe", "help", "repeat", "say",     "that",   "again", "go",
     "back",  "skip",  "stop", "pause",  "continue"};
 
+/* Wall and CPU time of every feed call: [1] and [3] those that returned
+ * DONE (the turn's compute inside the recogniser), [0] and [2] every other
+ * one (what the audio thread pays per 20 ms block). */
+static double *times[4];
+static size_t ntimes[4], captimes[4];
+
+static double cpu_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static void feed_time(int done, double ms)
+{
+    if (ntimes[done] == captimes[done]) {
+        captimes[done] = captimes[done] ? 2 * captimes[done] : 4096;
+        times[done] = realloc(times[done], captimes[done] * sizeof(double));
+        if (!times[done])
+            abort();
+    }
+    times[done][ntimes[done]++] = ms;
+}
+
+static int cmp_d(const void *x, const void *y)
+{
+    double a = *(const double *)x, b = *(const double *)y;
+    return a < b ? -1 : a > b;
+}
+
+static void print_times(void)
+{
+    static const char *what[4] = {"other feeds, wall", "feeds ending an utterance, wall", "other feeds, CPU", "feeds ending an utterance, CPU"};
+    for (int d = 0; d < 4; d++) {
+        size_t n = ntimes[d];
+        if (!n)
+            continue;
+        qsort(times[d], n, sizeof(double), cmp_d);
+        fprintf(stderr, "%s: n=%zu median %.3f p95 %.3f p99 %.3f max %.3f ms\n",
+                what[d], n, times[d][n / 2], times[d][n * 95 / 100],
+                times[d][n * 99 / 100], times[d][n - 1]);
+        free(times[d]);
+    }
+}
+
 static double now_ms(void)
 {
     struct timespec ts;
@@ -244,9 +289,11 @@ int main(int argc, char **argv)
         double c0 = now_ms();
         for (size_t i = 0; i <= tot; i += 320) {
             size_t k = tot - i < 320 ? tot - i : 320;
-            double s0 = now_ms();
+            double s0 = now_ms(), u0 = cpu_ms();
             vk_asr_state st = k ? vk_asr_feed(a, y + i, k) : vk_asr_flush(a);
-            double s1 = now_ms();
+            double s1 = now_ms(), u1 = cpu_ms();
+            feed_time(st == VK_ASR_DONE, s1 - s0);
+            feed_time(2 + (st == VK_ASR_DONE), u1 - u0);
             if (st == VK_ASR_DONE) {
                 vk_asr_result r;
                 vk_asr_get_result(a, &r);
@@ -280,6 +327,11 @@ int main(int argc, char **argv)
         free(y);
     }
     fclose(mf);
+#ifdef VK_ASR_AHEAD_MAX /* absent in builds of asr.c before it */
+    fprintf(stderr, "second pass ready at the end: %lu, run at the end: %lu\n",
+            a->ahead_hits, a->ahead_misses);
+#endif
+    print_times();
     vk_asr_destroy(a);
     for (int i = 0; i < 3; i++)
         vk_grammar_destroy(gr[i]);
