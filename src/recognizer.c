@@ -148,6 +148,11 @@ static void take(vk_recognizer *r, vk_heard *out)
     out->confidence = res.confidence;
     out->start_s = res.start_s;
     out->end_s = res.end_s;
+    const char *lm = res.live_words[0]
+                         ? vk_grammar_meaning(r->current, res.live_words)
+                         : NULL;
+    if (lm && strcmp(lm, VK_MEANING_IGNORE) != 0)
+        snprintf(out->live_meaning, sizeof out->live_meaning, "%s", lm);
     const char *m =
         res.words[0] ? vk_grammar_meaning(r->current, res.words) : NULL;
     /* {ignore}: a phrase that is there to catch sounds that are neither

@@ -24,6 +24,11 @@ typedef struct vk_heard {
     char words[256];
     double confidence;
     double start_s, end_s;
+    /* The meaning the live pass alone gave the same utterance (any
+     * confidence; "" = none), before the second decoding pass (asr.h).
+     * Equal to meaning when no second pass ran.  Barge-in takes an unsure
+     * result only when both passes agree (kiosk.c). */
+    char live_meaning[32];
 } vk_heard;
 
 typedef struct vk_recognizer vk_recognizer;
