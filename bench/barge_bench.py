@@ -13,7 +13,10 @@ other words (false barge-ins).  For recordings the word's start is
 estimated from the clip (see onset()), both ways.
 
 usage: bench/barge_bench.py [N_PER_LABEL]   (default 5 recordings a label)
-env:   VOICE_KIOSK=path (the binary), BARGE_BENCH_LOG=file (one line a trial)
+env:   VOICE_KIOSK=path (the binary), BARGE_BENCH_LOG=file (one line a trial),
+       BARGE_BENCH_ROOMS=echo|noecho (one room only; default both),
+       BARGE_BENCH_OTHERS=N (noise clips and other words: N of each, up to
+       all 36 noise clips and 80 words; default N_PER_LABEL)
 """
 import json
 import os
@@ -105,15 +108,18 @@ def main():
         clips = [r[0] for r in rows if r[1] == label and "sc2test" in r[0]]
         for c in rnd.sample(clips, min(n, len(clips))):
             jobs.append(("play", os.path.join(DATA, c), label, "recording"))
+    no = int(os.environ.get("BARGE_BENCH_OTHERS", n))
     others = [r[0] for r in rows if r[1] == "noise"]
-    others = rnd.sample(others, min(n, len(others)))
+    others = rnd.sample(others, min(no, len(others)))
     words = [r[0] for r in rows if r[1] in ("up", "go", "down", "off")]
-    others += rnd.sample(words, min(n, len(words)))
+    others += rnd.sample(words, min(no, len(words)))
     for c in others:
         jobs.append(("play", os.path.join(DATA, c), "", "other"))
     print("| room | trials | n | stopped and right | of which accept band | stopped wrong | right at confirm band or above | paused | reaction median ms | reaction p95 ms | p95, 50 ms onset rule |")
     print("|---|---|---|---|---|---|---|---|---|---|---|")
-    for echo in (True, False):
+    rooms = os.environ.get("BARGE_BENCH_ROOMS", "")
+    for echo in [e for e in (True, False)
+                 if rooms in ("", "echo" if e else "noecho")]:
         with ThreadPoolExecutor(2) as ex:
             res = list(ex.map(lambda j: (j[3],) + trial(j[0], j[1], j[2], echo), jobs))
         room = "echo 0 dB" if echo else "no echo"
