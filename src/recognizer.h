@@ -24,10 +24,11 @@ typedef struct vk_heard {
     char words[256];
     double confidence;
     double start_s, end_s;
-    /* The meaning the live pass alone gave the same utterance (any
-     * confidence; "" = none), before the second decoding pass (asr.h).
-     * Equal to meaning when no second pass ran.  Barge-in takes an unsure
-     * result only when both passes agree (kiosk.c). */
+    /* The meaning of what the live pass alone heard in the same
+     * utterance, at any confidence ("" = nothing), before the second
+     * decoding pass (asr.h); from the same words as meaning when no second
+     * pass ran.  Barge-in takes an unsure result only when both passes
+     * agree (kiosk.c). */
     char live_meaning[32];
 } vk_heard;
 
