@@ -15,7 +15,8 @@
  *   results  utterances that came back with a meaning (any confidence);
  *   accepted results the loop would act on (stop the prompt, or change
  *            the speech): the confirm band or above after a pause for a
- *            person, the accept band without one.
+ *            person, the accept band without one; both decoding passes
+ *            agreeing on the meaning.
  * usage: echo_bench [PROMPTS_DIR GRAMMARS_DIR]
  */
 #define _POSIX_C_SOURCE 200809L
@@ -155,9 +156,11 @@ static result run(const track *tr, vk_recognizer *rec, vk_tts *tts,
         in_speech = st == VK_ASR_SPEECH;
         if (st == VK_ASR_DONE && h.meaning[0]) {
             r.results++;
-            /* What the loop acts on: after a pause for a person, the
-             * confirm band; without one, the accept band. */
-            if (h.confidence >= (paused ? VK_ASR_CONFIRM : VK_ASR_ACCEPT))
+            /* What the loop acts on: the accept band, after a pause for
+             * a person also the confirm band, when the live pass heard
+             * the same meaning (kiosk.c, passes_agree). */
+            if (strcmp(h.live_meaning, h.meaning) == 0 &&
+                h.confidence >= (paused ? VK_ASR_CONFIRM : VK_ASR_ACCEPT))
                 r.accepted++;
         }
         if (st == VK_ASR_DONE)
