@@ -16,7 +16,8 @@ usage: bench/barge_bench.py [N_PER_LABEL]   (default 5 recordings a label)
 env:   VOICE_KIOSK=path (the binary), BARGE_BENCH_LOG=file (one line a trial),
        BARGE_BENCH_ROOMS=echo|noecho (one room only; default both),
        BARGE_BENCH_OTHERS=N (noise clips and other words: N of each, up to
-       all 36 noise clips and 80 words; default N_PER_LABEL)
+       all 36 noise clips and 80 words; default N_PER_LABEL),
+       BARGE_BENCH_KINDS=other (only the noise clips and other words)
 """
 import json
 import os
@@ -115,6 +116,8 @@ def main():
     others += rnd.sample(words, min(no, len(words)))
     for c in others:
         jobs.append(("play", os.path.join(DATA, c), "", "other"))
+    if os.environ.get("BARGE_BENCH_KINDS") == "other":
+        jobs = [j for j in jobs if j[3] == "other"]
     print("| room | trials | n | stopped and right | of which accept band | stopped wrong | right at confirm band or above | paused | reaction median ms | reaction p95 ms | p95, 50 ms onset rule |")
     print("|---|---|---|---|---|---|---|---|---|---|---|")
     rooms = os.environ.get("BARGE_BENCH_ROOMS", "")
