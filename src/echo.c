@@ -139,6 +139,12 @@ bool vk_echo_near_end(const vk_echo *e)
     return settled && (!vk_echo_active(e) || e->hang > 0);
 }
 
+int vk_echo_near_frames(const vk_echo *e)
+{
+    bool settled = vk_echo_converged(e) && e->play_frames >= VK_ECHO_SETTLE;
+    return settled && vk_echo_active(e) ? e->run : 0;
+}
+
 bool vk_echo_active(const vk_echo *e)
 {
     return e->quiet < e->filter_len + e->opts.frame;

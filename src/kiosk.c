@@ -40,6 +40,11 @@
 /* A barge-in pause that outlasts this resumes the prompt (someone talking
  * on and on near the kiosk, not to it). */
 #define BARGE_MAX_PAUSE (3 * RATE)
+/* The prompt pauses after this many frames (60 ms) in a row of sound well
+ * above the echo (vk_echo_near_frames), before the recogniser's VAD, and
+ * goes on if the VAD has not found speech this long after (samples). */
+#define BARGE_EARLY_FRAMES 3
+#define BARGE_EARLY_WAIT (RATE / 5)
 /* Headphones whose queue stays full this many frames (1 s, after the 2 s
  * queue filled) have stalled: given up for the speaker.  A headset whose
  * clock runs a little slow drops a frame now and then, never 50 in a row. */
@@ -97,6 +102,8 @@ struct vk_kiosk {
     vk_echo *echo;     /* removes the kiosk's own voice from the mic, or NULL */
     bool barge_paused; /* barge-in: speech began, the prompt holds its place */
     bool pause_spent;  /* it paused once for nothing: no more in this prompt */
+    bool pause_early;  /* paused on the echo module alone, before the VAD */
+    bool early_spent;  /* an early pause was not speech: the VAD decides */
     int64_t barge_paused_at;
 
     /* timing for the benchmark */
@@ -986,10 +993,29 @@ static void barge_feed(vk_kiosk *k, vk_asr_state st, const vk_heard *h,
     /* The echo module confirms a person: the recogniser's VAD alone can
      * fire on the faint residual of the kiosk's own voice. */
     bool person = !k->echo || vk_echo_near_end(k->echo);
-    if (st == VK_ASR_SPEECH && !k->barge_paused && !k->pause_spent && person) {
+    /* The echo module knows a person speaks 80 ms before the VAD does (it
+     * needs 40 ms of sound well above the echo, the VAD 100 ms of speech;
+     * measured on every recording of bench/barge_bench.py), and the pause
+     * waited for the VAD.  So 60 ms of such sound pauses the prompt at
+     * once; if the VAD finds no speech in the next 200 ms (a click, a
+     * clatter) the prompt goes on, and from then on in this prompt only
+     * the VAD pauses it, so a noisy room can not make it stutter. */
+    bool early = !k->early_spent && k->echo && st == VK_ASR_IDLE &&
+                 vk_echo_near_frames(k->echo) >= BARGE_EARLY_FRAMES;
+    if (!k->barge_paused && !k->pause_spent &&
+        ((st == VK_ASR_SPEECH && person) || early)) {
         k->barge_paused = true;
         k->barge_paused_at = k->t;
+        k->pause_early = st != VK_ASR_SPEECH;
         vk_events_simple(k->ev, now_s(k), "barge_pause");
+    } else if (k->barge_paused && k->pause_early && st == VK_ASR_SPEECH) {
+        k->pause_early = false; /* the VAD confirms it */
+    } else if (k->barge_paused && k->pause_early && st == VK_ASR_IDLE &&
+               k->t - k->barge_paused_at >= BARGE_EARLY_WAIT) {
+        k->barge_paused = false;
+        k->pause_early = false;
+        k->early_spent = true;
+        vk_events_simple(k->ev, now_s(k), "barge_resume");
     } else if (st == VK_ASR_DONE) {
         bool act = h->meaning[0] && passes_agree(h) &&
                    (h->confidence >= VK_ASR_ACCEPT ||
@@ -1065,6 +1091,7 @@ vk_err vk_kiosk_run(vk_kiosk *k, vk_audio *dev, vk_audio *sim, vk_key_fn keys,
             k->barge_armed = true;
             k->barge_context = bctx;
             k->pause_spent = false;
+            k->early_spent = false;
             listen_from_now(k, bctx);
         }
         bool hear = !k->opts.keys_only &&
