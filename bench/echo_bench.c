@@ -10,8 +10,10 @@
  *   ERLE     echo return loss enhancement: mic energy / cleaned energy
  *            over frames with echo, after the first 5 s (convergence);
  *   onsets   times the recogniser's VAD found speech;
- *   pauses   onsets the echo module also took for a person (each would
- *            pause a prompt for a moment: a false barge-in pause);
+ *   pauses   onsets the echo module also took for a person, and times
+ *            it heard 60 ms of sound well above the echo before any onset
+ *            (each would pause a prompt for a moment: a false barge-in
+ *            pause);
  *   results  utterances that came back with a meaning (any confidence);
  *   accepted results the loop would act on (stop the prompt, or change
  *            the speech): the confirm band or above after a pause for a
@@ -153,6 +155,10 @@ static result run(const track *tr, vk_recognizer *rec, vk_tts *tts,
             paused = true;
             r.pauses++;
         }
+        /* And, as the loop does, on 3 frames in a row of sound well above
+         * the echo before the VAD (an early pause: counted, not held). */
+        if (st == VK_ASR_IDLE && ec && vk_echo_near_frames(ec) == 3)
+            r.pauses++;
         in_speech = st == VK_ASR_SPEECH;
         if (st == VK_ASR_DONE && h.meaning[0]) {
             r.results++;
