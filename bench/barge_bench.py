@@ -13,7 +13,8 @@ other words (false barge-ins).  For recordings the word's start is
 estimated from the clip (see onset()), both ways.
 
 usage: bench/barge_bench.py [N_PER_LABEL]   (default 5 recordings a label)
-env:   VOICE_KIOSK=path (the binary), BARGE_BENCH_LOG=file (one line a trial),
+env:   VOICE_KIOSK=path (the binary), BARGE_BENCH_LOG=file (one line a trial,
+       last the barge-in pauses from the speech on),
        BARGE_BENCH_ROOMS=echo|noecho (one room only; default both),
        BARGE_BENCH_OTHERS=N (noise clips and other words: N of each, up to
        all 36 noise clips and 80 words; default N_PER_LABEL),
@@ -89,9 +90,11 @@ def trial(kind, what, want, echo=True):
     sure = right and heard["confidence"] >= 0.80
     if LOG:
         with open(LOG, "a") as f:
-            f.write("%s\t%s\t%s\t%s\t%s\t%s\t%s\n" % (
+            f.write("%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\n" % (
                 echo, what, want, cut, heard and heard["meaning"],
-                heard and heard["confidence"], react))
+                heard and heard["confidence"], react,
+                sum(1 for e in events if e["type"] == "barge_pause"
+                    and start is not None and e["t"] >= start - 0.02)))
     return want, right, cut, react, heard_right, sure, react50
 
 
