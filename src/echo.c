@@ -170,6 +170,9 @@ void vk_echo_capture(vk_echo *e, int16_t *mic)
             e->room = q + 1e-3;
         else
             e->room *= 1.001;
+        /* The run is of frames with echo: a person who spoke into a
+         * paused prompt is not still "above the echo" when it resumes. */
+        e->run = 0;
         return;
     }
     speex_echo_cancellation(e->aec, mic, e->ref, e->out);
