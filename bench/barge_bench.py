@@ -72,12 +72,15 @@ def trial(kind, what, want, echo=True):
                         "--events", ev], capture_output=True, timeout=600)
         events = [json.loads(x) for x in open(ev)]
     start = next((e["start"] for e in events if e["type"] == "user_speech"), None)
+    clip = start  # the clip's own start: pauses before it are not its
     late = 0.0  # the word's start by the 50 ms rule, after the first rule's
     if start is not None and kind == "play":
         late = onset(what, 5) - onset(what)
         start += onset(what)
+    # A pause may come before the estimated start of the word (sound in
+    # the clip before it): a negative reaction, not a missed pause.
     pause = next((e["t"] for e in events if e["type"] == "barge_pause"
-                  and start is not None and e["t"] >= start - 0.02), None)
+                  and clip is not None and e["t"] >= clip - 0.02), None)
     cut = any(e["type"] == "prompt_end" and e["id"] == "sign.1"
               and e["interrupted"] for e in events)
     heard = next((e for e in events if e["type"] == "heard"
@@ -94,7 +97,7 @@ def trial(kind, what, want, echo=True):
                 echo, what, want, cut, heard and heard["meaning"],
                 heard and heard["confidence"], react,
                 sum(1 for e in events if e["type"] == "barge_pause"
-                    and start is not None and e["t"] >= start - 0.02)))
+                    and clip is not None and e["t"] >= clip - 0.02)))
     return want, right, cut, react, heard_right, sure, react50
 
 
