@@ -13,7 +13,12 @@ other words (false barge-ins).  For recordings the word's start is
 estimated from the clip (see onset()), both ways.
 
 usage: bench/barge_bench.py [N_PER_LABEL]   (default 5 recordings a label)
-env:   VOICE_KIOSK=path (the binary), BARGE_BENCH_LOG=file (one line a trial)
+env:   VOICE_KIOSK=path (the binary), BARGE_BENCH_LOG=file (one line a trial,
+       last the barge-in pauses from the speech on),
+       BARGE_BENCH_ROOMS=echo|noecho (one room only; default both),
+       BARGE_BENCH_OTHERS=N (noise clips and other words: N of each, up to
+       all 36 noise clips and 80 words; default N_PER_LABEL),
+       BARGE_BENCH_KINDS=other (only the noise clips and other words)
 """
 import json
 import os
@@ -67,12 +72,15 @@ def trial(kind, what, want, echo=True):
                         "--events", ev], capture_output=True, timeout=600)
         events = [json.loads(x) for x in open(ev)]
     start = next((e["start"] for e in events if e["type"] == "user_speech"), None)
+    clip = start  # the clip's own start: pauses before it are not its
     late = 0.0  # the word's start by the 50 ms rule, after the first rule's
     if start is not None and kind == "play":
         late = onset(what, 5) - onset(what)
         start += onset(what)
+    # A pause may come before the estimated start of the word (sound in
+    # the clip before it): a negative reaction, not a missed pause.
     pause = next((e["t"] for e in events if e["type"] == "barge_pause"
-                  and start is not None and e["t"] >= start - 0.02), None)
+                  and clip is not None and e["t"] >= clip - 0.02), None)
     cut = any(e["type"] == "prompt_end" and e["id"] == "sign.1"
               and e["interrupted"] for e in events)
     heard = next((e for e in events if e["type"] == "heard"
@@ -85,9 +93,11 @@ def trial(kind, what, want, echo=True):
     sure = right and heard["confidence"] >= 0.80
     if LOG:
         with open(LOG, "a") as f:
-            f.write("%s\t%s\t%s\t%s\t%s\t%s\t%s\n" % (
+            f.write("%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\n" % (
                 echo, what, want, cut, heard and heard["meaning"],
-                heard and heard["confidence"], react))
+                heard and heard["confidence"], react,
+                sum(1 for e in events if e["type"] == "barge_pause"
+                    and clip is not None and e["t"] >= clip - 0.02)))
     return want, right, cut, react, heard_right, sure, react50
 
 
@@ -105,15 +115,20 @@ def main():
         clips = [r[0] for r in rows if r[1] == label and "sc2test" in r[0]]
         for c in rnd.sample(clips, min(n, len(clips))):
             jobs.append(("play", os.path.join(DATA, c), label, "recording"))
+    no = int(os.environ.get("BARGE_BENCH_OTHERS", n))
     others = [r[0] for r in rows if r[1] == "noise"]
-    others = rnd.sample(others, min(n, len(others)))
+    others = rnd.sample(others, min(no, len(others)))
     words = [r[0] for r in rows if r[1] in ("up", "go", "down", "off")]
-    others += rnd.sample(words, min(n, len(words)))
+    others += rnd.sample(words, min(no, len(words)))
     for c in others:
         jobs.append(("play", os.path.join(DATA, c), "", "other"))
+    if os.environ.get("BARGE_BENCH_KINDS") == "other":
+        jobs = [j for j in jobs if j[3] == "other"]
     print("| room | trials | n | stopped and right | of which accept band | stopped wrong | right at confirm band or above | paused | reaction median ms | reaction p95 ms | p95, 50 ms onset rule |")
     print("|---|---|---|---|---|---|---|---|---|---|---|")
-    for echo in (True, False):
+    rooms = os.environ.get("BARGE_BENCH_ROOMS", "")
+    for echo in [e for e in (True, False)
+                 if rooms in ("", "echo" if e else "noecho")]:
         with ThreadPoolExecutor(2) as ex:
             res = list(ex.map(lambda j: (j[3],) + trial(j[0], j[1], j[2], echo), jobs))
         room = "echo 0 dB" if echo else "no echo"

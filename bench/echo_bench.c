@@ -10,12 +10,15 @@
  *   ERLE     echo return loss enhancement: mic energy / cleaned energy
  *            over frames with echo, after the first 5 s (convergence);
  *   onsets   times the recogniser's VAD found speech;
- *   pauses   onsets the echo module also took for a person (each would
- *            pause a prompt for a moment: a false barge-in pause);
+ *   pauses   onsets the echo module also took for a person, and times
+ *            it heard 60 ms of sound well above the echo before any onset
+ *            (each would pause a prompt for a moment: a false barge-in
+ *            pause);
  *   results  utterances that came back with a meaning (any confidence);
  *   accepted results the loop would act on (stop the prompt, or change
  *            the speech): the confirm band or above after a pause for a
- *            person, the accept band without one.
+ *            person, the accept band without one; both decoding passes
+ *            agreeing on the meaning.
  * usage: echo_bench [PROMPTS_DIR GRAMMARS_DIR]
  */
 #define _POSIX_C_SOURCE 200809L
@@ -152,12 +155,18 @@ static result run(const track *tr, vk_recognizer *rec, vk_tts *tts,
             paused = true;
             r.pauses++;
         }
+        /* And, as the loop does, on 3 frames in a row of sound well above
+         * the echo before the VAD (an early pause: counted, not held). */
+        if (st == VK_ASR_IDLE && ec && vk_echo_near_frames(ec) == 3)
+            r.pauses++;
         in_speech = st == VK_ASR_SPEECH;
         if (st == VK_ASR_DONE && h.meaning[0]) {
             r.results++;
-            /* What the loop acts on: after a pause for a person, the
-             * confirm band; without one, the accept band. */
-            if (h.confidence >= (paused ? VK_ASR_CONFIRM : VK_ASR_ACCEPT))
+            /* What the loop acts on: the accept band, after a pause for
+             * a person also the confirm band, when the live pass heard
+             * the same meaning (kiosk.c, passes_agree). */
+            if (strcmp(h.live_meaning, h.meaning) == 0 &&
+                h.confidence >= (paused ? VK_ASR_CONFIRM : VK_ASR_ACCEPT))
                 r.accepted++;
         }
         if (st == VK_ASR_DONE)

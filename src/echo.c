@@ -139,6 +139,12 @@ bool vk_echo_near_end(const vk_echo *e)
     return settled && (!vk_echo_active(e) || e->hang > 0);
 }
 
+int vk_echo_near_frames(const vk_echo *e)
+{
+    bool settled = vk_echo_converged(e) && e->play_frames >= VK_ECHO_SETTLE;
+    return settled && vk_echo_active(e) ? e->run : 0;
+}
+
 bool vk_echo_active(const vk_echo *e)
 {
     return e->quiet < e->filter_len + e->opts.frame;
@@ -164,6 +170,9 @@ void vk_echo_capture(vk_echo *e, int16_t *mic)
             e->room = q + 1e-3;
         else
             e->room *= 1.001;
+        /* The run is of frames with echo: a person who spoke into a
+         * paused prompt is not still "above the echo" when it resumes. */
+        e->run = 0;
         return;
     }
     speex_echo_cancellation(e->aec, mic, e->ref, e->out);

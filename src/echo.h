@@ -80,4 +80,10 @@ bool vk_echo_converged(const vk_echo *e);
  * voice; barge-in acts only on speech this also confirms. */
 bool vk_echo_near_end(const vk_echo *e);
 
+/* While something plays and once the filter has settled: how many frames
+ * in a row the cleaned microphone has been well above the echo residual
+ * (the near-end test above), else 0.  It knows a person speaks about
+ * 80 ms before PocketSphinx's VAD does (kiosk.c, barge_feed). */
+int vk_echo_near_frames(const vk_echo *e);
+
 #endif

@@ -24,6 +24,12 @@ typedef struct vk_heard {
     char words[256];
     double confidence;
     double start_s, end_s;
+    /* The meaning of what the live pass alone heard in the same
+     * utterance, at any confidence ("" = nothing), before the second
+     * decoding pass (asr.h); from the same words as meaning when no second
+     * pass ran.  Barge-in takes an unsure result only when both passes
+     * agree (kiosk.c). */
+    char live_meaning[32];
 } vk_heard;
 
 typedef struct vk_recognizer vk_recognizer;
