@@ -510,9 +510,7 @@ void vk_dialog_on_input(vk_dialog *d, const vk_input *in, vk_actions *out)
      * safety moment, so it is taken at once. */
     bool safety_q = d->cur->type == VK_STEP_QUESTION &&
                     (d->cur->on_yes || d->cur->on_unsure);
-    bool safety_path =
-        safety_q && ((strcmp(m, "yes") == 0 && d->cur->on_yes) ||
-                     (strcmp(m, "unsure") == 0 && d->cur->on_unsure));
+    bool safety_path = vk_dialog_toward_crisis(d, m);
     /* The other way round, a spoken "no" there is always said back, however
      * sure the recogniser is: in noise a "yes" can come out as a confident
      * "no" (bench/recognition_bench.py), and that would miss the moment.
@@ -552,6 +550,18 @@ void vk_dialog_on_device_back(vk_dialog *d, vk_actions *out)
     /* A pending "Is that right?" or "Do you want to stop?" was not heard
      * either: enter() starts the step over in its normal mode. */
     enter(d, d->cur, out);
+}
+
+bool vk_dialog_toward_crisis(const vk_dialog *d, const char *meaning)
+{
+    const vk_step *q = d->cur;
+    if (d->ended || !q || q->type != VK_STEP_QUESTION || d->mode != MODE_NORMAL)
+        return false;
+    const char *to = strcmp(meaning, "yes") == 0      ? q->on_yes
+                     : strcmp(meaning, "unsure") == 0 ? q->on_unsure
+                                                      : NULL;
+    const vk_step *st = to ? vk_script_step(d->script, to) : NULL;
+    return st && st->type == VK_STEP_CRISIS;
 }
 
 bool vk_dialog_in_safety(const vk_dialog *d)

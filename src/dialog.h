@@ -89,6 +89,11 @@ void vk_dialog_on_inactive(vk_dialog *d, vk_actions *out);
  * the current step again from its start (a question is asked again, a
  * crisis message is said again in full).  Nothing if the session ended. */
 void vk_dialog_on_device_back(vk_dialog *d, vk_actions *out);
+/* True if `meaning` (an answer meaning: "yes", "unsure") would be taken at
+ * once toward the crisis contacts now: the current step is a question
+ * whose branch for it leads there (sign 3), asked normally (not a
+ * confirmation). */
+bool vk_dialog_toward_crisis(const vk_dialog *d, const char *meaning);
 /* True while the current prompt is a safety message. */
 bool vk_dialog_in_safety(const vk_dialog *d);
 /* True once VK_ACT_END was produced. */

@@ -966,7 +966,8 @@ static bool barge_control(vk_kiosk *k, const vk_heard *h)
  * prompt and goes to the dialog (which says an unsure answer back, and
  * takes a yes or not sure on the way to the crisis contacts at once); over
  * any other prompt only the person's controls act.  Either way both
- * decoding passes must agree on the meaning (passes_agree).  Without a pause (someone
+ * decoding passes must agree on the meaning (passes_agree), but for a yes
+ * or not sure toward the crisis contacts.  Without a pause (someone
  * talked through an earlier false alarm) only the accept band acts.  Anything
  * else (a cough, noise, someone else talking, a rejected result) lets the
  * prompt go on where it was. */
@@ -1017,7 +1018,15 @@ static void barge_feed(vk_kiosk *k, vk_asr_state st, const vk_heard *h,
         k->early_spent = true;
         vk_events_simple(k->ev, now_s(k), "barge_resume");
     } else if (st == VK_ASR_DONE) {
-        bool act = h->meaning[0] && passes_agree(h) &&
+        /* Except toward the crisis contacts: a yes or not sure on sign 3
+         * acts on the second pass alone, as in a normal turn.  Noise taken
+         * for "yep" there costs a person the crisis numbers they did not
+         * need; a real yes held back until the question ends could cost
+         * the moment (e2e.barge_sign3). */
+        bool agree =
+            passes_agree(h) ||
+            (question && vk_dialog_toward_crisis(k->dialog, h->meaning));
+        bool act = h->meaning[0] && agree &&
                    (h->confidence >= VK_ASR_ACCEPT ||
                     (k->barge_paused && unsure_ok(h)));
         if (act && question) {

@@ -49,7 +49,8 @@ typedef struct vk_kiosk_opts {
 
 /* Defaults: the settings' defaults (7 s no-answer timeout, 60 s
  * inactivity, 160 words a minute, ...), echo cancellation on, barge-in
- * off (see the README's barge-in table for why). */
+ * off here: the program sets it from settings.ini [audio] barge_in, which
+ * is on by default. */
 void vk_kiosk_default_opts(vk_kiosk_opts *o);
 
 /* Turn timing, for the benchmark. */

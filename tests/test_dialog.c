@@ -364,12 +364,32 @@ static void not_sure_key_in_menu_is_not_understood(void **state)
     assert_string_equal(last_spoken(f), "system.nomatch.1");
 }
 
+/* Barge-in asks the dialog which answers lead to the crisis contacts now:
+ * only a yes or not sure at sign 3, asked normally (not while a spoken no
+ * is being said back). */
+static void toward_crisis_only_at_sign_3(void **state)
+{
+    fixture *f = *state;
+    start(f);
+    assert_false(vk_dialog_toward_crisis(f->dialog, "yes"));
+    assert_false(vk_dialog_toward_crisis(f->dialog, "unsure"));
+    say(f, "no", 0.95);
+    say(f, "no", 0.95);
+    assert_true(vk_dialog_toward_crisis(f->dialog, "yes"));
+    assert_true(vk_dialog_toward_crisis(f->dialog, "unsure"));
+    assert_false(vk_dialog_toward_crisis(f->dialog, "no"));
+    assert_false(vk_dialog_toward_crisis(f->dialog, "stop"));
+    say(f, "no", 0.95);
+    assert_false(vk_dialog_toward_crisis(f->dialog, "yes"));
+}
+
 int main(void)
 {
 #define T(name)                                                                \
     cmocka_unit_test_setup_teardown(name, vk_test_dialog_setup,                \
                                     vk_test_dialog_teardown)
     const struct CMUnitTest tests[] = {
+        T(toward_crisis_only_at_sign_3),
         T(greeting_leads_to_sign_1),
         T(answers_are_recorded_in_order),
         T(sign_3_yes_reaches_crisis_at_once),
