@@ -27,8 +27,8 @@ typedef struct vk_heard {
     /* The meaning of what the live pass alone heard in the same
      * utterance, at any confidence ("" = nothing), before the second
      * decoding pass (asr.h); from the same words as meaning when no second
-     * pass ran.  Barge-in takes an unsure result only when both passes
-     * agree (kiosk.c). */
+     * pass ran.  Barge-in acts on a result only when both passes agree,
+     * but for a yes or not sure toward the crisis contacts (kiosk.c). */
     char live_meaning[32];
 } vk_heard;
 
