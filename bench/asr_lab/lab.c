@@ -66,7 +66,9 @@ static int cmp_d(const void *x, const void *y)
 
 static void print_times(void)
 {
-    static const char *what[4] = {"other feeds, wall", "feeds ending an utterance, wall", "other feeds, CPU", "feeds ending an utterance, CPU"};
+    static const char *what[4] = {
+        "other feeds, wall", "feeds ending an utterance, wall",
+        "other feeds, CPU", "feeds ending an utterance, CPU"};
     for (int d = 0; d < 4; d++) {
         size_t n = ntimes[d];
         if (!n)
