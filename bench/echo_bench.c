@@ -157,7 +157,8 @@ static result run(const track *tr, vk_recognizer *rec, vk_tts *tts,
         }
         /* And, as the loop does, on 3 frames in a row of sound well above
          * the echo before the VAD (an early pause: counted, not held). */
-        if (st == VK_ASR_IDLE && ec && vk_echo_near_frames(ec) == 3)
+        if (st == VK_ASR_IDLE && ec &&
+            vk_echo_near_frames(ec) == VK_ECHO_EARLY_FRAMES)
             r.pauses++;
         in_speech = st == VK_ASR_SPEECH;
         if (st == VK_ASR_DONE && h.meaning[0]) {

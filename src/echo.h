@@ -85,5 +85,8 @@ bool vk_echo_near_end(const vk_echo *e);
  * (the near-end test above), else 0.  It knows a person speaks about
  * 80 ms before PocketSphinx's VAD does (kiosk.c, barge_feed). */
 int vk_echo_near_frames(const vk_echo *e);
+/* Frames (60 ms) of that after which barge-in pauses the prompt before the
+ * VAD has spoken (kiosk.c; build/echo_bench counts the same). */
+#define VK_ECHO_EARLY_FRAMES 3
 
 #endif

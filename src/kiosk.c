@@ -40,10 +40,9 @@
 /* A barge-in pause that outlasts this resumes the prompt (someone talking
  * on and on near the kiosk, not to it). */
 #define BARGE_MAX_PAUSE (3 * RATE)
-/* The prompt pauses after this many frames (60 ms) in a row of sound well
+/* The prompt pauses after VK_ECHO_EARLY_FRAMES in a row of sound well
  * above the echo (vk_echo_near_frames), before the recogniser's VAD, and
  * goes on if the VAD has not found speech this long after (samples). */
-#define BARGE_EARLY_FRAMES 3
 #define BARGE_EARLY_WAIT (RATE / 5)
 /* Headphones whose queue stays full this many frames (1 s, after the 2 s
  * queue filled) have stalled: given up for the speaker.  A headset whose
@@ -1002,7 +1001,7 @@ static void barge_feed(vk_kiosk *k, vk_asr_state st, const vk_heard *h,
      * clatter) the prompt goes on, and from then on in this prompt only
      * the VAD pauses it, so a noisy room can not make it stutter. */
     bool early = !k->early_spent && k->echo && st == VK_ASR_IDLE &&
-                 vk_echo_near_frames(k->echo) >= BARGE_EARLY_FRAMES;
+                 vk_echo_near_frames(k->echo) >= VK_ECHO_EARLY_FRAMES;
     if (!k->barge_paused && !k->pause_spent &&
         ((st == VK_ASR_SPEECH && person) || early)) {
         k->barge_paused = true;
