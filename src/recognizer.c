@@ -44,39 +44,6 @@ static int phrase_complete(void *user, const char *context, const char *words)
     return 1;
 }
 
-/* PocketSphinx's VAD compares each mel band's smoothed power with a noise
- * estimate that falls at once (half the gap a frame) but rises slowly
- * (0.5% a frame) and that is seeded, once per decoder, from the very first
- * frame it is fed; it is kept across utterances and resets.  A single
- * frame of a quiet room is far below the room's mean in some narrow band
- * often enough that the VAD took the first 0.3-0.6 s of a fresh decoder
- * for speech, and a rejected utterance came back 0.7-0.9 s after the first
- * start (measured with the simulated room's floor at 3, 30, 100 and 1000
- * peak: every time; seeded from the room at twice its level: never).  So
- * the decoders are seeded here with 60 ms of loud noise, far above any
- * room: their estimate then falls to the real room within ~0.4 s of its
- * audio, from above, and never takes a quiet room for speech.  Too short
- * to start an utterance (the VAD needs 100 ms); the reset after it drops
- * it, and no feature of it reaches the cepstral mean (not speech). */
-#define PRIME_MS 60
-#define PRIME_PEAK 8000
-
-static void prime_front_end(vk_recognizer *r)
-{
-    int16_t f[VK_AUDIO_FRAME];
-    uint32_t seed = 1u;
-    vk_heard h;
-    for (int done = 0; done < PRIME_MS * (VK_AUDIO_RATE / 1000);
-         done += VK_AUDIO_FRAME) {
-        for (size_t i = 0; i < VK_AUDIO_FRAME; i++) {
-            seed = seed * 1664525u + 1013904223u;
-            f[i] = (int16_t)((int)(seed >> 16) % (2 * PRIME_PEAK + 1) -
-                             PRIME_PEAK);
-        }
-        (void)vk_recognizer_feed(r, f, VK_AUDIO_FRAME, &h);
-    }
-}
-
 vk_err vk_recognizer_create(const char *grammars_dir, const vk_asr_opts *opts,
                             vk_diag *diag, vk_recognizer **out, char *errbuf,
                             size_t errlen)
@@ -111,8 +78,6 @@ vk_err vk_recognizer_create(const char *grammars_dir, const vk_asr_opts *opts,
     }
     vk_asr_set_complete(r->asr, phrase_complete, r);
     vk_recognizer_listen(r, "answer");
-    prime_front_end(r);
-    vk_recognizer_listen(r, "answer"); /* drops the primer */
     *out = r;
     return VK_OK;
 }
