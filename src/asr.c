@@ -742,7 +742,8 @@ static void finish_utt(vk_asr *a, int silence_frames)
         ps_end_utt(a->pl);
     a->in_utt = 0;
     score_utt(a, a->ps, a->pl, NULL);
-    vk_asr_result live = a->res;
+    char live[sizeof a->res.live_words];
+    snprintf(live, sizeof live, "%s", a->res.words);
     if (a->feats.raw < VK_ASR_RAW_ACCEPT_LIVE &&
         second_pass(a, silence_frames)) {
         double r = a->feats.raw;
@@ -750,8 +751,7 @@ static void finish_utt(vk_asr *a, int silence_frames)
         z = z < -10 ? -10 : z > 10 ? 10 : z;
         score_utt(a, a->ps2, a->pl2, &z);
     }
-    snprintf(a->res.live_words, sizeof a->res.live_words, "%s", live.words);
-    a->res.live_confidence = live.confidence;
+    snprintf(a->res.live_words, sizeof a->res.live_words, "%s", live);
     a->blen = 0;
     a->res.end_s = (double)a->pos / VK_ASR_RATE - silence_frames / 100.0;
     if (a->res.end_s < a->res.start_s)

@@ -73,10 +73,9 @@ typedef struct vk_asr_result {
         confidence; /* 0..1, calibrated: see the README's recognition section */
     double start_s; /* utterance start and end, seconds since vk_asr_reset() */
     double end_s;
-    /* What the live pass alone heard (the same as words and confidence
-     * when no second pass ran): barge-in asks both passes to agree. */
+    /* What the live pass alone heard (the same as words when no second
+     * pass ran): barge-in asks both passes to agree. */
     char live_words[256];
-    double live_confidence;
 } vk_asr_result;
 
 /* Creates a recogniser.  On failure returns an error and writes a message
