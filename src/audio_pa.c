@@ -741,8 +741,7 @@ vk_err vk_audio_pa_open_output(const char *output_name, vk_audio **out,
 
 extern char **environ;
 
-vk_err vk_audio_pa_probe_output(const char *output_name, int timeout_ms,
-                                char *errbuf, size_t errlen)
+vk_err vk_audio_pa_probe_start(const char *output_name, pid_t *pid)
 {
     char *argv[] = {"voice-kiosk", "probe-output", (char *)output_name, NULL};
     posix_spawn_file_actions_t fa;
@@ -750,20 +749,39 @@ vk_err vk_audio_pa_probe_output(const char *output_name, int timeout_ms,
     posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
     posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
     posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-    pid_t pid;
-    int rc = posix_spawn(&pid, "/proc/self/exe", &fa, NULL, argv, environ);
+    int rc = posix_spawn(pid, "/proc/self/exe", &fa, NULL, argv, environ);
     posix_spawn_file_actions_destroy(&fa);
-    if (rc != 0)
+    return rc == 0 ? VK_OK : VK_ERR_DEVICE;
+}
+
+int vk_audio_pa_probe_poll(pid_t pid, bool give_up)
+{
+    int status = 0;
+    pid_t r = waitpid(pid, &status, WNOHANG);
+    if (r < 0)
+        return -1;
+    if (r == pid)
+        return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 1 : -1;
+    if (!give_up)
+        return 0;
+    kill(pid, SIGKILL);
+    (void)waitpid(pid, NULL, 0);
+    return -1;
+}
+
+vk_err vk_audio_pa_probe_output(const char *output_name, int timeout_ms,
+                                char *errbuf, size_t errlen)
+{
+    pid_t pid;
+    if (vk_audio_pa_probe_start(output_name, &pid) != VK_OK)
         return VK_OK; /* cannot try first: open as usual */
     const struct timespec tick = {0, 20 * 1000000L};
     for (int waited = 0; waited < timeout_ms; waited += 20) {
-        pid_t r = waitpid(pid, NULL, WNOHANG);
-        if (r == pid || r < 0)
+        if (vk_audio_pa_probe_poll(pid, false) != 0)
             return VK_OK; /* a failed open says why in the real one, fast */
         nanosleep(&tick, NULL);
     }
-    kill(pid, SIGKILL);
-    (void)waitpid(pid, NULL, 0);
+    (void)vk_audio_pa_probe_poll(pid, true);
     snprintf(errbuf, errlen,
              "audio: the headphones did not start within %.0f s (is their "
              "sound-server sink gone?).",

@@ -9,6 +9,9 @@
 #ifndef VK_AUDIO_PA_H
 #define VK_AUDIO_PA_H
 
+#include <stdbool.h>
+#include <sys/types.h>
+
 #include "audio.h"
 
 /* Opens the named input and output devices (NULL = the default ones) at
@@ -36,6 +39,16 @@ vk_err vk_audio_pa_open_output(const char *output_name, vk_audio **out,
  * its reason, in vk_audio_pa_open_output). */
 vk_err vk_audio_pa_probe_output(const char *output_name, int timeout_ms,
                                 char *errbuf, size_t errlen) VK_WARN_UNUSED;
+
+/* The same trial without waiting, to try the headphones again while the
+ * kiosk runs: vk_audio_pa_probe_start starts the child (VK_ERR_DEVICE if
+ * it cannot); vk_audio_pa_probe_poll then returns 1 once the child opened
+ * and started the device, -1 if it failed, 0 while it is still trying.
+ * With give_up, a child still trying is killed (-1).  After a non-zero
+ * answer the child is gone and its pid must not be polled again. */
+vk_err vk_audio_pa_probe_start(const char *output_name,
+                               pid_t *pid) VK_WARN_UNUSED;
+int vk_audio_pa_probe_poll(pid_t pid, bool give_up);
 
 /* The devices vk_audio_pa_open_fn opens (NULL = the default ones). */
 typedef struct vk_audio_pa_target {

@@ -27,6 +27,7 @@
 #include "keys_term.h"
 #include "mem.h"
 #include "kiosk.h"
+#include "phones.h"
 #include "preview.h"
 #include "recognizer.h"
 #include "scenario.h"
@@ -741,9 +742,6 @@ static void first_start_selftest(const parts *p, vk_audio *dev, vk_service *svc)
                 dir);
 }
 
-/* How long the headphones may take to start in the trial run. */
-#define PROBE_MS 5000
-
 /* The hidden `probe-output NAME` command: opens and starts an output device
  * and closes it again (vk_audio_pa_probe_output runs it as a child). */
 int vk_cmd_probe_output(const char *name)
@@ -789,17 +787,21 @@ int vk_cmd_run(const vk_cli *c)
      * every session: a person who cannot see the screen is told before
      * answering that their results will be said out loud (refusing to run
      * would leave them with a silent kiosk and no reason). */
-    if (*ko.settings.headphones &&
-        (vk_audio_pa_probe_output(ko.settings.headphones, PROBE_MS, err,
-                                  sizeof err) != VK_OK ||
-         vk_audio_pa_open_output(ko.settings.headphones, &ko.headphones, err,
-                                 sizeof err) != VK_OK)) {
+    vk_phones *phones = NULL;
+    if (*ko.settings.headphones) {
+        err[0] = 0;
+        phones = vk_phones_open(ko.settings.headphones, err, sizeof err);
+        ko.headphones = vk_phones_device(phones);
+        ko.retry_headphones = phones ? vk_phones_retry : NULL;
+        ko.retry_headphones_ctx = phones;
+    }
+    if (*ko.settings.headphones && !ko.headphones) {
         fprintf(stderr,
                 "voice-kiosk: private listening is off: the headphones "
                 "\"%s\" (%s%ssettings.ini [audio] headphones) cannot be "
                 "opened, so everything, the summary and the contacts too, "
                 "is said on the speaker, after a spoken notice. Connect "
-                "them and restart the kiosk. %s\n",
+                "them: the kiosk tries them again between sessions. %s\n",
                 ko.settings.headphones, c->site_dir ? c->site_dir : "",
                 c->site_dir ? "/" : "", err);
         ko.headphones_missing = true;
@@ -841,7 +843,7 @@ int vk_cmd_run(const vk_cli *c)
         fprintf(stderr, "voice-kiosk: stopped: %s\n", vk_strerror(e));
     vk_kiosk_destroy(k);
     vk_captions_destroy(ko.captions);
-    vk_audio_destroy(ko.headphones);
+    vk_phones_destroy(phones);
     vk_audio_destroy(dev);
     if (events)
         fclose(events);

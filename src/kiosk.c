@@ -877,13 +877,32 @@ static void headphones_gone(vk_kiosk *k)
     k->opts.headphones_missing = true;
     fprintf(stderr, "voice-kiosk: the headphones stopped working; private "
                     "listening is off and everything is said on the speaker. "
-                    "Connect them and restart the kiosk.\n");
+                    "Connect them again: the kiosk tries them between "
+                    "sessions.\n");
     vk_events_simple(k->ev, now_s(k), "headphones_missing");
     if (k->active) {
         listen_after_aside(k);
         say_aside(k, "system.headphones.missing",
                   vk_script_system(k->script, "headphones.missing"));
     }
+}
+
+/* Between sessions, headphones that were missing or failed are tried
+ * again; the next session is private again, without the notice. */
+static void retry_headphones(vk_kiosk *k)
+{
+    if (!k->opts.headphones_missing || !k->opts.retry_headphones || k->active ||
+        k->qlen > 0)
+        return;
+    vk_audio *ph = k->opts.retry_headphones(k->opts.retry_headphones_ctx, k->t);
+    if (!ph)
+        return;
+    k->opts.headphones = ph;
+    k->opts.headphones_missing = false;
+    k->phones_full = 0;
+    fprintf(stderr, "voice-kiosk: the headphones work again; private "
+                    "listening is on.\n");
+    vk_events_simple(k->ev, now_s(k), "headphones_back");
 }
 
 /* A simulation stops after its sessions. */
@@ -1157,6 +1176,7 @@ vk_err vk_kiosk_run(vk_kiosk *k, vk_audio *dev, vk_audio *sim, vk_key_fn keys,
         if (e != VK_OK)
             return e;
         k->t += VK_AUDIO_FRAME;
+        retry_headphones(k);
         if (k->opts.on_tick)
             k->opts.on_tick(k->opts.tick_ctx, k->t);
         if (k->active && (drained || (!had && k->qlen == 0 && !k->listening)))

@@ -35,6 +35,11 @@ typedef struct vk_kiosk_opts {
      * with the [system] headphones.missing notice, on the speaker (the
      * kiosk sets its own copy too when they fail during a run). */
     bool headphones_missing;
+    /* Called on ticks between sessions while the headphones are missing
+     * or failed (vk_phones_retry): returns them reopened (borrowed), or
+     * NULL.  NULL hook = they stay on the speaker until a restart. */
+    vk_audio *(*retry_headphones)(void *ctx, int64_t t);
+    void *retry_headphones_ctx;
     /* Called after every tick with the sample clock (the systemd watchdog
      * ping); NULL = none.  tick_ctx is borrowed. */
     void (*on_tick)(void *tick_ctx, int64_t t);

@@ -18,7 +18,9 @@
 #    keeps running on the speaker, and says so aloud at the start of each
 #    session, on the speaker, before the greeting (a person who cannot see
 #    the screen must know that their results will be said out loud).
-# 3. Headphones that fail in a session (their stream killed; their sink
+# 3. Headphones whose sink comes back after the start are tried again
+#    between sessions: the next session is private, without the notice.
+# 4. Headphones that fail in a session (their stream killed; their sink
 #    suspended, so they stall): the notice at once, on the speaker, the
 #    kiosk keeps time, and the crisis contacts reach the speaker.
 # Exit: 0 pass, 1 fail, 77 skipped (PulseAudio tools or recordings missing).
@@ -118,7 +120,32 @@ missing "USB headset" 'no headphones device matches' 'kiosk_phones'
 missing kiosk_phones 'cannot open the headphones'
 "$SERVER" replug || fail "could not replug the headphones"
 
-# --- 3. headphones that fail during a session -------------------------------
+# --- 3. headphones that come back ------------------------------------------
+# Their sink is gone at the start, and comes back while nobody is there
+# (plugged in again; the sound server restarted): the kiosk tries them
+# again between sessions, logs it, and the next session is private again:
+# no notice, and the greeting is heard on the headphones.
+"$SERVER" unplug kiosk_phones || fail "could not unplug the headphones"
+site_with kiosk_phones
+HOME=$WORK/home live_start_kiosk --site "$WORK/site" --rate 400
+grep -q 'tries them again between sessions' "$WORK/kiosk.err" ||
+  fail "the missing headphones were not reported"
+"$SERVER" replug || fail "could not replug the headphones"
+record kiosk_phones "$WORK/phones4.wav"
+wait_for '"type":"headphones_back"' 30
+grep -q 'the headphones work again' "$WORK/kiosk.err" ||
+  fail "no log line about the headphones coming back"
+printf 'x' >&3
+wait_for '"type":"prompt_end","id":"greeting"' 60
+live_stop_kiosk
+stop_recording
+grep -q '"id":"system.headphones.missing"' "$WORK/events.jsonl" &&
+  fail "the notice was said although the headphones were back"
+python3 "$HERE/phones_check.py" --on-speaker "$WORK/events.jsonl" \
+  "$WORK/phones4.wav" greeting ||
+  fail "the greeting on the headphones that came back"
+
+# --- 4. headphones that fail during a session -------------------------------
 kill_phones_stream() { # the server kills the kiosk's stream on kiosk_phones
   local phones stream
   phones=$(pactl list short sinks | awk '$2 == "kiosk_phones" { print $1 }')
