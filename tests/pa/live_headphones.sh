@@ -144,6 +144,18 @@ grep -q '"id":"system.headphones.missing"' "$WORK/events.jsonl" &&
 python3 "$HERE/phones_check.py" --on-speaker "$WORK/events.jsonl" \
   "$WORK/phones4.wav" greeting ||
   fail "the greeting on the headphones that came back"
+# The sound server restarts while nobody is there: the microphone and
+# speaker come back (audio_retry), the headphones are found failed and are
+# back a few seconds later.
+site_with kiosk_phones
+HOME=$WORK/home live_start_kiosk --site "$WORK/site" --rate 400
+sleep 1
+"$SERVER" crash
+sleep 1
+"$SERVER" revive || fail "the audio server did not come back"
+wait_for '"type":"device_back"' 30
+wait_for '"type":"headphones_back"' 30
+live_stop_kiosk
 
 # --- 4. headphones that fail during a session -------------------------------
 kill_phones_stream() { # the server kills the kiosk's stream on kiosk_phones
