@@ -139,8 +139,8 @@
  * wframes: frames in grammar words; minw: frames of the shortest word.
  * Word identity is deliberately NOT a feature (the recordings only hold
  * yes/no/stop; a word prior would be learnt from eSpeak alone). */
-static double vk_asr_w[7] = {1.3076, 0.2367, 1.8135, 0.5139,
-                             1.6586, 0.3592, 3.8055};
+static double vk_asr_w[7] = {1.0099, -0.0387, 1.9829, 0.4060,
+                             1.8474, 0.3403, 3.6702};
 /* The live pass's own logistic (same features, fitted on live decoding
  * before the second pass existed): it decides early ends, scores an
  * utterance too long for the second pass, and its logit z (clamped to
@@ -169,6 +169,12 @@ static int vk_asr_post_ms = 150; /* quiet kept after the speech */
  * 15 steps of the window, and what a longer one leaves is done when it
  * ends. */
 #define VK_ASR_AHEAD_MAX 8
+/* 1: the second pass's front end starts a fresh stream (noise estimate)
+ * each utterance; 0: it carries over, as the end-of-utterance pass's did
+ * (the lab measures both). */
+#ifndef VK_ASR_FRESH_STREAM
+#define VK_ASR_FRESH_STREAM 1
+#endif
 
 typedef struct vk_asr_ctx {
     char *name;
@@ -896,7 +902,8 @@ static void cep_start(vk_asr *a)
     /* A fresh stream too: the front end's noise estimate (-remove_noise)
      * otherwise carries over from earlier utterances, and the pass would
      * depend on what was heard before. */
-    fe_start_stream(a->cepfe);
+    if (VK_ASR_FRESH_STREAM)
+        fe_start_stream(a->cepfe);
     fe_start_utt(a->cepfe);
     a->cep_on = 1;
     a->dither = 1;
