@@ -172,6 +172,9 @@ static int vk_asr_post_ms = 150; /* quiet kept after the speech */
 /* 1: the second pass's front end starts a fresh stream (noise estimate)
  * each utterance; 0: it carries over, as the end-of-utterance pass's did
  * (the lab measures both). */
+#ifndef VK_ASR_CEP_IDLE
+#define VK_ASR_CEP_IDLE 0
+#endif
 #ifndef VK_ASR_FRESH_STREAM
 #define VK_ASR_FRESH_STREAM 1
 #endif
@@ -893,6 +896,27 @@ static void cep_feed(vk_asr *a)
         a->ncep_at[t] = a->ncep;
 }
 
+/* Lab switch: between utterances the second pass's front end hears the
+ * room too (its cepstra thrown away), so that its noise estimate follows
+ * the room, not only the audio of earlier utterances. */
+static void cep_idle(vk_asr *a, const int16_t *pcm, size_t k)
+{
+    int16 d[VK_ASR_SUB];
+    for (size_t i = 0; i < k; i++) {
+        a->dither = a->dither * 1103515245u + 12345u;
+        int16 x = pcm[i];
+        d[i] = (int16)(((a->dither >> 16) & 3) == 0 && x < 32767 ? x + 1 : x);
+    }
+    const int16 *p = d;
+    size_t n = k;
+    while (n > 0) {
+        int32 nfr = 2, idx = 0;
+        if (fe_process_frames(a->cepfe, &p, &n, a->cep, &nfr, &idx) < 0 ||
+            nfr == 0)
+            break;
+    }
+}
+
 /* Speech began: the buffer (pre-roll and the speech so far) becomes
  * cepstra, then every step's audio as it arrives. */
 static void cep_start(vk_asr *a)
@@ -1202,6 +1226,8 @@ vk_asr_state vk_asr_feed(vk_asr *a, const int16_t *pcm, size_t n)
         if (!a->in_utt)
             start_utt(a);
         keep_audio(a, pcm + i, k);
+        if (VK_ASR_CEP_IDLE && !a->cep_on && a->cepfe)
+            cep_idle(a, pcm + i, k);
         cep_feed(a);
         ps_process_raw(a->ps, pcm + i, k, FALSE, FALSE);
         if (a->pl)
