@@ -14,32 +14,17 @@
  * batch decoding (mean over the whole utterance) gets about 90%.  So the
  * audio of the utterance is kept (vk_asr_pre_ms before the VAD's start,
  * the speech, the quiet that ended it; at most VK_ASR_MAX_UTT_MS, else the
- * live result stands) and decoded again by a second grammar decoder and
- * phone loop with the cepstral mean of that whole stretch removed (what
- * -cmn batch does; of the closing quiet only 150 ms is used): the words
- * and the confidence come from that pass, whose logistic also takes the
- * live pass's logit (right before any confidence: 10 dB 68 -> 82%, 5 dB
- * -> 75%, clean 93%).  The live pass still finds the ends of speech and
- * decides early ends, and a live result already in its own accept band is
- * kept as is.  Only RAM holds the audio; it is dropped when the utterance
- * has been decoded.
- *
- * The second pass runs ahead, in the end-of-speech window, so that the
- * turn does not wait for it (it cost 40-110 ms per second of speech when
- * it ran at the end).  From the VAD's start of speech, the kept audio is
- * turned into cepstra as it arrives (cep_feed, a front end of its own).  A
- * probe front end with the live VAD's settings, but entering and leaving
- * speech after one frame, gives each 10 ms frame's speech/non-speech
- * decision; once it has seen 150 ms of non-speech, the audio the second
- * pass would use if the utterance ended then is complete, and the live
- * VAD will end the utterance 150 ms later unless speech comes back.  So
- * the pass starts then (mean over those frames) and its search is spread
- * over the remaining steps of the window (run_ahead), at most
- * VK_ASR_AHEAD_MAX frames per 10 ms step.  A speech frame drops it, and it
- * starts again at the next such quiet.  When the utterance ends, the
- * result is used only if the pass covered exactly the frames asked for
- * then (second_pass); otherwise (the probe and the VAD disagreed by a
- * frame, flush) the pass is run then in full, as before.
+ * live result stands) and, when it ends, decoded again at once by a second
+ * grammar decoder and phone loop set to -cmn batch -remove_silence no
+ * (of the closing quiet only 150 ms is fed again): the words and the
+ * confidence come from that pass, whose logistic also takes the live pass's
+ * logit (right before any confidence: 10 dB 68 -> 82%, 5 dB -> 75%, clean
+ * 93%).  The live pass still finds the ends of speech and decides early
+ * ends, and a live result already in its own accept band is kept as is
+ * (no second pass): confident clean answers cost what they did.  Every
+ * other utterance costs one more decode of itself at its end (tens of ms;
+ * bench/asr_lab/README.md has the numbers: over the compute goal).  Only
+ * RAM holds the audio; it is dropped when the utterance has been decoded.
  *
  * Early end (grammar-aware): once 150 ms (early_end_ms) of the window are
  * quiet, the path so far is scored; if its words are a phrase the caller
@@ -91,7 +76,6 @@
 
 #include <pocketsphinx.h>
 #include <sphinxbase/err.h>
-#include <sphinxbase/fe.h>
 #include <sphinxbase/feat.h>
 
 #include "mem.h"
@@ -139,8 +123,8 @@
  * wframes: frames in grammar words; minw: frames of the shortest word.
  * Word identity is deliberately NOT a feature (the recordings only hold
  * yes/no/stop; a word prior would be learnt from eSpeak alone). */
-static double vk_asr_w[7] = {1.0099, -0.0387, 1.9829, 0.4060,
-                             1.8474, 0.3403, 3.6702};
+static double vk_asr_w[7] = {1.3076, 0.2367, 1.8135, 0.5139,
+                             1.6586, 0.3592, 3.8055};
 /* The live pass's own logistic (same features, fitted on live decoding
  * before the second pass existed): it decides early ends, scores an
  * utterance too long for the second pass, and its logit z (clamped to
@@ -162,22 +146,6 @@ static int vk_asr_post_ms = 150; /* quiet kept after the speech */
 /* Longest utterance the second pass re-decodes (speech + trailing window);
  * a longer one keeps the live result (it is no short answer anyway). */
 #define VK_ASR_MAX_UTT_MS 3000
-/* Most second-pass frames searched ahead in one 10 ms step (see run_ahead).
- * One frame of both second-pass decoders costs about 0.4 ms of CPU here,
- * so 8 frames keep a step under about a third of real time; an utterance of
- * up to 1.2 s with its pre-roll and quiet (120 frames) is done within the
- * 15 steps of the window, and what a longer one leaves is done when it
- * ends. */
-#define VK_ASR_AHEAD_MAX 8
-/* 1: the second pass's front end starts a fresh stream (noise estimate)
- * each utterance; 0: it carries over, as the end-of-utterance pass's did
- * (the lab measures both). */
-#ifndef VK_ASR_CEP_IDLE
-#define VK_ASR_CEP_IDLE 0
-#endif
-#ifndef VK_ASR_FRESH_STREAM
-#define VK_ASR_FRESH_STREAM 1
-#endif
 
 typedef struct vk_asr_ctx {
     char *name;
@@ -225,24 +193,7 @@ struct vk_asr {
     void *complete_user;
     vk_asr_result res;
     vk_asr_feats feats;
-    /* Second pass run ahead (see the top). */
-    fe_t *probe;         /* front end whose VAD says speech or not per frame */
-    fe_t *cepfe;         /* front end making the second pass's cepstra */
-    mfcc_t probe_mem[8 * 16], *probe_rows[8]; /* its cepstra (unused) */
-    int probe_quiet;     /* its non-speech frames in a row, in an utterance */
-    int cep_on;          /* buf is being turned into second-pass cepstra */
-    unsigned dither;     /* the second pass's dither generator */
-    size_t cep_samples;  /* samples of buf given to the front end so far */
-    mfcc_t **cep, **norm; /* per frame: cepstra / the same minus their mean */
-    int ncep, capcep, ceplen;
-    double mean[32];     /* the mean removed by the pass under way */
-    int *ncep_at;        /* ncep once buf held i * VK_ASR_SUB samples */
-    int ahead;           /* second-pass decoders in an utterance */
-    int ahead_nf, ahead_done; /* frames it decodes / already searched */
-    unsigned long ahead_hits, ahead_misses; /* ready at the end or not (lab) */
 };
-
-static void drop_second(vk_asr *a);
 
 static int file_exists(const char *p)
 {
@@ -256,23 +207,17 @@ static void set_err(char *errbuf, size_t errlen, const char *fmt, const char *a)
         snprintf(errbuf, errlen, fmt, a);
 }
 
-/* batch: the second-pass settings (fed cepstra that asr.c has already
- * normalised over the utterance, hence -cmn none; its front end only turns
- * the kept audio into cepstra, with no VAD: the live pass cut the
- * utterance). */
+/* batch: the second-pass settings (whole utterance at once, CMN over it,
+ * no VAD: the first pass already cut the utterance). */
 static ps_decoder_t *make_decoder(const char *model, int allphone,
                                   int end_frames, int batch)
 {
     char post[16];
     snprintf(post, sizeof post, "%d", end_frames);
-    /* The second pass's front end does not dither itself: dither draws from
-     * PocketSphinx's one random generator, and draws made while the live
-     * decoders run would change their input; cep_feed dithers its copy of
-     * the audio instead. */
     cmd_ln_t *cfg =
         cmd_ln_init(NULL, ps_args(), TRUE, "-hmm", model, "-vad_postspeech",
-                    post, "-dither", batch ? "no" : "yes", "-seed", "1", "-allphone_ci",
-                    allphone ? "yes" : "no", "-cmn", batch ? "none" : "live",
+                    post, "-dither", "yes", "-seed", "1", "-allphone_ci",
+                    allphone ? "yes" : "no", "-cmn", batch ? "batch" : "live",
                     "-remove_silence", batch ? "no" : "yes", NULL);
     if (!cfg)
         return NULL;
@@ -286,12 +231,6 @@ static ps_decoder_t *make_decoder(const char *model, int allphone,
     }
     ps_decoder_t *ps = ps_init(cfg);
     cmd_ln_free_r(cfg);
-    /* The model's feat.params (-cmn batch) wins over the setting above, and
-     * fed in pieces PocketSphinx turns batch CMN into live CMN, which would
-     * take a running mean off cepstra already normalised: so the second
-     * pass's feature module is told directly. */
-    if (ps && batch)
-        ps_get_feat(ps)->cmn = CMN_NONE;
     return ps;
 }
 
@@ -316,19 +255,14 @@ static ps_decoder_t *make_decoder(const char *model, int allphone,
 #define PRIME_MS 60
 #define PRIME_PEAK 8000
 
-static void prime_noise(int16_t *f, size_t n)
-{
-    uint32_t seed = 1u;
-    for (size_t i = 0; i < n; i++) {
-        seed = seed * 1664525u + 1013904223u;
-        f[i] = (int16_t)((int)(seed >> 16) % (2 * PRIME_PEAK + 1) - PRIME_PEAK);
-    }
-}
-
 static void prime_vad(vk_asr *a)
 {
     int16_t f[PRIME_MS * (VK_ASR_RATE / 1000)];
-    prime_noise(f, sizeof f / sizeof f[0]);
+    uint32_t seed = 1u;
+    for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
+        seed = seed * 1664525u + 1013904223u;
+        f[i] = (int16_t)((int)(seed >> 16) % (2 * PRIME_PEAK + 1) - PRIME_PEAK);
+    }
     /* The grammar decoder has no search yet: a phone loop for the while. */
     if (ps_set_allphone(a->ps, "prime", NULL) < 0 ||
         ps_set_search(a->ps, "prime") < 0)
@@ -366,76 +300,6 @@ static int make_pair(vk_asr *a, const char *model, int pass)
         *p = NULL;
     }
     return *p && ps_set_search(*p, "pl") >= 0;
-}
-
-/* rows x cols mfcc_t, one block, row pointers first. */
-static mfcc_t **alloc_rows(int rows, int cols)
-{
-    mfcc_t **r = vk_calloc(1, (size_t)rows * sizeof *r +
-                                  (size_t)rows * (size_t)cols * sizeof **r);
-    mfcc_t *m = (mfcc_t *)(r + rows);
-    for (int i = 0; i < rows; i++)
-        r[i] = m + (size_t)i * (size_t)cols;
-    return r;
-}
-
-static void free_rows(mfcc_t **r)
-{
-    free(r);
-}
-
-/* The probe: a bare front end with the live decoder's VAD settings except
- * that it enters and leaves speech after a single frame, so its state after
- * each 10 ms step is that frame's speech/non-speech decision, the same
- * decision the live decoder's VAD counts towards -vad_postspeech.  No
- * dither (dither draws from PocketSphinx's one random generator, and taking
- * draws here would change the live decoders' input).  NULL = could not be
- * made: the second pass then runs when the utterance ends, as before. */
-static fe_t *make_probe(vk_asr *a)
-{
-    /* The front-end settings that shape the VAD's decision, as the live
-     * decoder has them (the model's feat.params and any lab setting). */
-    cmd_ln_t *live = ps_get_config(a->ps);
-    char lo[32], up[32], nf[16], th[32], sr[32];
-    snprintf(lo, sizeof lo, "%.9g", cmd_ln_float32_r(live, "-lowerf"));
-    snprintf(up, sizeof up, "%.9g", cmd_ln_float32_r(live, "-upperf"));
-    snprintf(nf, sizeof nf, "%ld", cmd_ln_int_r(live, "-nfilt"));
-    snprintf(th, sizeof th, "%.9g", cmd_ln_float32_r(live, "-vad_threshold"));
-    snprintf(sr, sizeof sr, "%.9g", cmd_ln_float32_r(live, "-samprate"));
-    cmd_ln_t *cfg = cmd_ln_init(
-        NULL, ps_args(), TRUE, "-lowerf", lo, "-upperf", up, "-nfilt", nf,
-        "-vad_threshold", th, "-samprate", sr, "-remove_noise",
-        cmd_ln_boolean_r(live, "-remove_noise") ? "yes" : "no", "-dither",
-        "no", "-vad_prespeech", "1", "-vad_startspeech", "1",
-        "-vad_postspeech", "1", NULL);
-    if (!cfg)
-        return NULL;
-    fe_t *fe = fe_init_auto_r(cfg);
-    cmd_ln_free_r(cfg);
-    if (fe && fe_get_output_size(fe) > 16) {
-        fe_free(fe);
-        return NULL;
-    }
-    for (int i = 0; i < 8; i++)
-        a->probe_rows[i] = a->probe_mem + i * 16;
-    if (fe) {
-        /* Primed like the live decoders (prime_vad), so that its noise
-         * estimate, and so its decisions, follow theirs from the start. */
-        int16_t f[PRIME_MS * (VK_ASR_RATE / 1000)];
-        prime_noise(f, sizeof f / sizeof f[0]);
-        fe_start_utt(fe);
-        const int16 *p = f;
-        size_t n = sizeof f / sizeof f[0];
-        while (n > 0) {
-            int32 nfr = 8, idx = 0;
-            if (fe_process_frames(fe, &p, &n, a->probe_rows, &nfr, &idx) < 0 ||
-                nfr == 0)
-                break;
-        }
-        fe_end_utt(fe, a->probe_rows[0], &(int32){0});
-        fe_start_utt(fe);
-    }
-    return fe;
 }
 
 vk_err vk_asr_create(const vk_asr_opts *opts, vk_asr **out, char *errbuf,
@@ -491,24 +355,8 @@ vk_err vk_asr_create(const vk_asr_opts *opts, vk_asr **out, char *errbuf,
     a->cur = a->pending = -1;
     a->pre = (size_t)vk_asr_pre_ms * (VK_ASR_RATE / 1000);
     a->bcap = a->pre + (size_t)VK_ASR_MAX_UTT_MS * (VK_ASR_RATE / 1000);
-    if (a->ps2) {
+    if (a->ps2)
         a->buf = vk_malloc(a->bcap * sizeof *a->buf);
-        /* Cepstra of a full buffer: one frame per 10 ms, plus slack. */
-        /* Its own front end, with the second pass's settings: the
-         * decoder's would be reset by every ps_start_utt of it. */
-        a->cepfe = fe_init_auto_r(ps_get_config(a->ps2));
-        a->ceplen = a->cepfe ? fe_get_output_size(a->cepfe) : 0;
-        if (a->ceplen > 32) {
-            fe_free(a->cepfe);
-            a->cepfe = NULL;
-            a->ceplen = 0;
-        }
-        a->capcep = (int)(a->bcap / VK_ASR_SUB) + 4;
-        a->cep = alloc_rows(a->capcep, a->ceplen);
-        a->norm = alloc_rows(a->capcep, a->ceplen);
-        a->ncep_at = vk_calloc((size_t)a->capcep, sizeof *a->ncep_at);
-        a->probe = make_probe(a);
-    }
     *out = a;
     return VK_OK;
 }
@@ -522,16 +370,8 @@ void vk_asr_destroy(vk_asr *a)
         if (a->pl)
             ps_end_utt(a->pl);
     }
-    drop_second(a);
     free_decoders(a);
-    if (a->probe)
-        fe_free(a->probe);
-    if (a->cepfe)
-        fe_free(a->cepfe);
     free(a->buf);
-    free_rows(a->cep);
-    free_rows(a->norm);
-    free(a->ncep_at);
     for (size_t i = 0; i < a->nctx; i++)
         free(a->ctx[i].name);
     free(a->dict_path);
@@ -632,7 +472,6 @@ vk_err vk_asr_add_context(vk_asr *a, const char *name, const char *jsgf,
         a->in_utt = 0;
         a->in_speech = 0;
     }
-    drop_second(a);
     if (ps_set_jsgf_string(a->ps, name, jsgf) < 0 ||
         (a->ps2 && ps_set_jsgf_string(a->ps2, name, jsgf) < 0)) {
         set_err(errbuf, errlen, "grammar for context \"%s\" has errors", name);
@@ -656,7 +495,6 @@ static void apply_pending(vk_asr *a)
             ps_end_utt(a->pl);
         a->in_utt = 0;
     }
-    drop_second(a);
     a->cur = a->pending;
     a->pending = -1;
     set_search(a);
@@ -686,7 +524,6 @@ void vk_asr_reset(vk_asr *a)
             ps_end_utt(a->pl);
         a->in_utt = 0;
     }
-    drop_second(a);
     a->in_speech = 0;
     a->pos = 0;
     a->blen = 0;
@@ -851,212 +688,14 @@ static void score_utt(vk_asr *a, ps_decoder_t *g, ps_decoder_t *pl,
     a->res.confidence = clamp01(remap(conf, live_z == NULL));
 }
 
-/* Turns the audio of buf not yet seen into second-pass cepstra (its own
- * front end, as configured for the second pass: everything is kept, no
- * VAD).  Runs as the audio comes in, so the second pass starts from ready
- * cepstra. */
-static void cep_feed(vk_asr *a)
-{
-    if (!a->cep_on)
-        return;
-    fe_t *fe = a->cepfe;
-    /* Dither as PocketSphinx does (+1 on about a quarter of the samples, so
-     * that digital silence has a finite log energy), from our own
-     * generator restarted at each utterance: the same audio always gives
-     * the same cepstra. */
-    int16 d[VK_ASR_SUB];
-    while (a->cep_samples < a->blen && a->ncep < a->capcep) {
-        size_t m = a->blen - a->cep_samples;
-        m = m > VK_ASR_SUB ? VK_ASR_SUB : m;
-        for (size_t i = 0; i < m; i++) {
-            a->dither = a->dither * 1103515245u + 12345u;
-            int16 x = a->buf[a->cep_samples + i];
-            d[i] = (int16)(((a->dither >> 16) & 3) == 0 && x < 32767 ? x + 1
-                                                                     : x);
-        }
-        const int16 *p = d;
-        size_t n = m;
-        while (n > 0 && a->ncep < a->capcep) {
-            int32 nfr = a->capcep - a->ncep, idx = 0;
-            if (fe_process_frames(fe, &p, &n, a->cep + a->ncep, &nfr, &idx) <
-                    0 ||
-                nfr == 0)
-                break;
-            a->ncep += nfr;
-        }
-        a->cep_samples += m - n;
-        if (n > 0)
-            break; /* the front end took no more: leave the rest */
-    }
-    /* The front end holds some frames back for a while (its pre-speech
-     * buffer), so "the frames of the first n samples" is what it had
-     * handed over when the buffer held n samples. */
-    size_t t = a->blen / VK_ASR_SUB;
-    if (t < (size_t)a->capcep)
-        a->ncep_at[t] = a->ncep;
-}
-
-/* Lab switch: between utterances the second pass's front end hears the
- * room too (its cepstra thrown away), so that its noise estimate follows
- * the room, not only the audio of earlier utterances. */
-static void cep_idle(vk_asr *a, const int16_t *pcm, size_t k)
-{
-    int16 d[VK_ASR_SUB];
-    for (size_t i = 0; i < k; i++) {
-        a->dither = a->dither * 1103515245u + 12345u;
-        int16 x = pcm[i];
-        d[i] = (int16)(((a->dither >> 16) & 3) == 0 && x < 32767 ? x + 1 : x);
-    }
-    const int16 *p = d;
-    size_t n = k;
-    while (n > 0) {
-        int32 nfr = 2, idx = 0;
-        if (fe_process_frames(a->cepfe, &p, &n, a->cep, &nfr, &idx) < 0 ||
-            nfr == 0)
-            break;
-    }
-}
-
-/* Speech began: the buffer (pre-roll and the speech so far) becomes
- * cepstra, then every step's audio as it arrives. */
-static void cep_start(vk_asr *a)
-{
-    if (!a->cepfe)
-        return;
-    /* A fresh stream too: the front end's noise estimate (-remove_noise)
-     * otherwise carries over from earlier utterances, and the pass would
-     * depend on what was heard before. */
-    if (VK_ASR_FRESH_STREAM)
-        fe_start_stream(a->cepfe);
-    fe_start_utt(a->cepfe);
-    a->cep_on = 1;
-    a->dither = 1;
-    a->cep_samples = 0;
-    a->ncep = 0;
-    memset(a->ncep_at, 0, (size_t)a->capcep * sizeof *a->ncep_at);
-    cep_feed(a);
-}
-
-/* Ends the second-pass decoders' utterance, result unused (speech went on,
- * or nothing needs it). */
-static void ahead_drop(vk_asr *a)
-{
-    if (!a->ahead)
-        return;
-    ps_end_utt(a->ps2);
-    if (a->pl2)
-        ps_end_utt(a->pl2);
-    a->ahead = 0;
-}
-
-/* Nothing of the second pass goes on: the utterance is over or dropped. */
-static void drop_second(vk_asr *a)
-{
-    ahead_drop(a);
-    a->cep_on = 0;
-    a->probe_quiet = 0;
-}
-
-/* Starts the second pass over the first nf frames of cepstra: the mean over
- * them is removed (what -cmn batch does over a whole utterance), then the
- * decoders are fed from a->norm by ahead_step. */
-static int ahead_start(vk_asr *a, int nf)
-{
-    ahead_drop(a);
-    if (nf <= 0 || nf > a->ncep)
-        return 0;
-    double *mean = a->mean;
-    int len = a->ceplen < 32 ? a->ceplen : 32;
-    for (int i = 0; i < len; i++)
-        mean[i] = 0;
-    for (int f = 0; f < nf; f++)
-        for (int i = 0; i < len; i++)
-            mean[i] += a->cep[f][i];
-    for (int i = 0; i < len; i++)
-        mean[i] /= nf;
-    for (int f = 0; f < nf; f++)
-        for (int i = 0; i < len; i++)
-            a->norm[f][i] = (mfcc_t)(a->cep[f][i] - mean[i]);
-    if (ps_start_utt(a->ps2) < 0)
-        return 0;
-    if (a->pl2 && ps_start_utt(a->pl2) < 0) {
-        ps_end_utt(a->ps2);
-        return 0;
-    }
-    a->ahead = 1;
-    a->ahead_nf = nf;
-    a->ahead_done = 0;
-    return 1;
-}
-
-/* Searches up to k more frames of the second pass in both decoders. */
-static void ahead_step(vk_asr *a, int k)
-{
-    if (!a->ahead)
-        return;
-    if (k > a->ahead_nf - a->ahead_done)
-        k = a->ahead_nf - a->ahead_done;
-    if (k <= 0)
-        return;
-    mfcc_t **from = a->norm + a->ahead_done;
-    if (ps_process_cep(a->ps2, from, k, FALSE, FALSE) < 0 ||
-        (a->pl2 && ps_process_cep(a->pl2, from, k, FALSE, FALSE) < 0)) {
-        ahead_drop(a);
-        return;
-    }
-    a->ahead_done += k;
-}
-
-/* Fed cepstra, PocketSphinx searches a frame only once the dynamic
- * features' window (three frames) has the frames after it, and ps_end_utt
- * does not flush that window unless its own front end has a last frame to
- * give, which a decoder fed cepstra never has.  So the frames after the
- * pass's own (the quiet that followed, normalised with the same mean) are
- * fed too: the pass's last frames get searched, plus one, as the
- * whole-utterance decode searched one padded frame past the audio. */
-#define VK_ASR_FEAT_WIN 3
-static void ahead_tail(vk_asr *a)
-{
-    if (!a->ahead || a->ahead_done < a->ahead_nf)
-        return;
-    int k = VK_ASR_FEAT_WIN + 1;
-    if (k > a->ncep - a->ahead_nf)
-        k = a->ncep - a->ahead_nf;
-    if (k <= 0)
-        return;
-    for (int f = a->ahead_nf; f < a->ahead_nf + k; f++)
-        for (int i = 0; i < a->ceplen && i < 32; i++)
-            a->norm[f][i] = (mfcc_t)(a->cep[f][i] - a->mean[i]);
-    mfcc_t **from = a->norm + a->ahead_nf;
-    if (ps_process_cep(a->ps2, from, k, FALSE, FALSE) < 0 ||
-        (a->pl2 && ps_process_cep(a->pl2, from, k, FALSE, FALSE) < 0))
-        ahead_drop(a);
-}
-
-/* Second-pass frames ready when buf held n samples (see cep_feed). */
-static int frames_at(const vk_asr *a, size_t n)
-{
-    size_t t = n / VK_ASR_SUB;
-    if (t >= (size_t)a->capcep)
-        return a->ncep;
-    return a->ncep_at[t] < a->ncep ? a->ncep_at[t] : a->ncep;
-}
-
-/* The second pass over the buffered utterance (pre-roll, speech, the
- * trailing quiet up to vk_asr_post_ms).  Usually it has already been run
- * during the end-of-speech window (see vk_asr_feed) over exactly these
- * frames, and only what is left of it happens here; if not (speech
- * resumed, the probe and the live VAD disagreed, flush), it runs now in
- * full.  Never a result of other audio: it is used only when its frame
- * count is the one asked for here, and frames are never taken back from a
- * buffer in speech.  Returns 0 (live result stands) if there is no second
- * pass or the utterance did not fit the buffer. */
+/* Re-decodes the buffered utterance (pre-roll, speech, the trailing quiet)
+ * at once with the second-pass decoders, whose CMN is computed over it.
+ * Returns 0 (live result stands) if there is no second pass or the
+ * utterance did not fit the buffer. */
 static int second_pass(vk_asr *a, int silence_frames)
 {
-    if (!a->ps2 || a->overflow || !a->blen || !a->cep_on) {
-        ahead_drop(a);
+    if (!a->ps2 || a->overflow || !a->blen)
         return 0;
-    }
     /* Of the quiet that ended the utterance, keep vk_asr_post_ms. */
     size_t n = a->blen, drop = 0;
     int keep = vk_asr_post_ms / 10;
@@ -1064,23 +703,13 @@ static int second_pass(vk_asr *a, int silence_frames)
         drop = (size_t)(silence_frames - keep) * VK_ASR_SUB;
     if (drop < n)
         n -= drop;
-    int nf = frames_at(a, n);
-    if (a->ahead && a->ahead_nf == nf) {
-        a->ahead_hits++;
-    } else {
-        a->ahead_misses++;
-        if (!ahead_start(a, nf))
+    ps_decoder_t *d[2] = {a->ps2, a->pl2};
+    for (int i = 0; i < 2; i++)
+        if (d[i] && (ps_start_utt(d[i]) < 0 ||
+                     ps_process_raw(d[i], a->buf, n, FALSE, TRUE) < 0 ||
+                     ps_end_utt(d[i]) < 0))
             return 0;
-    }
-    ahead_step(a, a->ahead_nf);
-    ahead_tail(a);
-    if (!a->ahead)
-        return 0;
-    a->ahead = 0;
-    int ok = ps_end_utt(a->ps2) >= 0;
-    if (a->pl2 && ps_end_utt(a->pl2) < 0)
-        ok = 0;
-    return ok;
+    return 1;
 }
 
 /* Keeps the audio the second pass needs: while idle only the last `pre`
@@ -1115,15 +744,13 @@ static void finish_utt(vk_asr *a, int silence_frames)
     score_utt(a, a->ps, a->pl, NULL);
     char live[sizeof a->res.live_words];
     snprintf(live, sizeof live, "%s", a->res.words);
-    if (a->feats.raw >= VK_ASR_RAW_ACCEPT_LIVE)
-        ahead_drop(a);
-    else if (second_pass(a, silence_frames)) {
+    if (a->feats.raw < VK_ASR_RAW_ACCEPT_LIVE &&
+        second_pass(a, silence_frames)) {
         double r = a->feats.raw;
         double z = r <= 0 ? -10 : r >= 1 ? 10 : log(r / (1 - r));
         z = z < -10 ? -10 : z > 10 ? 10 : z;
         score_utt(a, a->ps2, a->pl2, &z);
     }
-    drop_second(a);
     snprintf(a->res.live_words, sizeof a->res.live_words, "%s", live);
     a->blen = 0;
     a->res.end_s = (double)a->pos / VK_ASR_RATE - silence_frames / 100.0;
@@ -1159,60 +786,7 @@ static void start_utt(vk_asr *a)
     ps_start_utt(a->ps);
     if (a->pl)
         ps_start_utt(a->pl);
-    /* The probe restarts with the live front end, so both frame the audio
-     * alike and their VADs count the same frames. */
-    if (a->probe)
-        fe_start_utt(a->probe);
     a->in_utt = 1;
-}
-
-/* The probe's decision on the step just fed: 1 = not speech. */
-static int probe_quiet_step(vk_asr *a, const int16_t *pcm, size_t k)
-{
-    const int16 *p = pcm;
-    size_t n = k;
-    while (n > 0) {
-        int32 nfr = 8, idx = 0;
-        if (fe_process_frames(a->probe, &p, &n, a->probe_rows, &nfr, &idx) <
-                0 ||
-            nfr == 0)
-            break;
-    }
-    return !fe_get_vad_state(a->probe);
-}
-
-/* Runs the second pass ahead, during the end-of-speech window: once the
- * probe has seen vk_asr_post_ms of non-speech, the audio the second pass
- * would decode if the utterance ended now is complete, and the live VAD
- * ends the utterance (end_frames - keep) steps later unless speech comes
- * back.  So the second pass starts then and is spread over those steps,
- * the rest of it left for each step in equal shares (at most
- * VK_ASR_AHEAD_MAX frames per step, so one 10 ms step never costs more
- * than a bounded slice); speech in between drops it and it starts again at
- * the next such quiet.  `quiet` = the probe's decision on this step. */
-static void run_ahead(vk_asr *a, int quiet)
-{
-    if (!a->probe || !a->cep_on || a->overflow)
-        return;
-    int keep = vk_asr_post_ms / 10;
-    if (!quiet) {
-        a->probe_quiet = 0;
-        ahead_drop(a);
-        return;
-    }
-    a->probe_quiet++;
-    if (a->end_frames <= keep)
-        return; /* the pass needs audio up to the end: nothing to run ahead */
-    if (a->probe_quiet == keep)
-        ahead_start(a, frames_at(a, a->blen));
-    if (!a->ahead || a->probe_quiet < keep)
-        return;
-    int left = a->end_frames - a->probe_quiet;
-    int todo = a->ahead_nf - a->ahead_done;
-    int k = left > 1 ? (todo + left - 1) / left : todo;
-    if (k > VK_ASR_AHEAD_MAX)
-        k = VK_ASR_AHEAD_MAX;
-    ahead_step(a, k);
 }
 
 vk_asr_state vk_asr_feed(vk_asr *a, const int16_t *pcm, size_t n)
@@ -1226,13 +800,9 @@ vk_asr_state vk_asr_feed(vk_asr *a, const int16_t *pcm, size_t n)
         if (!a->in_utt)
             start_utt(a);
         keep_audio(a, pcm + i, k);
-        if (VK_ASR_CEP_IDLE && !a->cep_on && a->cepfe)
-            cep_idle(a, pcm + i, k);
-        cep_feed(a);
         ps_process_raw(a->ps, pcm + i, k, FALSE, FALSE);
         if (a->pl)
             ps_process_raw(a->pl, pcm + i, k, FALSE, FALSE);
-        int quiet = a->probe ? probe_quiet_step(a, pcm + i, k) : 0;
         double e = 0;
         for (size_t j = 0; j < k; j++)
             e += (double)pcm[i + j] * pcm[i + j];
@@ -1246,8 +816,6 @@ vk_asr_state vk_asr_feed(vk_asr *a, const int16_t *pcm, size_t n)
             a->quiet_frames = 0;
             /* The VAD reports speech after -vad_startspeech (0.1 s) of it. */
             a->speech_at = a->pos > 1600 ? a->pos - 1600 : 0;
-            a->probe_quiet = 0;
-            cep_start(a);
             st = VK_ASR_SPEECH;
         } else if (!sp && a->in_speech) {
             a->in_speech = 0;
@@ -1265,8 +833,6 @@ vk_asr_state vk_asr_feed(vk_asr *a, const int16_t *pcm, size_t n)
                 /* The rest of this silence must not start a new utterance
                  * at once: the VAD of the fresh utterance needs speech. */
                 st = VK_ASR_DONE;
-            } else {
-                run_ahead(a, quiet);
             }
         }
     }
@@ -1296,7 +862,6 @@ vk_asr_state vk_asr_flush(vk_asr *a)
         if (a->pl)
             ps_end_utt(a->pl);
         a->in_utt = 0;
-        drop_second(a);
         apply_pending(a);
         return VK_ASR_IDLE;
     }
