@@ -55,13 +55,28 @@ def feats(u):
 NAMES = ["bias", "dw/10", "d/10", "ln(wframes)-3.5", "wframes/nframes", "minw/20"]
 def positive(c, u):
     return bool(c["lm"]) and u["meaning"] == c["lm"]
+LIVE_ROWS = None  # --live-rows C,A: see live_row
+def live_row(u):
+    """With --live-rows, an utterance the kiosk scores with the live pass's
+    own logistic (its result was already in the live accept band, or too long
+    for the second pass): lab column live_z is then exactly 0.  Such rows are
+    left out of the fit (the second pass's weights never see them in the
+    kiosk) and scored as the kiosk scores them: the live cuts (0.65, 0.93)
+    map onto the second pass's cuts C, A given with the flag."""
+    return LIVE_ROWS is not None and float(u.get("live_z") or 0) == 0.0
+def live_p(r):
+    C, A = LIVE_ROWS
+    lc, la = 0.65, 0.93
+    if r >= la: return A + (1 - A) * (r - la) / (1 - la)
+    if r >= lc: return C + (A - C) * (r - lc) / (la - lc)
+    return C * r / lc
 def data(clips, part, sw):
     X, Y, W = [], [], []
     for c in clips:
         if c["half"] != part: continue
         syn = c["spk"].startswith("espeak:")
         for u in c["utts"]:
-            if not u["words"]: continue
+            if not u["words"] or live_row(u): continue
             y = positive(c, u)
             X.append(feats(u)); Y.append(1.0 if y else 0.0)
             W.append((sw if syn else 1.0) * (1.0 if y else args.neg_weight)
@@ -79,6 +94,9 @@ def fit(X, Y, S, l2=1e-3, it=4000, lr=0.5):
 def score(clips, w):
     for c in clips:
         for u in c["utts"]:
+            if u["words"] and live_row(u):
+                u["p"] = live_p(float(u["raw"]))
+                continue
             z = sum(a * b for a, b in zip(w, feats(u))) if u["words"] else -30
             u["p"] = 1 / (1 + math.exp(-z))
 def sweep(clips, T, part):
@@ -104,10 +122,13 @@ if __name__ == "__main__":
     ap.add_argument("runs", nargs="+")
     ap.add_argument("--feats", type=int, default=5)
     ap.add_argument("--live", action="store_true", help="add the live pass's logit (lab column live_z)")
+    ap.add_argument("--live-rows", help="C,A: rows scored by the live pass (live_z 0) are not fitted and are scored as the kiosk does, with the second pass's cuts C and A")
     ap.add_argument("--T", type=lambda s: [float(v) for v in s.split(",")], default=[0.15, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95])
     args = ap.parse_args()
     FEATS = args.feats
     LIVE = args.live
+    if args.live_rows:
+        LIVE_ROWS = tuple(float(v) for v in args.live_rows.split(","))
     if LIVE:
         NAMES.append("live_z/10")
     clips = [c for fn in args.runs for c in load(fn).values()]
