@@ -130,7 +130,7 @@ bool vk_echo_converged(const vk_echo *e)
 /* Until the filter has settled, the kiosk's own voice can pass for a
  * person, also in a pause between two sentences (the canceller is then
  * bypassed while the room's tail still arrives). */
-static bool settled(const vk_echo *e)
+bool vk_echo_settled(const vk_echo *e)
 {
     return vk_echo_converged(e) && e->play_frames >= VK_ECHO_SETTLE;
 }
@@ -140,12 +140,12 @@ bool vk_echo_near_end(const vk_echo *e)
     /* Nothing played yet: nothing to mistake for a person. */
     if (e->play_frames == 0)
         return true;
-    return settled(e) && (!vk_echo_active(e) || e->hang > 0);
+    return vk_echo_settled(e) && (!vk_echo_active(e) || e->hang > 0);
 }
 
 int vk_echo_near_frames(const vk_echo *e)
 {
-    return settled(e) && vk_echo_active(e) ? e->run : 0;
+    return vk_echo_settled(e) && vk_echo_active(e) ? e->run : 0;
 }
 
 bool vk_echo_active(const vk_echo *e)

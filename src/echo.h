@@ -73,6 +73,11 @@ bool vk_echo_active(const vk_echo *e);
  * more, smoothed); it needs some seconds of the kiosk's speech. */
 bool vk_echo_converged(const vk_echo *e);
 
+/* True once the filter has converged (or no echo arrives) and the kiosk
+ * has spoken long enough for it to hold (VK_ECHO_SETTLE frames).  Until
+ * then its own voice can pass for a person. */
+bool vk_echo_settled(const vk_echo *e);
+
 /* True if nothing was ever played, or once the filter has converged (or
  * no echo arrives at all) if nothing is playing or a person (near-end
  * sound well above the echo residual) was heard in the last 300 ms.  The

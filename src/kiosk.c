@@ -992,6 +992,13 @@ static bool barge_control(vk_kiosk *k, const vk_heard *h)
 static void barge_feed(vk_kiosk *k, vk_asr_state st, const vk_heard *h,
                        bool question, bool safety)
 {
+    /* Until the echo canceller has settled (the first seconds the kiosk
+     * ever speaks), what is heard over a prompt may be the prompt itself
+     * (at 0 dB of echo the live VAD cut the greeting's own echo into
+     * "louder" and "continue", e2e.echo_self): nothing heard then counts,
+     * and nothing is reported. */
+    if (k->echo && !vk_echo_settled(k->echo))
+        return;
     if (safety) {
         /* Over a safety message (the crisis contacts) nothing pauses or
          * stops it: only a confident control that leaves it playing acts
