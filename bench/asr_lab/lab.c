@@ -154,7 +154,7 @@ static double rms_active(const int16_t *x, size_t n)
 int main(int argc, char **argv)
 {
     double snr = 1e9;
-    int end_ms = 0, ai = 1, mixall = 0, kiosk = 0;
+    int end_ms = 0, ai = 1, mixall = 0, kiosk = 0, nopad = 0;
     const char *gdir = NULL, *pllm = NULL;
     vk_grammar *gr[3] = {0};
     static const char *CTXS[3] = {"answer", "command", "menu"};
@@ -193,6 +193,8 @@ int main(int argc, char **argv)
             vk_asr_keep_live_accept = 0;
         else if (!strcmp(argv[ai], "-kiosk"))
             kiosk = 1;
+        else if (!strcmp(argv[ai], "-nopad"))
+            nopad = 1; /* clips already padded (bench_items.py) */
         else if (!strcmp(argv[ai], "-pre"))
             vk_asr_pre_ms = atoi(argv[++ai]);
         ai++;
@@ -299,7 +301,7 @@ int main(int argc, char **argv)
             continue;
         /* -kiosk: 1 s more of digital silence after the padded clip (and
          * after its noise), as `voice-kiosk recognize` feeds */
-        size_t pad = 8000, tot = n + 2 * pad, tail = kiosk ? 16000 : 0;
+        size_t pad = nopad ? 0 : 8000, tot = n + 2 * pad, tail = kiosk ? 16000 : 0;
         int16_t *y = vk_calloc(tot + tail, sizeof *y);
         memcpy(y + pad, x, n * sizeof *x);
         if (snr < 1e8 && nn) {
