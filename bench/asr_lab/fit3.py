@@ -309,8 +309,6 @@ def main():
         X, Y, S = [], [], []
         for c in fit_clips:
             for u in c["utts"]:
-                if int(u["l_wframes"]) <= 0 or not u["l_meaning"] and False:
-                    continue
                 if int(u["l_wframes"]) <= 0:
                     continue
                 y = bool(c["lm"]) and u["l_meaning"] == c["lm"]
@@ -361,7 +359,8 @@ def main():
             o = report(m, clips, ("A",), show=False)
             if fa(o) <= fa_ref + 1e-9:
                 break
-        print("TC placed", m.c["TC"], "FA other A ref", round(fa_ref, 2))
+        print("TC placed", m.c["TC"], "false accepts on A, reference:", round(fa_ref, 2),
+              "(count, every kind)" if a.fa_all else "(% other words)")
         for t in [x / 1000 for x in range(int(m.c["TC"] * 1000) + 10, 1000, 5)]:
             m.c["TA"] = t
             o = report(m, clips, ("A",), show=False)
