@@ -143,6 +143,9 @@ static int vk_asr_blank_below_reject = 1;
 static int vk_asr_use_second_pass = 1;
 static int vk_asr_pre_ms = 400;
 static int vk_asr_post_ms = 150; /* quiet kept after the speech */
+/* 0: the second pass runs even on a live result in its accept band (the
+ * lab, to fit on every utterance; the result then is the second pass's). */
+static int vk_asr_keep_live_accept = 1;
 /* Longest utterance the second pass re-decodes (speech + trailing window);
  * a longer one keeps the live result (it is no short answer anyway). */
 #define VK_ASR_MAX_UTT_MS 3000
@@ -193,6 +196,8 @@ struct vk_asr {
     void *complete_user;
     vk_asr_result res;
     vk_asr_feats feats;
+    vk_asr_feats lfeats; /* the live pass's, kept when a second pass ran */
+    int did2;            /* the last result came from the second pass */
 };
 
 static int file_exists(const char *p)
@@ -753,8 +758,11 @@ static void finish_utt(vk_asr *a, int silence_frames)
     score_utt(a, a->ps, a->pl, NULL);
     char live[sizeof a->res.live_words];
     snprintf(live, sizeof live, "%s", a->res.words);
-    if (a->feats.raw < VK_ASR_RAW_ACCEPT_LIVE &&
+    a->lfeats = a->feats;
+    a->did2 = 0;
+    if ((a->feats.raw < VK_ASR_RAW_ACCEPT_LIVE || !vk_asr_keep_live_accept) &&
         second_pass(a, silence_frames)) {
+        a->did2 = 1;
         double r = a->feats.raw;
         double z = r <= 0 ? -10 : r >= 1 ? 10 : log(r / (1 - r));
         z = z < -10 ? -10 : z > 10 ? 10 : z;

@@ -81,6 +81,27 @@ static void print_times(void)
     }
 }
 
+/* -kiosk: the early end of src/recognizer.c (phrase_complete there): the
+ * words are a phrase of the context and no longer phrase starting with them
+ * means something else.  The lab's own copy (recognizer.c keeps it static). */
+static int lab_complete(void *user, const char *context, const char *words)
+{
+    (void)context;
+    const vk_grammar *g = user;
+    const char *m = g ? vk_grammar_meaning(g, words) : NULL;
+    if (!m)
+        return 0;
+    size_t n = strlen(words);
+    for (size_t i = 0; i < vk_grammar_phrase_count(g); i++) {
+        const char *tag;
+        const char *p = vk_grammar_phrase(g, i, &tag);
+        if (strncmp(p, words, n) == 0 && p[n] == ' ' &&
+            (!tag || strcmp(tag, m) != 0))
+            return 0;
+    }
+    return 1;
+}
+
 static double now_ms(void)
 {
     struct timespec ts;
@@ -133,7 +154,7 @@ static double rms_active(const int16_t *x, size_t n)
 int main(int argc, char **argv)
 {
     double snr = 1e9;
-    int end_ms = 0, ai = 1, mixall = 0;
+    int end_ms = 0, ai = 1, mixall = 0, kiosk = 0, nopad = 0;
     const char *gdir = NULL, *pllm = NULL;
     vk_grammar *gr[3] = {0};
     static const char *CTXS[3] = {"answer", "command", "menu"};
@@ -168,6 +189,12 @@ int main(int argc, char **argv)
             vk_asr_use_phone_loop = 0;
         else if (!strcmp(argv[ai], "-no2"))
             vk_asr_use_second_pass = 0;
+        else if (!strcmp(argv[ai], "-both"))
+            vk_asr_keep_live_accept = 0;
+        else if (!strcmp(argv[ai], "-kiosk"))
+            kiosk = 1;
+        else if (!strcmp(argv[ai], "-nopad"))
+            nopad = 1; /* clips already padded (bench_items.py) */
         else if (!strcmp(argv[ai], "-pre"))
             vk_asr_pre_ms = atoi(argv[++ai]);
         ai++;
@@ -223,6 +250,8 @@ int main(int argc, char **argv)
     for (int i = 0; i < 3; i++)
         if (gr[i] && !strcmp(CTXS[i], ctx))
             cg = gr[i];
+    if (kiosk && cg)
+        vk_asr_set_complete(a, lab_complete, (void *)cg);
     double t2 = now_ms();
     fprintf(stderr, "create %.1f ms, add_context %.1f ms\n", t1 - t0, t2 - t1);
 
@@ -246,7 +275,8 @@ int main(int argc, char **argv)
     printf(
         "path\tlabel\tspeaker\tuidx\twords\tconf\tnframes\tg_ascr\tpl_"
         "ascr\tg_score\tnwords\traw\td\tstart\tend\tturn_ms\tclip_ms\tclip_"
-        "s\twframes\tw_ascr\tw_pl\tdw\tminw\tmeaning\tlabel_meaning\tlive_z\n");
+        "s\twframes\tw_ascr\tw_pl\tdw\tminw\tmeaning\tlabel_meaning\tlive_z\tpass2\tl_meaning\tl_raw\tl_dw\tl_"
+        "d\tl_wframes\tl_nframes\tl_minw\n");
     while (fgets(line, sizeof line, mf)) {
         char *f[5];
         int nf = 0;
@@ -269,8 +299,10 @@ int main(int argc, char **argv)
         int16_t *x = load(path, &n);
         if (!x)
             continue;
-        size_t pad = 8000, tot = n + 2 * pad;
-        int16_t *y = vk_calloc(tot, sizeof *y);
+        /* -kiosk: 1 s more of digital silence after the padded clip (and
+         * after its noise), as `voice-kiosk recognize` feeds */
+        size_t pad = nopad ? 0 : 8000, tot = n + 2 * pad, tail = kiosk ? 16000 : 0;
+        int16_t *y = vk_calloc(tot + tail, sizeof *y);
         memcpy(y + pad, x, n * sizeof *x);
         if (snr < 1e8 && nn) {
             int k = ci++ % nn;
@@ -289,6 +321,7 @@ int main(int argc, char **argv)
         vk_asr_reset(a);
         int u = 0;
         double c0 = now_ms();
+        tot += tail;
         for (size_t i = 0; i <= tot; i += 320) {
             size_t k = tot - i < 320 ? tot - i : 320;
             double s0 = now_ms(), u0 = cpu_ms();
@@ -303,15 +336,21 @@ int main(int argc, char **argv)
                 const char *m =
                     cg && r.words[0] ? vk_grammar_meaning(cg, r.words) : NULL;
                 const char *lm = cg ? vk_grammar_meaning(cg, f[1]) : NULL;
+                vk_asr_feats *lf = &a->lfeats;
+                const char *lwm = cg && r.live_words[0]
+                                      ? vk_grammar_meaning(cg, r.live_words)
+                                      : NULL;
                 printf("%s\t%s\t%s\t%d\t%s\t%.4f\t%d\t%ld\t%ld\t%ld\t%d\t%."
                        "4f\t%.2f\t%.2f\t%.2f\t%.3f\t%.2f\t%.2f\t%d\t%ld\t%."
-                       "0f\t%.2f\t%d\t%s\t%s\t%.3f\n",
+                       "0f\t%.2f\t%d\t%s\t%s\t%.3f\t%d\t%s\t%.4f\t%.2f\t%."
+                       "2f\t%d\t%d\t%d\n",
                        f[0], f[1], f[2], u++, r.words, r.confidence,
                        fe->nframes, fe->g_ascr, fe->pl_ascr, fe->g_score,
                        fe->nwords, fe->raw, fe->d, r.start_s, r.end_s, s1 - s0,
                        0.0, tot / 16000.0, fe->wframes, fe->w_ascr, fe->w_pl,
                        fe->dw, fe->minw, m ? m : "", lm ? lm : (cg ? "" : f[1]),
-                       fe->live_z);
+                       fe->live_z, a->did2, lwm ? lwm : "", lf->raw, lf->dw,
+                       lf->d, lf->wframes, lf->nframes, lf->minw);
             }
             if (!k)
                 break;
@@ -319,11 +358,11 @@ int main(int argc, char **argv)
         double c1 = now_ms();
         if (!u)
             printf("%s\t%s\t%s\t-1\t\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t%.2f\t%."
-                   "2f\t0\t0\t0\t0\t0\t\t\t0\n",
+                   "2f\t0\t0\t0\t0\t0\t\t\t0\t0\t\t0\t0\t0\t0\t0\t0\n",
                    f[0], f[1], f[2], c1 - c0, tot / 16000.0);
         else
             printf("%s\t%s\t%s\t-2\t\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t%.2f\t%."
-                   "2f\t0\t0\t0\t0\t0\t\t\t0\n",
+                   "2f\t0\t0\t0\t0\t0\t\t\t0\t0\t\t0\t0\t0\t0\t0\t0\n",
                    f[0], f[1], f[2], c1 - c0, tot / 16000.0);
         free(x);
         free(y);
