@@ -80,16 +80,16 @@
 
 #include "mem.h"
 
-/* Operating points measured on the logistic score of the second pass
- * (bench/asr_lab/fit2.py --live, tune half A): RAW_ACCEPT is where accepted
- * answers were right 90 of 93 times (recordings, clean; the misses: noise
- * heard as "nope"/"yep" and one "left" as "back") and 223 of 223 (eSpeak),
- * RAW_CONFIRM where other words were accepted about 12% of the time (11%
- * before the second pass, at a lower recall).  The bands the
- * dialog uses, VK_ASR_ACCEPT and VK_ASR_CONFIRM, live in asr.h; the
- * returned confidence is remapped piecewise-linearly so that RAW_ACCEPT
- * lands exactly on VK_ASR_ACCEPT and RAW_CONFIRM on VK_ASR_CONFIRM, whatever
- * values the header holds. */
+/* Operating points of the second pass's logistic score, placed on tune
+ * half A with the live VAD at 3.0 (bench/asr_lab/run_kiosk.sh v3 -gx
+ * -vad_threshold 3.0 -plx -vad_threshold 3.0, then fit3.py v3 --fit-2
+ * --place): RAW_ACCEPT where the results
+ * in the accept band were right at least 99% of the time, RAW_CONFIRM where
+ * other words were accepted no more often than with the weights before.
+ * The bands the dialog uses, VK_ASR_ACCEPT and VK_ASR_CONFIRM, live in
+ * asr.h; the returned confidence is remapped piecewise-linearly so that
+ * RAW_ACCEPT lands exactly on VK_ASR_ACCEPT and RAW_CONFIRM on
+ * VK_ASR_CONFIRM, whatever values the header holds. */
 #define VK_ASR_RAW_ACCEPT 0.905
 #define VK_ASR_RAW_CONFIRM 0.645
 /* The live logistic's cuts (measured with its weights before the second
@@ -113,9 +113,10 @@
 #define VK_ASR_MAX_CONTEXTS 16
 #define VK_ASR_SUB 160 /* samples per internal step: one 10 ms frame */
 
-/* Logistic confidence, fitted by bench/asr_lab/fit2.py on the tune half
- * (recordings clean + 10 dB noise, eSpeak renderings of every grammar phrase
- * weighted like recordings), false accepts weighted twice:
+/* Logistic confidence of the second pass, fitted by bench/asr_lab/fit3.py
+ * (IRLS) on tune half A (recordings clean + 10 dB noise, eSpeak
+ * renderings of every grammar phrase weighted like recordings, fed as
+ * `recognize` feeds them), false accepts weighted twice:
  *   conf = 1 / (1 + exp(-(w0 + w1*dw/10 + w2*d/10 + w3*(ln(wframes)-3.5)
  *                         + w4*wframes/nframes + w5*minw/20)))
  * dw: per-frame (grammar words - phone loop) acoustic score on the words'
@@ -277,9 +278,16 @@ static void prime_vad(vk_asr *a)
         seed = seed * 1664525u + 1013904223u;
         f[i] = (int16_t)((int)(seed >> 16) % (2 * PRIME_PEAK + 1) - PRIME_PEAK);
     }
-    /* The grammar decoder has no search yet: a phone loop for the while. */
-    if (ps_set_allphone(a->ps, "prime", NULL) < 0 ||
-        ps_set_search(a->ps, "prime") < 0)
+    /* The grammar decoder has no search yet: a phone loop for the while,
+     * of context-independent phones like the live phone loop's (with its
+     * own -allphone_ci no, PocketSphinx builds a triphone loop: 0.6-0.8 s
+     * and 40 MB more at every start). */
+    cmd_ln_t *cfg = ps_get_config(a->ps);
+    cmd_ln_set_boolean_r(cfg, "-allphone_ci", TRUE);
+    int ok = ps_set_allphone(a->ps, "prime", NULL) >= 0 &&
+             ps_set_search(a->ps, "prime") >= 0;
+    cmd_ln_set_boolean_r(cfg, "-allphone_ci", FALSE);
+    if (!ok)
         return;
     ps_decoder_t *d[2] = {a->ps, a->pl};
     for (int i = 0; i < 2; i++)

@@ -272,11 +272,11 @@ int main(int argc, char **argv)
     rewind(mf);
     srand(7);
     int ci = 0;
-    printf(
-        "path\tlabel\tspeaker\tuidx\twords\tconf\tnframes\tg_ascr\tpl_"
-        "ascr\tg_score\tnwords\traw\td\tstart\tend\tturn_ms\tclip_ms\tclip_"
-        "s\twframes\tw_ascr\tw_pl\tdw\tminw\tmeaning\tlabel_meaning\tlive_z\tpass2\tl_meaning\tl_raw\tl_dw\tl_"
-        "d\tl_wframes\tl_nframes\tl_minw\n");
+    printf("path\tlabel\tspeaker\tuidx\twords\tconf\tnframes\tg_ascr\tpl_"
+           "ascr\tg_score\tnwords\traw\td\tstart\tend\tturn_ms\tclip_ms\tclip_"
+           "s\twframes\tw_ascr\tw_pl\tdw\tminw\tmeaning\tlabel_meaning\tlive_"
+           "z\tpass2\tl_meaning\tl_raw\tl_dw\tl_"
+           "d\tl_wframes\tl_nframes\tl_minw\n");
     while (fgets(line, sizeof line, mf)) {
         char *f[5];
         int nf = 0;
@@ -301,7 +301,8 @@ int main(int argc, char **argv)
             continue;
         /* -kiosk: 1 s more of digital silence after the padded clip (and
          * after its noise), as `voice-kiosk recognize` feeds */
-        size_t pad = nopad ? 0 : 8000, tot = n + 2 * pad, tail = kiosk ? 16000 : 0;
+        size_t pad = nopad ? 0 : 8000, tot = n + 2 * pad,
+               tail = kiosk ? 16000 : 0;
         int16_t *y = vk_calloc(tot + tail, sizeof *y);
         memcpy(y + pad, x, n * sizeof *x);
         if (snr < 1e8 && nn) {
