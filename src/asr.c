@@ -83,9 +83,9 @@
 /* Operating points of the second pass's logistic score, placed on tune
  * half A with the live VAD at 3.0 (bench/asr_lab/run_kiosk.sh v3 -gx
  * -vad_threshold 3.0 -plx -vad_threshold 3.0, then fit3.py v3 --fit-2
- * --place): RAW_ACCEPT where the results
- * in the accept band were right at least 99% of the time, RAW_CONFIRM where
- * other words were accepted no more often than with the weights before.
+ * --place): RAW_ACCEPT where the results in the accept band were right at
+ * least 99% of the time, RAW_CONFIRM where other words were accepted no
+ * more often than with the weights before.
  * The bands the dialog uses, VK_ASR_ACCEPT and VK_ASR_CONFIRM, live in
  * asr.h; the returned confidence is remapped piecewise-linearly so that
  * RAW_ACCEPT lands exactly on VK_ASR_ACCEPT and RAW_CONFIRM on
@@ -281,7 +281,7 @@ static void prime_vad(vk_asr *a)
     /* The grammar decoder has no search yet: a phone loop for the while,
      * of context-independent phones like the live phone loop's (with its
      * own -allphone_ci no, PocketSphinx builds a triphone loop: 0.6-0.8 s
-     * and 40 MB more at every start). */
+     * and about 45 MB more at every start). */
     cmd_ln_t *cfg = ps_get_config(a->ps);
     cmd_ln_set_boolean_r(cfg, "-allphone_ci", TRUE);
     int ok = ps_set_allphone(a->ps, "prime", NULL) >= 0 &&
