@@ -778,6 +778,22 @@ bool vk_grammar_has_tag(const vk_grammar *g, const char *tag)
     return false;
 }
 
+bool vk_grammar_phrase_complete(const vk_grammar *g, const char *words)
+{
+    const char *m = vk_grammar_meaning(g, words);
+    if (!m)
+        return false;
+    size_t n = strlen(words);
+    for (size_t i = 0; i < g->nphrases; i++) {
+        const char *tag;
+        const char *p = vk_grammar_phrase(g, i, &tag);
+        if (strncmp(p, words, n) == 0 && p[n] == ' ' &&
+            (!tag || strcmp(tag, m) != 0))
+            return false;
+    }
+    return true;
+}
+
 size_t vk_grammar_phrase_count(const vk_grammar *g)
 {
     return g->nphrases;

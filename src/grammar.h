@@ -44,6 +44,12 @@ const char *const *vk_grammar_words(const vk_grammar *g, size_t *count);
  * spaces), or NULL if the phrase is not in the grammar (borrowed). */
 const char *vk_grammar_meaning(const vk_grammar *g, const char *words);
 
+/* True if `words` are a phrase with a meaning and no longer phrase that
+ * starts with them means something else ("i don't" is no, but "i don't
+ * know" is unsure; "no" may go on to "no thanks", also no): the
+ * recogniser may end such an utterance early. */
+bool vk_grammar_phrase_complete(const vk_grammar *g, const char *words);
+
 /* True if some phrase of the grammar carries this tag. */
 bool vk_grammar_has_tag(const vk_grammar *g, const char *tag);
 

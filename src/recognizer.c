@@ -20,28 +20,16 @@ struct vk_recognizer {
     const vk_grammar *current;
 };
 
-/* vk_asr_complete_fn: `words` is a phrase of the context and no longer
- * phrase that starts with it means something else ("i don't" is no, but
- * "i don't know" is unsure; "no" may go on to "no thanks", also no). */
+/* vk_asr_complete_fn: `words` are a complete phrase of the context
+ * (vk_grammar_phrase_complete). */
 static int phrase_complete(void *user, const char *context, const char *words)
 {
     vk_recognizer *r = user;
-    const vk_grammar *g = NULL;
     for (size_t i = 0; i < vk_recognizer_ncontexts; i++)
         if (strcmp(vk_recognizer_contexts[i], context) == 0)
-            g = r->grammars[i];
-    const char *m = g ? vk_grammar_meaning(g, words) : NULL;
-    if (!m)
-        return 0;
-    size_t n = strlen(words);
-    for (size_t i = 0; i < vk_grammar_phrase_count(g); i++) {
-        const char *tag;
-        const char *p = vk_grammar_phrase(g, i, &tag);
-        if (strncmp(p, words, n) == 0 && p[n] == ' ' &&
-            (!tag || strcmp(tag, m) != 0))
-            return 0;
-    }
-    return 1;
+            return r->grammars[i] &&
+                   vk_grammar_phrase_complete(r->grammars[i], words);
+    return 0;
 }
 
 vk_err vk_recognizer_create(const char *grammars_dir, const vk_asr_opts *opts,
