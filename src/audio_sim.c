@@ -13,6 +13,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -39,7 +40,8 @@ typedef struct sim {
     vk_audio base;
     const vk_scenario *sc;
     vk_sim_opts opts;
-    int64_t now; /* samples read so far */
+    int64_t now;        /* samples read so far */
+    struct timespec t0; /* realtime: wall clock at the first read */
     int next_step;
     int last_action; /* index of the last step taken at a listening point */
     int repeats;
@@ -280,9 +282,28 @@ static void update_plug(sim *s)
     }
 }
 
+/* realtime: wait until a sound card would have captured samples up to
+ * `end` (counted from the first read). */
+static void pace(sim *s, int64_t end)
+{
+    if (s->now == 0)
+        clock_gettime(CLOCK_MONOTONIC, &s->t0);
+    int64_t ns = end * 1000000000 / VK_AUDIO_RATE;
+    struct timespec at = {.tv_sec = s->t0.tv_sec + ns / 1000000000,
+                          .tv_nsec = s->t0.tv_nsec + ns % 1000000000};
+    if (at.tv_nsec >= 1000000000) {
+        at.tv_sec++;
+        at.tv_nsec -= 1000000000;
+    }
+    while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &at, NULL) != 0)
+        ;
+}
+
 static vk_err sim_read(vk_audio *a, int16_t *mic, size_t n)
 {
     sim *s = (sim *)a;
+    if (s->opts.realtime)
+        pace(s, s->now + (int64_t)n);
     update_plug(s);
     for (size_t k = 0; k < n; k++) {
         s->floor_seed = s->floor_seed * 1664525u + 1013904223u;

@@ -27,6 +27,10 @@ typedef struct vk_sim_opts {
         *record_path;  /* stereo WAV: left mic, right speaker; NULL = none */
     vk_events *events; /* for user_speech ground truth (borrowed) */
     vk_tts *tts;       /* for `say` (borrowed) */
+    /* Deliver each microphone frame no sooner than a sound card would (the
+     * wall clock paces the loop, as live): for measuring what the kiosk
+     * does in the time it has, e.g. work on another thread. */
+    bool realtime;
 } vk_sim_opts;
 
 /* Creates the room for `sc` (borrowed; must outlive it).  Free with

@@ -72,6 +72,9 @@ static const char usage[] =
     "  --record FILE           simulate: write mic (left) and speaker (right)\n"
     "  --stats FILE            simulate: write timing figures for the "
     "benchmark\n"
+    "  --realtime              simulate: deliver the microphone at a sound "
+    "card's\n"
+    "                          pace (wall clock), not as fast as possible\n"
     "  --headphones-record FILE  simulate: private listening; what the\n"
     "                          headphones get is written to FILE\n"
     "  --sessions N            simulate: run N sessions (the virtual user "
@@ -113,6 +116,7 @@ enum {
     OPT_EVENTS,
     OPT_RECORD,
     OPT_STATS,
+    OPT_REALTIME,
     OPT_QUIET,
     OPT_LIST,
     OPT_CONTEXT,
@@ -141,6 +145,7 @@ static const struct option options[] = {
     {"events", required_argument, 0, OPT_EVENTS},
     {"record", required_argument, 0, OPT_RECORD},
     {"stats", required_argument, 0, OPT_STATS},
+    {"realtime", no_argument, 0, OPT_REALTIME},
     {"quiet", no_argument, 0, OPT_QUIET},
     {"list-devices", no_argument, 0, OPT_LIST},
     {"context", required_argument, 0, OPT_CONTEXT},
@@ -198,6 +203,7 @@ int main(int argc, char **argv)
         case OPT_EVENTS: c.events_path = optarg; break;
         case OPT_RECORD: c.record_path = optarg; break;
         case OPT_STATS: c.stats_path = optarg; break;
+        case OPT_REALTIME: c.realtime = 1; break;
         case OPT_CONTEXT: c.context = optarg; break;
         case OPT_PHONES: c.headphones_record = optarg; break;
         case OPT_SESSIONS:
