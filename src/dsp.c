@@ -12,6 +12,90 @@
  * and cheap (a 5 s prompt converts in well under a millisecond). */
 #define VK_RESAMPLE_QUALITY 5
 
+struct vk_resampler {
+    SpeexResamplerState *st;
+    int in_rate, out_rate;
+    size_t in_n, out_n; /* input taken, output given so far */
+};
+
+vk_resampler *vk_resampler_create(int in_rate, int out_rate)
+{
+    int err = 0;
+    vk_resampler *r = vk_calloc(1, sizeof *r);
+    r->st = speex_resampler_init(1, (spx_uint32_t)in_rate,
+                                 (spx_uint32_t)out_rate, VK_RESAMPLE_QUALITY,
+                                 &err);
+    if (!r->st)
+        abort(); /* only fails on invalid rates or out of memory */
+    speex_resampler_skip_zeros(r->st);
+    r->in_rate = in_rate;
+    r->out_rate = out_rate;
+    return r;
+}
+
+void vk_resampler_destroy(vk_resampler *r)
+{
+    if (!r)
+        return;
+    speex_resampler_destroy(r->st);
+    free(r);
+}
+
+/* Runs n samples through the filter; `cap`: the most output still wanted. */
+static void run(vk_resampler *r, const int16_t *in, size_t n, size_t cap,
+                vk_resample_sink sink, void *ctx)
+{
+    int16_t out[2048];
+    size_t used = 0;
+    for (;;) {
+        spx_uint32_t ilen = (spx_uint32_t)(n - used);
+        spx_uint32_t olen = sizeof out / sizeof out[0];
+        speex_resampler_process_int(r->st, 0, in + used, &ilen, out, &olen);
+        used += ilen;
+        size_t give = olen < cap - r->out_n ? olen : cap - r->out_n;
+        if (give) {
+            sink(ctx, out, give);
+            r->out_n += give;
+        }
+        if ((used >= n && olen < sizeof out / sizeof out[0]) ||
+            (ilen == 0 && olen == 0))
+            break;
+    }
+}
+
+void vk_resampler_feed(vk_resampler *r, const int16_t *in, size_t n, int last,
+                       vk_resample_sink sink, void *ctx)
+{
+    r->in_n += n;
+    run(r, in, n, (size_t)-1, sink, ctx);
+    if (!last)
+        return;
+    /* Enough zeros to flush the filter's delay, and no more output than
+     * the input's length at the new rate. */
+    size_t latency = (size_t)speex_resampler_get_input_latency(r->st);
+    int16_t *zeros = vk_calloc(latency + 1, sizeof(int16_t));
+    size_t want = (size_t)((double)r->in_n * r->out_rate / r->in_rate + 0.5);
+    run(r, zeros, latency, want, sink, ctx);
+    free(zeros);
+}
+
+typedef struct growing {
+    int16_t *buf;
+    size_t n, cap;
+} growing;
+
+static void append(void *ctx, const int16_t *pcm, size_t n)
+{
+    growing *g = ctx;
+    if (g->n + n > g->cap) {
+        while (g->n + n > g->cap)
+            g->cap = g->cap ? g->cap * 2 : 4096;
+        g->buf = vk_realloc(g->buf, g->cap * sizeof(int16_t));
+    }
+    memcpy(g->buf + g->n, pcm, n * sizeof(int16_t));
+    g->n += n;
+}
+
 int16_t *vk_dsp_resample(const int16_t *in, size_t n, int in_rate, int out_rate,
                          size_t *out_n)
 {
@@ -22,40 +106,12 @@ int16_t *vk_dsp_resample(const int16_t *in, size_t n, int in_rate, int out_rate,
         *out_n = n;
         return copy;
     }
-    int err = 0;
-    SpeexResamplerState *st =
-        speex_resampler_init(1, (spx_uint32_t)in_rate, (spx_uint32_t)out_rate,
-                             VK_RESAMPLE_QUALITY, &err);
-    if (!st)
-        abort(); /* only fails on invalid rates or out of memory */
-    speex_resampler_skip_zeros(st);
-    size_t cap = (size_t)((double)n * out_rate / in_rate) + 256;
-    int16_t *out = vk_malloc(cap * sizeof(int16_t));
-    size_t done_in = 0, done_out = 0;
-    /* Feed the input, then enough zeros to flush the filter's delay. */
-    size_t latency = (size_t)speex_resampler_get_input_latency(st);
-    int16_t *zeros = vk_calloc(latency + 1, sizeof(int16_t));
-    for (int pass = 0; pass < 2; pass++) {
-        const int16_t *src = pass ? zeros : in;
-        size_t total = pass ? latency : n, used = 0;
-        while (used < total && done_out < cap) {
-            spx_uint32_t ilen = (spx_uint32_t)(total - used);
-            spx_uint32_t olen = (spx_uint32_t)(cap - done_out);
-            speex_resampler_process_int(st, 0, src + used, &ilen,
-                                        out + done_out, &olen);
-            used += ilen;
-            done_out += olen;
-            if (ilen == 0 && olen == 0)
-                break;
-        }
-        done_in += used;
-    }
-    (void)done_in;
-    free(zeros);
-    speex_resampler_destroy(st);
-    size_t want = (size_t)((double)n * out_rate / in_rate + 0.5);
-    *out_n = done_out < want ? done_out : want;
-    return out;
+    vk_resampler *r = vk_resampler_create(in_rate, out_rate);
+    growing g = {0};
+    vk_resampler_feed(r, in, n, 1, append, &g);
+    vk_resampler_destroy(r);
+    *out_n = g.n;
+    return g.buf ? g.buf : vk_malloc(sizeof(int16_t));
 }
 
 double vk_dsp_rms(const int16_t *x, size_t n)

@@ -1,8 +1,9 @@
 /*
  * dsp: signal processing with speexdsp, and the only module that includes
- * speexdsp headers.  For now: sample-rate conversion of whole buffers (TTS
- * output at 22050 Hz and WAV files at any rate, to the kiosk's 16 kHz), and
- * small level helpers used by the simulated room.
+ * speexdsp headers.  For now: sample-rate conversion, of whole buffers
+ * (WAV files at any rate, to the kiosk's 16 kHz) and as a stream (TTS output
+ * at 22050 Hz, converted as eSpeak NG makes it), and small level helpers
+ * used by the simulated room.
  */
 #ifndef VK_DSP_H
 #define VK_DSP_H
@@ -14,6 +15,24 @@
  * buffer (free with free()) and its length in *out_n.  Equal rates copy. */
 int16_t *vk_dsp_resample(const int16_t *in, size_t n, int in_rate, int out_rate,
                          size_t *out_n);
+
+/* A streaming converter: the same output as vk_dsp_resample over the whole
+ * input, sample for sample, however the input is cut. */
+typedef struct vk_resampler vk_resampler;
+
+/* Receives converted samples (borrowed for the call). */
+typedef void (*vk_resample_sink)(void *ctx, const int16_t *pcm, size_t n);
+
+/* Creates a converter from in_rate to out_rate (different rates).  Free
+ * with vk_resampler_destroy(). */
+vk_resampler *vk_resampler_create(int in_rate, int out_rate);
+void vk_resampler_destroy(vk_resampler *r);
+
+/* Converts n more input samples, handing the output to sink as it comes.
+ * `last`: the input ends here; the filter's delay is flushed and the whole
+ * output is cut to the input's length at out_rate. */
+void vk_resampler_feed(vk_resampler *r, const int16_t *in, size_t n, int last,
+                       vk_resample_sink sink, void *ctx);
 
 /* Root-mean-square level of n samples (0 for n == 0). */
 double vk_dsp_rms(const int16_t *x, size_t n);

@@ -58,8 +58,10 @@ typedef struct sentence {
     bool started;  /* its prompt event went out (a replay only captions) */
     bool aside;    /* a control's acknowledgement or a keypad choice */
     bool personal; /* results or contacts: only to the headphones, if any */
-    int16_t *pcm;
-    size_t n, pos;
+    vk_tts_job *job; /* its audio, made on the synthesis thread */
+    size_t pos;      /* samples played */
+    bool failed;     /* eSpeak refused it: a short silence instead */
+    size_t pad;      /* samples of that silence still to play */
 } sentence;
 
 struct vk_kiosk {
@@ -264,16 +266,33 @@ static void enqueue_prompt(vk_kiosk *k, const char *id, const char *text,
         k->queue[(k->qhead + k->qlen - 1) % QUEUE_MAX].last = true;
 }
 
+/* Starts making the sentence's audio (it plays as it comes: the first
+ * chunk is ready long before the whole sentence). */
 static void synth(vk_kiosk *k, sentence *s)
 {
-    if (s->pcm || !s->text)
+    if (s->job || !s->text)
         return;
-    if (vk_tts_say(k->tts, vk_script_voice(k->script), k->ctl.rate_wpm, s->text,
-                   &s->pcm, &s->n) != VK_OK) {
-        /* The caption still shows it; a short silence keeps timing sane. */
-        s->n = RATE / 5;
-        s->pcm = vk_calloc(s->n, sizeof(int16_t));
+    s->job = vk_tts_start(k->tts, vk_script_voice(k->script), k->ctl.rate_wpm,
+                          s->text);
+}
+
+/* Copies up to n samples of the sentence's audio from where it is; *end
+ * once it is all played.  A sentence eSpeak NG refused is 0.2 s of
+ * silence: the caption still shows it and the timing stays sane. */
+static size_t sentence_audio(sentence *s, int16_t *out, size_t n, bool *end)
+{
+    if (!s->failed) {
+        size_t got = vk_tts_read(s->job, s->pos, out, n, end);
+        if (!(*end && got == 0 && s->pos == 0 && vk_tts_failed(s->job)))
+            return got;
+        s->failed = true;
+        s->pad = RATE / 5;
     }
+    size_t got = s->pad < n ? s->pad : n;
+    memset(out, 0, got * sizeof *out);
+    s->pad -= got;
+    *end = s->pad == 0;
+    return got;
 }
 
 static bool prompt_asks_input(const vk_kiosk *k)
@@ -339,7 +358,7 @@ static void drop_head(vk_kiosk *k)
     sentence *s = &k->queue[k->qhead];
     free(s->text);
     free(s->prompt_text);
-    free(s->pcm);
+    vk_tts_release(s->job);
     memset(s, 0, sizeof *s);
     k->qhead = (k->qhead + 1) % QUEUE_MAX;
     k->qlen--;
@@ -373,14 +392,16 @@ static bool render(vk_kiosk *k, int16_t *out, size_t n, bool *personal)
            (!k->ctl.paused || k->queue[k->qhead].aside)) {
         sentence *s = &k->queue[k->qhead];
         synth(k, s);
-        if (s->pos == 0)
-            start_sentence(k, s, k->t + (int64_t)o);
         *personal |= s->personal;
-        size_t take = s->n - s->pos < n - o ? s->n - s->pos : n - o;
-        memcpy(out + o, s->pcm + s->pos, take * sizeof(int16_t));
+        bool end = false, first = s->pos == 0 && !s->failed;
+        size_t take = sentence_audio(s, out + o, n - o, &end);
+        /* Its first samples are in hand: the sentence starts (and a reply
+         * is timed) here. */
+        if (first)
+            start_sentence(k, s, k->t + (int64_t)o);
         s->pos += take;
         o += take;
-        if (s->pos >= s->n) {
+        if (end) {
             if (s->last)
                 end_prompt(k, s, k->t + (int64_t)o, false);
             drop_head(k);
@@ -404,12 +425,14 @@ static void rewind_queue(vk_kiosk *k, bool resynth)
 {
     for (int i = 0; i < k->qlen; i++) {
         sentence *s = &k->queue[(k->qhead + i) % QUEUE_MAX];
-        if (i == 0)
+        if (i == 0) {
             s->pos = 0;
+            s->failed = false;
+            s->pad = 0;
+        }
         if (resynth) {
-            free(s->pcm);
-            s->pcm = NULL;
-            s->n = 0;
+            vk_tts_release(s->job);
+            s->job = NULL;
         }
     }
 }

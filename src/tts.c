@@ -1,12 +1,28 @@
 /*
- * tts: eSpeak NG in synchronous mode.  Samples arrive through a callback
- * into a capped buffer; returning 1 from the callback is the only way to
- * stop a running synthesis, and it is used when the cap is reached.
+ * tts: eSpeak NG on a synthesis thread of its own.
+ *
+ * eSpeak NG is process-global, is initialised once (initialising it again
+ * hangs) and is not thread-safe, so exactly one thread ever calls it: the
+ * synthesis thread started with it.  Callers hand it jobs (a sentence, a
+ * voice, a rate) and read the 16 kHz samples as they come: the kiosk starts
+ * a reply as soon as the first ~100 ms chunk is out (well under a
+ * millisecond of eSpeak's time), not when the whole sentence is done (3-17
+ * ms measured on this machine's prompts), and the rest is made while the
+ * first part plays.  vk_tts_say is the same job, waited for.
+ *
+ * eSpeak runs in synchronous mode on that thread; samples arrive through a
+ * callback, are converted from eSpeak's 22050 Hz as they come
+ * (vk_resampler: the same samples as converting the whole sentence) and
+ * appended under the lock.  Returning 1 from the
+ * callback is the only way to stop a running synthesis: it is used when a
+ * job is cancelled (the kiosk dropped the sentence) or reaches the cap.
  */
 #define _POSIX_C_SOURCE 200809L
 #include "tts.h"
 
 #include <espeak-ng/speak_lib.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,54 +31,182 @@
 #include "mem.h"
 #include "ssml.h"
 
+#define OUT_RATE 16000
+
 struct vk_tts {
-    int rate; /* eSpeak's output rate */
-    char voice[64];
+    int unused;
 };
 
-typedef struct capture {
-    int16_t *buf;
-    size_t n, cap, max;
-} capture;
+struct vk_tts_job {
+    /* Set by the caller before the job is queued; read-only after. */
+    char *text;
+    char voice[64];
+    int rate_wpm;
+    /* Under g.mu. */
+    int16_t *pcm; /* 16 kHz samples made so far */
+    size_t n, cap;
+    int done;      /* no more samples will come */
+    int failed;    /* eSpeak refused it (n = 0) */
+    int cancelled; /* the owner let go: stop and free */
+    int refs;      /* owner + queue/thread */
+    struct vk_tts_job *next;
+    /* The synthesis thread's own. */
+    vk_resampler *rs;
+    size_t in_n; /* eSpeak samples so far */
+    size_t max_in;
+};
 
-static capture *g_capture; /* eSpeak's callback has no user pointer per call */
-static int g_rate;         /* 0 until eSpeak is initialised */
+/* The one synthesis thread and its queue. */
+static struct {
+    pthread_mutex_t mu;
+    pthread_cond_t cv; /* a job queued, or samples or an end arrived */
+    pthread_t thread;
+    vk_tts_job *head, *tail;
+    vk_tts_job *cur; /* being synthesised (the callback's job) */
+    int rate;        /* eSpeak's output rate; 0 = not started */
+    int init_state;  /* 0 not yet, 1 ok, -1 failed */
+    char voice[64];  /* voice eSpeak has now */
+} g = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};
+
+static void job_unref_locked(vk_tts_job *j)
+{
+    if (--j->refs > 0)
+        return;
+    free(j->text);
+    free(j->pcm);
+    free(j);
+}
+
+/* vk_resample_sink: appends converted samples to the job (on the
+ * synthesis thread) and wakes a reader. */
+static void put(void *ctx, const int16_t *pcm, size_t n)
+{
+    vk_tts_job *j = ctx;
+    pthread_mutex_lock(&g.mu);
+    if (j->n + n > j->cap) {
+        while (j->n + n > j->cap)
+            j->cap = j->cap ? j->cap * 2 : OUT_RATE;
+        j->pcm = vk_realloc(j->pcm, j->cap * sizeof *j->pcm);
+    }
+    memcpy(j->pcm + j->n, pcm, n * sizeof *pcm);
+    j->n += n;
+    pthread_cond_broadcast(&g.cv);
+    pthread_mutex_unlock(&g.mu);
+}
 
 static int on_samples(short *wav, int n, espeak_EVENT *events)
 {
     (void)events;
-    capture *c = g_capture;
-    if (!c || !wav || n <= 0)
+    vk_tts_job *j = g.cur;
+    if (!j || !wav || n <= 0)
         return 0;
-    if (c->n + (size_t)n > c->max)
+    pthread_mutex_lock(&g.mu);
+    int stop = j->cancelled;
+    pthread_mutex_unlock(&g.mu);
+    if (stop || j->in_n + (size_t)n > j->max_in)
         return 1;
-    if (c->n + (size_t)n > c->cap) {
-        while (c->n + (size_t)n > c->cap)
-            c->cap = c->cap ? c->cap * 2 : 22050;
-        c->buf = vk_realloc(c->buf, c->cap * sizeof(int16_t));
-    }
-    memcpy(c->buf + c->n, wav, (size_t)n * sizeof(int16_t));
-    c->n += (size_t)n;
+    j->in_n += (size_t)n;
+    vk_resampler_feed(j->rs, wav, (size_t)n, 0, put, j);
     return 0;
+}
+
+/* Synthesises one job on the synthesis thread. */
+static void run_job(vk_tts_job *j)
+{
+    int ok = 1;
+    if (strcmp(g.voice, j->voice) != 0) {
+        ok = espeak_SetVoiceByName(j->voice) == EE_OK;
+        snprintf(g.voice, sizeof g.voice, "%s", ok ? j->voice : "");
+    }
+    if (ok) {
+        espeak_SetParameter(espeakRATE, j->rate_wpm, 0);
+        j->rs = vk_resampler_create(g.rate, OUT_RATE);
+        j->max_in = (size_t)g.rate * VK_TTS_MAX_SECONDS;
+        /* Prompts may carry the SSML subset that `check` validates
+         * (ssml.h); without the flag eSpeak NG would read the tags aloud.
+         * Plain text goes without it: in SSML mode eSpeak NG picks the
+         * voice again from its SSML stack, which changed how a variant
+         * such as en-us+m3 sounds. */
+        unsigned flags =
+            espeakCHARS_UTF8 | (vk_ssml_has_markup(j->text) ? espeakSSML : 0);
+        g.cur = j;
+        ok = espeak_Synth(j->text, strlen(j->text) + 1, 0, POS_CHARACTER, 0,
+                          flags, NULL, NULL) == EE_OK;
+        g.cur = NULL;
+        if (ok)
+            vk_resampler_feed(j->rs, NULL, 0, 1, put, j);
+        vk_resampler_destroy(j->rs);
+        j->rs = NULL;
+    }
+    pthread_mutex_lock(&g.mu);
+    if (!ok) {
+        j->failed = 1;
+        j->n = 0;
+    }
+    j->done = 1;
+    pthread_cond_broadcast(&g.cv);
+    job_unref_locked(j);
+    pthread_mutex_unlock(&g.mu);
+}
+
+static void *synth_thread(void *arg)
+{
+    (void)arg;
+    int rate = espeak_Initialize(AUDIO_OUTPUT_SYNCHRONOUS, 100, NULL, 0);
+    if (rate > 0)
+        espeak_SetSynthCallback(on_samples);
+    pthread_mutex_lock(&g.mu);
+    g.rate = rate > 0 ? rate : 0;
+    g.init_state = rate > 0 ? 1 : -1;
+    pthread_cond_broadcast(&g.cv);
+    if (rate <= 0) {
+        pthread_mutex_unlock(&g.mu);
+        return NULL;
+    }
+    for (;;) {
+        while (!g.head)
+            pthread_cond_wait(&g.cv, &g.mu);
+        vk_tts_job *j = g.head;
+        g.head = j->next;
+        if (!g.head)
+            g.tail = NULL;
+        if (j->cancelled) {
+            j->done = 1;
+            job_unref_locked(j);
+            continue;
+        }
+        pthread_mutex_unlock(&g.mu);
+        run_job(j);
+        pthread_mutex_lock(&g.mu);
+    }
+    return NULL;
 }
 
 vk_err vk_tts_create(vk_tts **out, char *errbuf, size_t errlen)
 {
     *out = NULL;
-    if (!g_rate) {
-        int rate = espeak_Initialize(AUDIO_OUTPUT_SYNCHRONOUS, 100, NULL, 0);
-        if (rate <= 0) {
-            snprintf(errbuf, errlen,
-                     "eSpeak NG could not start: its voice data is missing. "
-                     "Install it with: apt-get install espeak-ng-data");
-            return VK_ERR_TTS;
-        }
-        espeak_SetSynthCallback(on_samples);
-        g_rate = rate;
+    pthread_mutex_lock(&g.mu);
+    if (g.init_state == 0) {
+        /* Signals are the loop thread's business: the thread blocks them. */
+        sigset_t all, old;
+        sigfillset(&all);
+        pthread_sigmask(SIG_SETMASK, &all, &old);
+        int started = pthread_create(&g.thread, NULL, synth_thread, NULL) == 0;
+        pthread_sigmask(SIG_SETMASK, &old, NULL);
+        if (!started)
+            g.init_state = -1;
+        while (g.init_state == 0)
+            pthread_cond_wait(&g.cv, &g.mu);
     }
-    vk_tts *t = vk_calloc(1, sizeof *t);
-    t->rate = g_rate;
-    *out = t;
+    int ok = g.init_state == 1;
+    pthread_mutex_unlock(&g.mu);
+    if (!ok) {
+        snprintf(errbuf, errlen,
+                 "eSpeak NG could not start: its voice data is missing. "
+                 "Install it with: apt-get install espeak-ng-data");
+        return VK_ERR_TTS;
+    }
+    *out = vk_calloc(1, sizeof **out);
     return VK_OK;
 }
 
@@ -71,33 +215,77 @@ void vk_tts_destroy(vk_tts *t)
     free(t);
 }
 
+vk_tts_job *vk_tts_start(vk_tts *t, const char *voice, int rate_wpm,
+                         const char *text)
+{
+    (void)t;
+    vk_tts_job *j = vk_calloc(1, sizeof *j);
+    j->text = vk_strdup(text);
+    snprintf(j->voice, sizeof j->voice, "%s", voice);
+    j->rate_wpm = rate_wpm;
+    j->refs = 2;
+    pthread_mutex_lock(&g.mu);
+    if (g.tail)
+        g.tail->next = j;
+    else
+        g.head = j;
+    g.tail = j;
+    pthread_cond_broadcast(&g.cv);
+    pthread_mutex_unlock(&g.mu);
+    return j;
+}
+
+size_t vk_tts_read(vk_tts_job *j, size_t pos, int16_t *out, size_t max,
+                   bool *end)
+{
+    pthread_mutex_lock(&g.mu);
+    while (!j->done && j->n <= pos)
+        pthread_cond_wait(&g.cv, &g.mu);
+    size_t got = 0;
+    if (j->n > pos) {
+        got = j->n - pos < max ? j->n - pos : max;
+        memcpy(out, j->pcm + pos, got * sizeof *out);
+    }
+    *end = j->done && pos + got >= j->n;
+    pthread_mutex_unlock(&g.mu);
+    return got;
+}
+
+bool vk_tts_failed(vk_tts_job *j)
+{
+    pthread_mutex_lock(&g.mu);
+    while (!j->done)
+        pthread_cond_wait(&g.cv, &g.mu);
+    bool failed = j->failed != 0;
+    pthread_mutex_unlock(&g.mu);
+    return failed;
+}
+
+void vk_tts_release(vk_tts_job *j)
+{
+    if (!j)
+        return;
+    pthread_mutex_lock(&g.mu);
+    j->cancelled = 1;
+    job_unref_locked(j);
+    pthread_mutex_unlock(&g.mu);
+}
+
 vk_err vk_tts_say(vk_tts *t, const char *voice, int rate_wpm, const char *text,
                   int16_t **pcm, size_t *n)
 {
     *pcm = NULL;
     *n = 0;
-    if (strcmp(t->voice, voice) != 0) {
-        if (espeak_SetVoiceByName(voice) != EE_OK)
-            return VK_ERR_TTS;
-        snprintf(t->voice, sizeof t->voice, "%s", voice);
-    }
-    espeak_SetParameter(espeakRATE, rate_wpm, 0);
-    capture c = {.max = (size_t)t->rate * VK_TTS_MAX_SECONDS};
-    g_capture = &c;
-    /* Prompts may carry the SSML subset that `check` validates (ssml.h);
-     * without the flag eSpeak NG would read the tags aloud.  Plain text
-     * goes without it: in SSML mode eSpeak NG picks the voice again from
-     * its SSML stack, which changed how a variant such as en-us+m3 sounds. */
-    unsigned flags =
-        espeakCHARS_UTF8 | (vk_ssml_has_markup(text) ? espeakSSML : 0);
-    espeak_ERROR e = espeak_Synth(text, strlen(text) + 1, 0, POS_CHARACTER, 0,
-                                  flags, NULL, NULL);
-    g_capture = NULL;
-    if (e != EE_OK) {
-        free(c.buf);
+    vk_tts_job *j = vk_tts_start(t, voice, rate_wpm, text);
+    if (vk_tts_failed(j)) {
+        vk_tts_release(j);
         return VK_ERR_TTS;
     }
-    *pcm = vk_dsp_resample(c.buf, c.n, t->rate, 16000, n);
-    free(c.buf);
+    pthread_mutex_lock(&g.mu);
+    *pcm = j->pcm ? j->pcm : vk_malloc(sizeof(int16_t));
+    *n = j->n;
+    j->pcm = NULL;
+    pthread_mutex_unlock(&g.mu);
+    vk_tts_release(j);
     return VK_OK;
 }

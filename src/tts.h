@@ -3,12 +3,16 @@
  * eSpeak NG headers.
  *
  * eSpeak NG is initialised once per process (initialising it again hangs)
- * and is not thread-safe, so every call must come from the loop thread.
- * Output is converted to the kiosk's 16 kHz.
+ * and is not thread-safe, so one synthesis thread, started with it, makes
+ * every call (tts.c).  Sentences are jobs: the samples can be read as they
+ * are made, so speech starts before the sentence is finished.  Output is
+ * converted to the kiosk's 16 kHz.  The functions below are for one
+ * thread (the loop's); each job belongs to the caller that started it.
  */
 #ifndef VK_TTS_H
 #define VK_TTS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -29,6 +33,28 @@ void vk_tts_destroy(vk_tts *t);
  * VK_TTS_MAX_SECONDS of audio is cut. */
 vk_err vk_tts_say(vk_tts *t, const char *voice, int rate_wpm, const char *text,
                   int16_t **pcm, size_t *n) VK_WARN_UNUSED;
+
+/* One sentence being made on the synthesis thread. */
+typedef struct vk_tts_job vk_tts_job;
+
+/* Starts synthesising `text` (as vk_tts_say; borrowed, copied) and returns
+ * at once.  Jobs run in the order started.  Free with vk_tts_release(). */
+vk_tts_job *vk_tts_start(vk_tts *t, const char *voice, int rate_wpm,
+                         const char *text);
+
+/* Copies up to `max` samples from sample `pos` of the job into `out`,
+ * waiting only until at least one is there (or the job has ended).
+ * Returns how many; *end is set once the job has ended and nothing is left
+ * after pos + the returned count.  The same job always gives the same
+ * samples, however its reads are timed. */
+size_t vk_tts_read(vk_tts_job *job, size_t pos, int16_t *out, size_t max,
+                   bool *end);
+
+/* Waits for the job to end; true if eSpeak NG refused it (no samples). */
+bool vk_tts_failed(vk_tts_job *job);
+
+/* Lets go of a job; one still running is stopped.  NULL is a no-op. */
+void vk_tts_release(vk_tts_job *job);
 
 #define VK_TTS_MAX_SECONDS 60
 #define VK_TTS_DEFAULT_RATE 160
