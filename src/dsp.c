@@ -22,9 +22,9 @@ vk_resampler *vk_resampler_create(int in_rate, int out_rate)
 {
     int err = 0;
     vk_resampler *r = vk_calloc(1, sizeof *r);
-    r->st = speex_resampler_init(1, (spx_uint32_t)in_rate,
-                                 (spx_uint32_t)out_rate, VK_RESAMPLE_QUALITY,
-                                 &err);
+    r->st =
+        speex_resampler_init(1, (spx_uint32_t)in_rate, (spx_uint32_t)out_rate,
+                             VK_RESAMPLE_QUALITY, &err);
     if (!r->st)
         abort(); /* only fails on invalid rates or out of memory */
     speex_resampler_skip_zeros(r->st);

@@ -55,9 +55,9 @@ typedef struct sentence {
     char *prompt_text; /* whole prompt, on its first sentence only */
     bool last;         /* last sentence of its prompt */
     bool safety;
-    bool started;  /* its prompt event went out (a replay only captions) */
-    bool aside;    /* a control's acknowledgement or a keypad choice */
-    bool personal; /* results or contacts: only to the headphones, if any */
+    bool started;    /* its prompt event went out (a replay only captions) */
+    bool aside;      /* a control's acknowledgement or a keypad choice */
+    bool personal;   /* results or contacts: only to the headphones, if any */
     vk_tts_job *job; /* its audio, made on the synthesis thread */
     size_t pos;      /* samples played */
     bool failed;     /* eSpeak refused it: a short silence instead */

@@ -10,6 +10,11 @@
  * ms measured on this machine's prompts), and the rest is made while the
  * first part plays.  vk_tts_say is the same job, waited for.
  *
+ * eSpeak NG's output depends a little on what it said before (it draws from
+ * the C library's random generator), so the same call sequence gives the
+ * same samples (a simulated session is repeatable) but one text said twice
+ * may differ by a few samples.  Nothing else in the kiosk calls rand().
+ *
  * eSpeak runs in synchronous mode on that thread; samples arrive through a
  * callback, are converted from eSpeak's 22050 Hz as they come
  * (vk_resampler: the same samples as converting the whole sentence) and
