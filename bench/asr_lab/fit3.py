@@ -34,10 +34,11 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 HELD_VOICES = ("en-us+m7", "en-us+f1")
 
-# shipped now (src/asr.c of 5b92c49)
+# shipped now (src/asr.c of ae203bf: the v3 second-pass weights and cuts);
+# --place takes its confirm-cut reference from these
 W_LIVE = [2.9155, 0.8219, 1.7048, -0.2797, 2.7536, -0.1320]
-W_2 = [1.3076, 0.2367, 1.8135, 0.5139, 1.6586, 0.3592, 3.8055]
-CUTS = dict(TLA=0.93, TLC=0.65, TA=0.95, TC=0.60)
+W_2 = [1.3408, 0.2068, 2.1391, -0.5323, 2.9735, 0.5602, 3.1424]
+CUTS = dict(TLA=0.93, TLC=0.65, TA=0.905, TC=0.645)
 
 
 def half(spk, i):
