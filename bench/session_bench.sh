@@ -15,8 +15,8 @@
 #   --realtime: the simulated sound card delivers the microphone at a real
 #   card's pace (simulate --realtime), as live: the only way to see work
 #   done on another thread meanwhile (synthesis while a sentence plays,
-#   src/tts.c).  The scenarios
-#   then run side by side, about 3.5 minutes in all; speed x is 1.
+#   src/tts.c).  The scenarios then run side by side, about 3.5 minutes
+#   in all; speed x is 1.
 set -euo pipefail
 rt=()
 if [ "${1:-}" = --realtime ]; then

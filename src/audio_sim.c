@@ -288,9 +288,9 @@ static void pace(sim *s, int64_t end)
 {
     if (s->now == 0)
         clock_gettime(CLOCK_MONOTONIC, &s->t0);
-    int64_t ns = end * 1000000000 / VK_AUDIO_RATE;
-    struct timespec at = {.tv_sec = s->t0.tv_sec + ns / 1000000000,
-                          .tv_nsec = s->t0.tv_nsec + ns % 1000000000};
+    int64_t ns = end % VK_AUDIO_RATE * 1000000000 / VK_AUDIO_RATE;
+    struct timespec at = {.tv_sec = s->t0.tv_sec + end / VK_AUDIO_RATE,
+                          .tv_nsec = s->t0.tv_nsec + ns};
     if (at.tv_nsec >= 1000000000) {
         at.tv_sec++;
         at.tv_nsec -= 1000000000;

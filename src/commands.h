@@ -31,7 +31,7 @@ typedef struct vk_cli {
     const char *events_path;
     const char *record_path;
     const char *stats_path;
-    int realtime;                  /* simulate: paced by the wall clock */
+    bool realtime;                 /* simulate: paced by the wall clock */
     const char *headphones_record; /* simulate: headphones into this WAV */
     const char *context;
     /* 0 = not given: settings.ini (or its defaults) decides */

@@ -52,7 +52,8 @@ static void run(vk_resampler *r, const int16_t *in, size_t n, size_t cap,
         spx_uint32_t olen = sizeof out / sizeof out[0];
         speex_resampler_process_int(r->st, 0, in + used, &ilen, out, &olen);
         used += ilen;
-        size_t give = olen < cap - r->out_n ? olen : cap - r->out_n;
+        size_t room = cap > r->out_n ? cap - r->out_n : 0;
+        size_t give = olen < room ? olen : room;
         if (give) {
             sink(ctx, out, give);
             r->out_n += give;
@@ -79,21 +80,28 @@ void vk_resampler_feed(vk_resampler *r, const int16_t *in, size_t n, int last,
     free(zeros);
 }
 
-typedef struct growing {
-    int16_t *buf;
-    size_t n, cap;
-} growing;
-
-static void append(void *ctx, const int16_t *pcm, size_t n)
+size_t vk_pcm_append(vk_pcm_buf *b, const int16_t *x, size_t n)
 {
-    growing *g = ctx;
-    if (g->n + n > g->cap) {
-        while (g->n + n > g->cap)
-            g->cap = g->cap ? g->cap * 2 : 4096;
-        g->buf = vk_realloc(g->buf, g->cap * sizeof(int16_t));
+    if (n > b->max - b->n)
+        n = b->max - b->n;
+    if (b->n + n > b->cap) {
+        while (b->n + n > b->cap)
+            b->cap = b->cap ? b->cap * 2 : 16000;
+        if (b->cap > b->max)
+            b->cap = b->max;
+        b->pcm = vk_realloc(b->pcm, b->cap * sizeof *b->pcm);
     }
-    memcpy(g->buf + g->n, pcm, n * sizeof(int16_t));
-    g->n += n;
+    if (x)
+        memcpy(b->pcm + b->n, x, n * sizeof *x);
+    else
+        memset(b->pcm + b->n, 0, n * sizeof *b->pcm);
+    b->n += n;
+    return n;
+}
+
+static void to_buf(void *ctx, const int16_t *pcm, size_t n)
+{
+    (void)vk_pcm_append(ctx, pcm, n);
 }
 
 int16_t *vk_dsp_resample(const int16_t *in, size_t n, int in_rate, int out_rate,
@@ -107,11 +115,11 @@ int16_t *vk_dsp_resample(const int16_t *in, size_t n, int in_rate, int out_rate,
         return copy;
     }
     vk_resampler *r = vk_resampler_create(in_rate, out_rate);
-    growing g = {0};
-    vk_resampler_feed(r, in, n, 1, append, &g);
+    vk_pcm_buf b = {.max = (size_t)((double)n * out_rate / in_rate) + 256};
+    vk_resampler_feed(r, in, n, 1, to_buf, &b);
     vk_resampler_destroy(r);
-    *out_n = g.n;
-    return g.buf ? g.buf : vk_malloc(sizeof(int16_t));
+    *out_n = b.n;
+    return b.pcm ? b.pcm : vk_malloc(sizeof(int16_t));
 }
 
 double vk_dsp_rms(const int16_t *x, size_t n)

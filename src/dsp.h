@@ -16,6 +16,17 @@
 int16_t *vk_dsp_resample(const int16_t *in, size_t n, int in_rate, int out_rate,
                          size_t *out_n);
 
+/* A growing buffer of 16-bit samples with a ceiling. */
+typedef struct vk_pcm_buf {
+    int16_t *pcm; /* owned: free with free() */
+    size_t n, cap;
+    size_t max; /* the ceiling, in samples */
+} vk_pcm_buf;
+
+/* Appends n samples (x NULL: silence), as many as the ceiling leaves room
+ * for; returns how many. */
+size_t vk_pcm_append(vk_pcm_buf *b, const int16_t *x, size_t n);
+
 /* A streaming converter: the same output as vk_dsp_resample over the whole
  * input, sample for sample, however the input is cut. */
 typedef struct vk_resampler vk_resampler;

@@ -203,7 +203,7 @@ int main(int argc, char **argv)
         case OPT_EVENTS: c.events_path = optarg; break;
         case OPT_RECORD: c.record_path = optarg; break;
         case OPT_STATS: c.stats_path = optarg; break;
-        case OPT_REALTIME: c.realtime = 1; break;
+        case OPT_REALTIME: c.realtime = true; break;
         case OPT_CONTEXT: c.context = optarg; break;
         case OPT_PHONES: c.headphones_record = optarg; break;
         case OPT_SESSIONS:

@@ -7,38 +7,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dsp.h"
 #include "mem.h"
 #include "ssml.h"
 
 /* The ceiling: a whole flow is a few minutes of speech. */
 #define MAX_SECONDS 1800
 
-typedef struct buf {
-    int16_t *pcm;
-    size_t n, cap;
-} buf;
-
-static void append(buf *b, const int16_t *x, size_t n)
-{
-    if (b->n + n > (size_t)MAX_SECONDS * 16000)
-        n = (size_t)MAX_SECONDS * 16000 - b->n;
-    if (b->n + n > b->cap) {
-        while (b->n + n > b->cap)
-            b->cap = b->cap ? b->cap * 2 : 16000 * 8;
-        b->pcm = vk_realloc(b->pcm, b->cap * sizeof *b->pcm);
-    }
-    if (x)
-        memcpy(b->pcm + b->n, x, n * sizeof *x);
-    else
-        memset(b->pcm + b->n, 0, n * sizeof *x);
-    b->n += n;
-}
-
 /* Speaks `text` sentence by sentence, as kiosk.c splits it (at . ? !
  * followed by a space or the end). */
 static vk_err render_text(const vk_script *s, vk_tts *tts, int rate,
                           const char *id, const char *text, FILE *captions,
-                          buf *b)
+                          vk_pcm_buf *b)
 {
     if (captions)
         fprintf(captions, "[%s]\n", id);
@@ -60,7 +40,7 @@ static vk_err render_text(const vk_script *s, vk_tts *tts, int rate,
         free(sentence);
         if (err != VK_OK)
             return err;
-        append(b, pcm, n);
+        (void)vk_pcm_append(b, pcm, n);
         free(pcm);
         p = e;
         while (*p == ' ')
@@ -120,7 +100,7 @@ vk_err vk_preview_render(const vk_script *s, vk_tts *tts, int rate_wpm,
 {
     *pcm = NULL;
     *n = 0;
-    buf b = {0};
+    vk_pcm_buf b = {.max = (size_t)MAX_SECONDS * 16000};
     vk_err e = VK_OK;
     if (id) {
         const vk_step *st;
@@ -144,7 +124,7 @@ vk_err vk_preview_render(const vk_script *s, vk_tts *tts, int rate_wpm,
             const vk_step *st = vk_script_step_at(s, i);
             char *full = vk_script_sample_text(s, st, st->text);
             if (i > 0)
-                append(&b, NULL, VK_PREVIEW_GAP_MS * 16);
+                (void)vk_pcm_append(&b, NULL, VK_PREVIEW_GAP_MS * 16);
             e = render_text(s, tts, rate_wpm, st->id, full, captions, &b);
             free(full);
         }

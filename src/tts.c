@@ -47,18 +47,14 @@ struct vk_tts_job {
     char *text;
     char voice[64];
     int rate_wpm;
-    /* Under g.mu. */
-    int16_t *pcm; /* 16 kHz samples made so far */
-    size_t n, cap;
-    int done;      /* no more samples will come */
-    int failed;    /* eSpeak refused it (n = 0) */
-    int cancelled; /* the owner let go: stop and free */
-    int refs;      /* owner + queue/thread */
+    /* Under g.mu (written only by the synthesis thread). */
+    vk_pcm_buf out; /* 16 kHz samples made so far, VK_TTS_MAX_SECONDS at most */
+    int done;       /* no more samples will come */
+    int failed;     /* eSpeak refused it (n = 0) */
+    int cancelled;  /* the owner let go: stop and free */
+    int refs;       /* owner + queue/thread */
     struct vk_tts_job *next;
-    /* The synthesis thread's own. */
-    vk_resampler *rs;
-    size_t in_n; /* eSpeak samples so far */
-    size_t max_in;
+    vk_resampler *rs; /* the synthesis thread's own */
 };
 
 /* The one synthesis thread and its queue. */
@@ -78,7 +74,7 @@ static void job_unref_locked(vk_tts_job *j)
     if (--j->refs > 0)
         return;
     free(j->text);
-    free(j->pcm);
+    free(j->out.pcm);
     free(j);
 }
 
@@ -88,13 +84,7 @@ static void put(void *ctx, const int16_t *pcm, size_t n)
 {
     vk_tts_job *j = ctx;
     pthread_mutex_lock(&g.mu);
-    if (j->n + n > j->cap) {
-        while (j->n + n > j->cap)
-            j->cap = j->cap ? j->cap * 2 : OUT_RATE;
-        j->pcm = vk_realloc(j->pcm, j->cap * sizeof *j->pcm);
-    }
-    memcpy(j->pcm + j->n, pcm, n * sizeof *pcm);
-    j->n += n;
+    (void)vk_pcm_append(&j->out, pcm, n);
     pthread_cond_broadcast(&g.cv);
     pthread_mutex_unlock(&g.mu);
 }
@@ -106,11 +96,10 @@ static int on_samples(short *wav, int n, espeak_EVENT *events)
     if (!j || !wav || n <= 0)
         return 0;
     pthread_mutex_lock(&g.mu);
-    int stop = j->cancelled;
+    int stop = j->cancelled || j->out.n >= j->out.max; /* dropped, or full */
     pthread_mutex_unlock(&g.mu);
-    if (stop || j->in_n + (size_t)n > j->max_in)
+    if (stop)
         return 1;
-    j->in_n += (size_t)n;
     vk_resampler_feed(j->rs, wav, (size_t)n, 0, put, j);
     return 0;
 }
@@ -126,7 +115,6 @@ static void run_job(vk_tts_job *j)
     if (ok) {
         espeak_SetParameter(espeakRATE, j->rate_wpm, 0);
         j->rs = vk_resampler_create(g.rate, OUT_RATE);
-        j->max_in = (size_t)g.rate * VK_TTS_MAX_SECONDS;
         /* Prompts may carry the SSML subset that `check` validates
          * (ssml.h); without the flag eSpeak NG would read the tags aloud.
          * Plain text goes without it: in SSML mode eSpeak NG picks the
@@ -146,7 +134,7 @@ static void run_job(vk_tts_job *j)
     pthread_mutex_lock(&g.mu);
     if (!ok) {
         j->failed = 1;
-        j->n = 0;
+        j->out.n = 0;
     }
     j->done = 1;
     pthread_cond_broadcast(&g.cv);
@@ -228,6 +216,7 @@ vk_tts_job *vk_tts_start(vk_tts *t, const char *voice, int rate_wpm,
     j->text = vk_strdup(text);
     snprintf(j->voice, sizeof j->voice, "%s", voice);
     j->rate_wpm = rate_wpm;
+    j->out.max = (size_t)OUT_RATE * VK_TTS_MAX_SECONDS;
     j->refs = 2;
     pthread_mutex_lock(&g.mu);
     if (g.tail)
@@ -244,14 +233,14 @@ size_t vk_tts_read(vk_tts_job *j, size_t pos, int16_t *out, size_t max,
                    bool *end)
 {
     pthread_mutex_lock(&g.mu);
-    while (!j->done && j->n <= pos)
+    while (!j->done && j->out.n <= pos)
         pthread_cond_wait(&g.cv, &g.mu);
     size_t got = 0;
-    if (j->n > pos) {
-        got = j->n - pos < max ? j->n - pos : max;
-        memcpy(out, j->pcm + pos, got * sizeof *out);
+    if (j->out.n > pos) {
+        got = j->out.n - pos < max ? j->out.n - pos : max;
+        memcpy(out, j->out.pcm + pos, got * sizeof *out);
     }
-    *end = j->done && pos + got >= j->n;
+    *end = j->done && pos + got >= j->out.n;
     pthread_mutex_unlock(&g.mu);
     return got;
 }
@@ -287,9 +276,9 @@ vk_err vk_tts_say(vk_tts *t, const char *voice, int rate_wpm, const char *text,
         return VK_ERR_TTS;
     }
     pthread_mutex_lock(&g.mu);
-    *pcm = j->pcm ? j->pcm : vk_malloc(sizeof(int16_t));
-    *n = j->n;
-    j->pcm = NULL;
+    *pcm = j->out.pcm ? j->out.pcm : vk_malloc(sizeof(int16_t));
+    *n = j->out.n;
+    j->out.pcm = NULL;
     pthread_mutex_unlock(&g.mu);
     vk_tts_release(j);
     return VK_OK;
