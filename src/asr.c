@@ -14,17 +14,32 @@
  * batch decoding (mean over the whole utterance) gets about 90%.  So the
  * audio of the utterance is kept (vk_asr_pre_ms before the VAD's start,
  * the speech, the quiet that ended it; at most VK_ASR_MAX_UTT_MS, else the
- * live result stands) and, when it ends, decoded again at once by a second
- * grammar decoder and phone loop set to -cmn batch -remove_silence no
- * (of the closing quiet only 150 ms is fed again): the words and the
- * confidence come from that pass, whose logistic also takes the live pass's
- * logit (right before any confidence: 10 dB 68 -> 82%, 5 dB -> 75%, clean
- * 93%).  The live pass still finds the ends of speech and decides early
- * ends, and a live result already in its own accept band is kept as is
- * (no second pass): confident clean answers cost what they did.  Every
- * other utterance costs one more decode of itself at its end (tens of ms;
- * bench/asr_lab/README.md has the numbers: over the compute goal).  Only
- * RAM holds the audio; it is dropped when the utterance has been decoded.
+ * live result stands) and decoded again by a second grammar decoder and
+ * phone loop set to -cmn batch -remove_silence no (of the closing quiet
+ * only 150 ms is fed again): the words and the confidence come from that
+ * pass, whose logistic also takes the live pass's logit (right before any
+ * confidence: 10 dB 68 -> 82%, 5 dB -> 75%, clean 93%).  The live pass
+ * still finds the ends of speech and decides early ends, and a live result
+ * already in its own accept band is kept as is (no second pass).  Only RAM
+ * holds the audio; it is dropped when the utterance has been decoded.
+ *
+ * The second pass is a function of its utterance's audio alone: it starts
+ * a fresh front-end stream each time, whose noise estimate is first warmed
+ * on the utterance's own pre-roll (decoded once and thrown away, as the
+ * old pass's estimate had seen the room at the end of the utterance
+ * before), and it dithers with a generator of its own (dither_copy)
+ * instead of PocketSphinx's one global generator.  Nothing decoded before
+ * moves its result.  That is what lets it run ahead, on a worker thread: a
+ * probe front end gives each 10 ms step's speech decision, and once it has
+ * heard vk_asr_post_ms of non-speech, the audio the pass needs is all here
+ * and the live VAD will end the utterance (end_frames - keep) steps later
+ * unless speech comes back.  The worker decodes it then, during the
+ * end-of-speech window; at the end the loop takes the result if the job
+ * was for exactly the audio the pass needs now, else (speech came back,
+ * the probe and the VAD disagreed by a frame, a flush) it decodes on the
+ * loop thread.  Either way the result is the same (test recognition.ahead);
+ * only the time it costs the turn differs (README, Benchmarks).
+ * VK_ASR_AHEAD=0 turns the worker off for before/after measurements.
  *
  * Early end (grammar-aware): once 150 ms (early_end_ms) of the window are
  * quiet, the path so far is scored; if its words are a phrase the caller
@@ -69,6 +84,8 @@
 
 #include <ctype.h>
 #include <math.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,6 +93,7 @@
 
 #include <pocketsphinx.h>
 #include <sphinxbase/err.h>
+#include <sphinxbase/fe.h>
 #include <sphinxbase/feat.h>
 
 #include "mem.h"
@@ -147,6 +165,9 @@ static int vk_asr_post_ms = 150; /* quiet kept after the speech */
 /* 0: the second pass runs even on a live result in its accept band (the
  * lab, to fit on every utterance; the result then is the second pass's). */
 static int vk_asr_keep_live_accept = 1;
+/* 0: no worker thread; every second pass runs when its utterance ends (the
+ * before/after benchmarks, VK_ASR_AHEAD=0). */
+static int vk_asr_ahead = 1;
 /* Longest utterance the second pass re-decodes (speech + trailing window);
  * a longer one keeps the live result (it is no short answer anyway). */
 #define VK_ASR_MAX_UTT_MS 3000
@@ -178,6 +199,7 @@ struct vk_asr {
     ps_decoder_t *pl;        /* phone-loop decoder fed the same audio */
     ps_decoder_t *ps2, *pl2; /* second pass: the same, CMN over the utterance */
     int16_t *buf;            /* this utterance's audio, pre-roll first */
+    int16_t *buf2;           /* the second pass's dithered copy of it */
     size_t blen, bcap, pre;  /* samples held / room / pre-roll kept idle */
     int overflow;            /* utterance longer than the buffer */
     char *dict_path;
@@ -199,6 +221,21 @@ struct vk_asr {
     vk_asr_feats feats;
     vk_asr_feats lfeats; /* the live pass's, kept when a second pass ran */
     int did2;            /* the last result came from the second pass */
+    /* The second pass run ahead on a worker thread (see the top). */
+    fe_t *probe;              /* front end whose VAD decides each 10 ms */
+    mfcc_t probe_mem[8 * 16]; /* its cepstra (not used) */
+    mfcc_t *probe_rows[8];
+    int probe_quiet; /* its non-speech steps in a row, in speech */
+    unsigned utt_id; /* counts utterances, to match a job to one */
+    pthread_t worker;
+    int worker_on;
+    pthread_mutex_t mu; /* guards the fields below; buf2, ps2 and pl2 belong
+                           to the worker while busy */
+    pthread_cond_t cv;
+    int busy, quit, job_ok;
+    size_t job_n;     /* samples of the last job (0 = none) */
+    unsigned job_utt; /* the utterance it was for */
+    vk_asr_ahead_stats ahead;
 };
 
 static int file_exists(const char *p)
@@ -228,12 +265,12 @@ static ps_decoder_t *make_decoder(const char *model, int allphone,
 {
     char post[16];
     snprintf(post, sizeof post, "%d", end_frames);
-    cmd_ln_t *cfg =
-        cmd_ln_init(NULL, ps_args(), TRUE, "-hmm", model, "-vad_postspeech",
-                    post, "-dither", "yes", "-seed", "1", "-allphone_ci",
-                    allphone ? "yes" : "no", "-cmn", batch ? "batch" : "live",
-                    "-remove_silence", batch ? "no" : "yes", "-vad_threshold",
-                    batch ? "2.0" : VK_ASR_VAD_THRESHOLD, NULL);
+    cmd_ln_t *cfg = cmd_ln_init(
+        NULL, ps_args(), TRUE, "-hmm", model, "-vad_postspeech", post,
+        "-dither", batch ? "no" : "yes", "-seed", "1", "-allphone_ci",
+        allphone ? "yes" : "no", "-cmn", batch ? "batch" : "live",
+        "-remove_silence", batch ? "no" : "yes", "-vad_threshold",
+        batch ? "2.0" : VK_ASR_VAD_THRESHOLD, NULL);
     if (!cfg)
         return NULL;
     const char **extra = vk_asr_extra[(allphone != 0) + 2 * (batch != 0)];
@@ -270,14 +307,19 @@ static ps_decoder_t *make_decoder(const char *model, int allphone,
 #define PRIME_MS 60
 #define PRIME_PEAK 8000
 
-static void prime_vad(vk_asr *a)
+static void prime_noise(int16_t *f, size_t n)
 {
-    int16_t f[PRIME_MS * (VK_ASR_RATE / 1000)];
     uint32_t seed = 1u;
-    for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
+    for (size_t i = 0; i < n; i++) {
         seed = seed * 1664525u + 1013904223u;
         f[i] = (int16_t)((int)(seed >> 16) % (2 * PRIME_PEAK + 1) - PRIME_PEAK);
     }
+}
+
+static void prime_vad(vk_asr *a)
+{
+    int16_t f[PRIME_MS * (VK_ASR_RATE / 1000)];
+    prime_noise(f, sizeof f / sizeof f[0]);
     /* The grammar decoder has no search yet: a phone loop for the while,
      * of context-independent phones like the live phone loop's (with its
      * own -allphone_ci no, PocketSphinx builds a triphone loop: 0.6-0.8 s
@@ -324,6 +366,197 @@ static int make_pair(vk_asr *a, const char *model, int pass)
     return *p && ps_set_search(*p, "pl") >= 0;
 }
 
+/* The second pass's own dither: PocketSphinx's front end adds 1 to a
+ * quarter of the samples (half a bit of noise, so digital silence has a
+ * finite log spectrum), drawing from its one global random generator.
+ * The second-pass decoders have -dither no and get this instead, from a
+ * generator of their own started afresh for every utterance: the live
+ * decoders' draws are untouched, and the same audio always gives the same
+ * second pass (no matter what was decoded before, or on which thread). */
+static void dither_copy(int16_t *dst, const int16_t *src, size_t n)
+{
+    uint32_t x = 2463534242u; /* xorshift32 */
+    for (size_t i = 0; i < n; i++) {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        int v = src[i] + ((x & 3u) == 0);
+        dst[i] = (int16_t)(v > 32767 ? 32767 : v);
+    }
+}
+
+/* Decodes n samples of `pcm` (already dithered) in one call with both
+ * second-pass decoders.  Each starts a fresh stream first, so nothing
+ * carries over from earlier utterances (the front end's noise estimate
+ * would): the second pass is a function of this audio alone.  0 = failed. */
+static int decode2(ps_decoder_t *g, ps_decoder_t *pl, const int16_t *pcm,
+                   size_t n, size_t warm)
+{
+    ps_decoder_t *d[2] = {g, pl};
+    for (int i = 0; i < 2; i++) {
+        if (!d[i])
+            continue;
+        if (ps_start_stream(d[i]) < 0)
+            return 0;
+        if (warm) {
+            if (ps_start_utt(d[i]) < 0)
+                return 0;
+            ps_process_raw(d[i], pcm, warm, FALSE, TRUE);
+            if (ps_end_utt(d[i]) < 0)
+                return 0;
+        }
+        if (ps_start_utt(d[i]) < 0 ||
+            ps_process_raw(d[i], pcm, n, FALSE, TRUE) < 0 ||
+            ps_end_utt(d[i]) < 0)
+            return 0;
+    }
+    return 1;
+}
+
+/* The second pass's front end starts each utterance fresh; its noise
+ * estimate is first warmed on the utterance's own pre-roll (decoded once
+ * and thrown away), as the old pass's was by the room at the end of the
+ * utterance before. */
+static size_t warm_len(const vk_asr *a, size_t n)
+{
+    size_t w = a->pre * 3 / 4;
+    return w < n ? w : n;
+}
+
+/* The worker thread: decodes the job in buf2 (n = job_n samples, already
+ * dithered) with the second-pass decoders, then waits for the next.  It
+ * touches nothing else; the loop thread hands it a job only while it is
+ * idle and reads ps2/pl2 only after waiting for it (wait_idle). */
+static void *worker_main(void *arg)
+{
+    vk_asr *a = arg;
+    pthread_mutex_lock(&a->mu);
+    for (;;) {
+        while (!a->busy && !a->quit)
+            pthread_cond_wait(&a->cv, &a->mu);
+        if (a->quit)
+            break;
+        size_t n = a->job_n;
+        pthread_mutex_unlock(&a->mu);
+        int ok = decode2(a->ps2, a->pl2, a->buf2, n, warm_len(a, n));
+        pthread_mutex_lock(&a->mu);
+        a->job_ok = ok;
+        a->busy = 0;
+        pthread_cond_broadcast(&a->cv);
+    }
+    pthread_mutex_unlock(&a->mu);
+    return NULL;
+}
+
+/* Waits until the worker has finished its job, if it has one.  Called with
+ * a->mu held. */
+static void wait_idle_locked(vk_asr *a)
+{
+    while (a->busy)
+        pthread_cond_wait(&a->cv, &a->mu);
+}
+
+/* The second-pass decoders may be touched by the loop thread after this. */
+static void wait_idle(vk_asr *a)
+{
+    if (!a->worker_on)
+        return;
+    pthread_mutex_lock(&a->mu);
+    wait_idle_locked(a);
+    pthread_mutex_unlock(&a->mu);
+}
+
+/* Starts the worker; without it (or the probe) every second pass runs on
+ * the loop thread when its utterance ends, as it did before. */
+static void start_worker(vk_asr *a)
+{
+    if (!a->ps2 || !a->probe || pthread_mutex_init(&a->mu, NULL) != 0)
+        return;
+    if (pthread_cond_init(&a->cv, NULL) != 0) {
+        pthread_mutex_destroy(&a->mu);
+        return;
+    }
+    /* Signals are the loop thread's business (SIGHUP reloads, SIGTERM
+     * stops): the worker blocks them all. */
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    a->worker_on = pthread_create(&a->worker, NULL, worker_main, a) == 0;
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (!a->worker_on) {
+        pthread_cond_destroy(&a->cv);
+        pthread_mutex_destroy(&a->mu);
+    }
+}
+
+static void stop_worker(vk_asr *a)
+{
+    if (!a->worker_on)
+        return;
+    pthread_mutex_lock(&a->mu);
+    a->quit = 1;
+    pthread_cond_broadcast(&a->cv);
+    pthread_mutex_unlock(&a->mu);
+    pthread_join(a->worker, NULL);
+    pthread_cond_destroy(&a->cv);
+    pthread_mutex_destroy(&a->mu);
+    a->worker_on = 0;
+}
+
+/* The probe: a bare front end with the live decoder's VAD settings, except
+ * that it enters and leaves speech after a single frame, so its state after
+ * each 10 ms step is that step's speech/non-speech decision, the one the
+ * live VAD counts towards -vad_postspeech.  No dither (that would draw from
+ * PocketSphinx's one generator and change the live decoders' input), so
+ * on a frame right at the threshold it can disagree with the live VAD;
+ * the job then does not match and the second pass runs at the end.
+ * NULL = not made: every second pass runs at the end. */
+static fe_t *make_probe(vk_asr *a)
+{
+    cmd_ln_t *live = ps_get_config(a->ps);
+    char lo[32], up[32], nf[16], th[32], sr[32];
+    snprintf(lo, sizeof lo, "%.9g", cmd_ln_float32_r(live, "-lowerf"));
+    snprintf(up, sizeof up, "%.9g", cmd_ln_float32_r(live, "-upperf"));
+    snprintf(nf, sizeof nf, "%ld", cmd_ln_int_r(live, "-nfilt"));
+    snprintf(th, sizeof th, "%.9g", cmd_ln_float32_r(live, "-vad_threshold"));
+    snprintf(sr, sizeof sr, "%.9g", cmd_ln_float32_r(live, "-samprate"));
+    cmd_ln_t *cfg = cmd_ln_init(
+        NULL, ps_args(), TRUE, "-lowerf", lo, "-upperf", up, "-nfilt", nf,
+        "-vad_threshold", th, "-samprate", sr, "-remove_noise",
+        cmd_ln_boolean_r(live, "-remove_noise") ? "yes" : "no", "-dither", "no",
+        "-vad_prespeech", "1", "-vad_startspeech", "1", "-vad_postspeech", "1",
+        NULL);
+    if (!cfg)
+        return NULL;
+    fe_t *fe = fe_init_auto_r(cfg);
+    cmd_ln_free_r(cfg);
+    if (fe && fe_get_output_size(fe) > 16) {
+        fe_free(fe);
+        return NULL;
+    }
+    for (int i = 0; i < 8; i++)
+        a->probe_rows[i] = a->probe_mem + i * 16;
+    if (fe) {
+        /* Primed like the live decoders (prime_vad), so that its noise
+         * estimate, and so its decisions, follow theirs from the start. */
+        int16_t f[PRIME_MS * (VK_ASR_RATE / 1000)];
+        prime_noise(f, sizeof f / sizeof f[0]);
+        fe_start_utt(fe);
+        const int16 *p = f;
+        size_t n = sizeof f / sizeof f[0];
+        while (n > 0) {
+            int32 nfr = 8, idx = 0;
+            if (fe_process_frames(fe, &p, &n, a->probe_rows, &nfr, &idx) < 0 ||
+                nfr == 0)
+                break;
+        }
+        int32 nfr = 0;
+        fe_end_utt(fe, a->probe_rows[0], &nfr);
+        fe_start_utt(fe);
+    }
+    return fe;
+}
+
 vk_err vk_asr_create(const vk_asr_opts *opts, vk_asr **out, char *errbuf,
                      size_t errlen)
 {
@@ -350,6 +583,9 @@ vk_err vk_asr_create(const vk_asr_opts *opts, vk_asr **out, char *errbuf,
     }
     if (!getenv("VK_ASR_DEBUG"))
         err_set_logfp(NULL);
+    const char *ahead = getenv("VK_ASR_AHEAD");
+    if (ahead && *ahead)
+        vk_asr_ahead = atoi(ahead) != 0;
 
     int end_ms = opts && opts->end_silence_ms > 0 ? opts->end_silence_ms
                                                   : VK_ASR_DEFAULT_END_MS;
@@ -377,8 +613,13 @@ vk_err vk_asr_create(const vk_asr_opts *opts, vk_asr **out, char *errbuf,
     a->cur = a->pending = -1;
     a->pre = (size_t)vk_asr_pre_ms * (VK_ASR_RATE / 1000);
     a->bcap = a->pre + (size_t)VK_ASR_MAX_UTT_MS * (VK_ASR_RATE / 1000);
-    if (a->ps2)
+    if (a->ps2) {
         a->buf = vk_malloc(a->bcap * sizeof *a->buf);
+        a->buf2 = vk_malloc(a->bcap * sizeof *a->buf2);
+        if (vk_asr_ahead)
+            a->probe = make_probe(a);
+        start_worker(a);
+    }
     *out = a;
     return VK_OK;
 }
@@ -387,25 +628,28 @@ void vk_asr_destroy(vk_asr *a)
 {
     if (!a)
         return;
+    stop_worker(a);
     if (a->in_utt) {
         ps_end_utt(a->ps);
         if (a->pl)
             ps_end_utt(a->pl);
     }
+    if (a->probe)
+        fe_free(a->probe);
     free_decoders(a);
     free(a->buf);
+    free(a->buf2);
     for (size_t i = 0; i < a->nctx; i++)
         free(a->ctx[i].name);
     free(a->dict_path);
     free(a);
 }
 
-/* Both grammar decoders search the current context. */
+/* The live grammar decoder searches the current context (the second
+ * pass's is set to it before each of its decodes, while it is idle). */
 static void set_search(vk_asr *a)
 {
     ps_set_search(a->ps, a->ctx[a->cur].name);
-    if (a->ps2)
-        ps_set_search(a->ps2, a->ctx[a->cur].name);
 }
 
 /* Adds every pronunciation of the listed words found in the dictionary file.
@@ -415,6 +659,7 @@ static vk_err add_words(vk_asr *a, char **w, size_t n, int *found)
     FILE *f = fopen(a->dict_path, "r");
     if (!f)
         return VK_ERR_MODEL;
+    wait_idle(a); /* ps2 gets the words too */
     char line[512];
     while (fgets(line, sizeof line, f)) {
         char *sp = strpbrk(line, " \t");
@@ -725,13 +970,72 @@ static int second_pass(vk_asr *a, int silence_frames)
         drop = (size_t)(silence_frames - keep) * VK_ASR_SUB;
     if (drop < n)
         n -= drop;
-    ps_decoder_t *d[2] = {a->ps2, a->pl2};
-    for (int i = 0; i < 2; i++)
-        if (d[i] && (ps_start_utt(d[i]) < 0 ||
-                     ps_process_raw(d[i], a->buf, n, FALSE, TRUE) < 0 ||
-                     ps_end_utt(d[i]) < 0))
-            return 0;
-    return 1;
+    if (a->worker_on) {
+        pthread_mutex_lock(&a->mu);
+        wait_idle_locked(a);
+        int ready = a->job_n == n && a->job_utt == a->utt_id;
+        int ok = a->job_ok;
+        a->job_n = 0;
+        pthread_mutex_unlock(&a->mu);
+        if (ready) {
+            a->ahead.ready++;
+            return ok;
+        }
+    }
+    a->ahead.at_end++;
+    ps_set_search(a->ps2, a->ctx[a->cur].name);
+    dither_copy(a->buf2, a->buf, n);
+    return decode2(a->ps2, a->pl2, a->buf2, n, warm_len(a, n));
+}
+
+/* Hands the worker the second pass of the utterance as if it ended now
+ * (the audio so far), unless it is still busy with an earlier one. */
+static void ahead_start(vk_asr *a)
+{
+    pthread_mutex_lock(&a->mu);
+    if (!a->busy) {
+        ps_set_search(a->ps2, a->ctx[a->cur].name);
+        dither_copy(a->buf2, a->buf, a->blen);
+        a->job_n = a->blen;
+        a->job_utt = a->utt_id;
+        a->busy = 1;
+        a->ahead.started++;
+        pthread_cond_broadcast(&a->cv);
+    } else {
+        a->ahead.skipped++;
+    }
+    pthread_mutex_unlock(&a->mu);
+}
+
+/* The probe's decision on the 10 ms step just fed: 1 = not speech. */
+static int probe_quiet_step(vk_asr *a, const int16_t *pcm, size_t k)
+{
+    const int16 *p = pcm;
+    size_t n = k;
+    while (n > 0) {
+        int32 nfr = 8, idx = 0;
+        if (fe_process_frames(a->probe, &p, &n, a->probe_rows, &nfr, &idx) <
+                0 ||
+            nfr == 0)
+            break;
+    }
+    return !fe_get_vad_state(a->probe);
+}
+
+/* Once the probe has heard vk_asr_post_ms of non-speech in a row, the
+ * audio the second pass would decode if the utterance ended now is all
+ * here, and the live VAD will end the utterance end_frames - keep steps
+ * later unless speech comes back: the worker decodes it then, during the
+ * end-of-speech window, instead of the loop after it.  Speech in between
+ * makes the job stale (its length no longer matches) and the count starts
+ * again. */
+static void run_ahead(vk_asr *a, int quiet)
+{
+    int keep = vk_asr_post_ms / 10;
+    a->probe_quiet = quiet ? a->probe_quiet + 1 : 0;
+    if (a->probe_quiet == keep && a->end_frames > keep && !a->overflow &&
+        a->blen)
+        ahead_start(a);
 }
 
 /* Keeps the audio the second pass needs: while idle only the last `pre`
@@ -811,6 +1115,10 @@ static void start_utt(vk_asr *a)
     ps_start_utt(a->ps);
     if (a->pl)
         ps_start_utt(a->pl);
+    /* The probe restarts with the live front end, so both frame the audio
+     * alike and their VADs count the same steps. */
+    if (a->probe)
+        fe_start_utt(a->probe);
     a->in_utt = 1;
 }
 
@@ -828,6 +1136,7 @@ vk_asr_state vk_asr_feed(vk_asr *a, const int16_t *pcm, size_t n)
         ps_process_raw(a->ps, pcm + i, k, FALSE, FALSE);
         if (a->pl)
             ps_process_raw(a->pl, pcm + i, k, FALSE, FALSE);
+        int quiet = a->worker_on ? probe_quiet_step(a, pcm + i, k) : 0;
         double e = 0;
         for (size_t j = 0; j < k; j++)
             e += (double)pcm[i + j] * pcm[i + j];
@@ -841,6 +1150,8 @@ vk_asr_state vk_asr_feed(vk_asr *a, const int16_t *pcm, size_t n)
             a->quiet_frames = 0;
             /* The VAD reports speech after -vad_startspeech (0.1 s) of it. */
             a->speech_at = a->pos > 1600 ? a->pos - 1600 : 0;
+            a->probe_quiet = 0;
+            a->utt_id++;
             st = VK_ASR_SPEECH;
         } else if (!sp && a->in_speech) {
             a->in_speech = 0;
@@ -858,6 +1169,8 @@ vk_asr_state vk_asr_feed(vk_asr *a, const int16_t *pcm, size_t n)
                 /* The rest of this silence must not start a new utterance
                  * at once: the VAD of the fresh utterance needs speech. */
                 st = VK_ASR_DONE;
+            } else if (a->worker_on) {
+                run_ahead(a, quiet);
             }
         }
     }
@@ -894,4 +1207,10 @@ vk_asr_state vk_asr_flush(vk_asr *a)
     finish_utt(a, 0);
     apply_pending(a);
     return VK_ASR_DONE;
+}
+
+void vk_asr_get_ahead_stats(const vk_asr *a, vk_asr_ahead_stats *out)
+{
+    if (a && out)
+        *out = a->ahead;
 }

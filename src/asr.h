@@ -13,7 +13,8 @@
  * maps `words` to a tag with the grammar module.  This module only knows
  * JSGF text and the list of words it needs pronunciations for.
  *
- * All calls must come from one thread.
+ * All calls must come from one thread.  (Inside, the second decoding pass
+ * runs on a worker thread of the recogniser's own; see asr.c.)
  */
 #ifndef VK_ASR_H
 #define VK_ASR_H
@@ -112,6 +113,18 @@ void vk_asr_set_complete(vk_asr *asr, vk_asr_complete_fn fn, void *user);
 
 /* Copies the result of the utterance that just ended. */
 void vk_asr_get_result(const vk_asr *asr, vk_asr_result *out);
+
+/* How the second pass (see asr.c) went: run ahead on the worker thread
+ * during the end-of-speech window, or at the end on the calling thread. */
+typedef struct vk_asr_ahead_stats {
+    unsigned long started; /* jobs handed to the worker */
+    unsigned long skipped; /* not handed: the worker was still busy */
+    unsigned long ready;   /* second passes whose job was ready at the end */
+    unsigned long at_end;  /* second passes run at the end (no job matched) */
+} vk_asr_ahead_stats;
+
+/* Copies the counts since vk_asr_create(). */
+void vk_asr_get_ahead_stats(const vk_asr *asr, vk_asr_ahead_stats *out);
 
 /* Ends the current utterance now (for example at end of a file) and returns
  * VK_ASR_DONE if there was speech to decode, else VK_ASR_IDLE. */

@@ -486,7 +486,8 @@ static double pct(double *v, int n, double p)
 }
 
 static void write_stats(const char *path, const vk_kiosk_stats *s,
-                        double setup_s, double wall_s)
+                        const vk_asr_ahead_stats *ah, double setup_s,
+                        double wall_s)
 {
     FILE *f = fopen(path, "w");
     if (!f)
@@ -512,6 +513,8 @@ static void write_stats(const char *path, const vk_kiosk_stats *s,
         fprintf(f, "session_s\t%.1f\n", s->session_s);
         fprintf(f, "wall_s\t%.3f\n", wall_s);
         fprintf(f, "speed_x\t%.1f\n", wall_s > 0 ? s->session_s / wall_s : 0);
+        /* Second passes whose job the worker had ready at the end / all. */
+        fprintf(f, "pass2_ready\t%lu/%lu\n", ah->ready, ah->ready + ah->at_end);
     }
     free(gap);
     free(cpu);
@@ -595,8 +598,10 @@ int vk_cmd_simulate(const vk_cli *c)
         }
     }
     clock_gettime(CLOCK_MONOTONIC, &t1);
+    vk_asr_ahead_stats ah = {0};
+    vk_recognizer_ahead_stats(p.rec, &ah);
     if (c->stats_path)
-        write_stats(c->stats_path, vk_kiosk_stats_get(k),
+        write_stats(c->stats_path, vk_kiosk_stats_get(k), &ah,
                     (double)(t_run.tv_sec - t0.tv_sec) +
                         (double)(t_run.tv_nsec - t0.tv_nsec) / 1e9,
                     (double)(t1.tv_sec - t_run.tv_sec) +

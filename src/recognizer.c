@@ -130,6 +130,11 @@ vk_asr_state vk_recognizer_feed(vk_recognizer *r, const int16_t *pcm, size_t n,
     return s;
 }
 
+void vk_recognizer_ahead_stats(const vk_recognizer *r, vk_asr_ahead_stats *out)
+{
+    vk_asr_get_ahead_stats(r ? r->asr : NULL, out);
+}
+
 vk_asr_state vk_recognizer_flush(vk_recognizer *r, vk_heard *out)
 {
     vk_asr_state s = vk_asr_flush(r->asr);

@@ -53,6 +53,8 @@ vk_asr_state vk_recognizer_feed(vk_recognizer *r, const int16_t *pcm, size_t n,
                                 vk_heard *out);
 /* Ends the utterance in progress (end of a file). */
 vk_asr_state vk_recognizer_flush(vk_recognizer *r, vk_heard *out);
+/* How the second decoding pass ran (asr.h), for the benchmark. */
+void vk_recognizer_ahead_stats(const vk_recognizer *r, vk_asr_ahead_stats *out);
 
 /* Recognises a whole recording in `context`: the most confident utterance
  * with a meaning, or an empty meaning if none. */
