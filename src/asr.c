@@ -79,6 +79,7 @@
  * VK_ASR_DEBUG is set.  JSGF tags in braces are accepted and ignored by
  * PocketSphinx's parser, so the grammar text can be passed as is.
  */
+#define _DEFAULT_SOURCE /* explicit_bzero */
 #define _POSIX_C_SOURCE 200809L
 #include "asr.h"
 
@@ -366,6 +367,17 @@ static int make_pair(vk_asr *a, const char *model, int pass)
     return *p && ps_set_search(*p, "pl") >= 0;
 }
 
+/* A person's voice is held only while it is decoded: the audio of an
+ * utterance is wiped as soon as both passes are done with it (and the
+ * second pass's copy after each decode), with explicit_bzero, which the
+ * compiler may not leave out as a dead store.  Only the rolling pre-roll of
+ * the last vk_asr_pre_ms stays between utterances. */
+static void forget_audio(int16_t *p, size_t n)
+{
+    if (p && n)
+        explicit_bzero(p, n * sizeof *p);
+}
+
 /* The second pass's own dither: PocketSphinx's front end adds 1 to a
  * quarter of the samples (half a bit of noise, so digital silence has a
  * finite log spectrum), drawing from its one global random generator.
@@ -439,6 +451,7 @@ static void *worker_main(void *arg)
         size_t n = a->job_n;
         pthread_mutex_unlock(&a->mu);
         int ok = decode2(a->ps2, a->pl2, a->buf2, n, warm_len(a, n));
+        forget_audio(a->buf2, n);
         pthread_mutex_lock(&a->mu);
         a->job_ok = ok;
         a->busy = 0;
@@ -634,6 +647,8 @@ void vk_asr_destroy(vk_asr *a)
         if (a->pl)
             ps_end_utt(a->pl);
     }
+    forget_audio(a->buf, a->blen);
+    forget_audio(a->buf2, a->bcap); /* a job the worker left at quit */
     if (a->probe)
         fe_free(a->probe);
     free_decoders(a);
@@ -793,6 +808,7 @@ void vk_asr_reset(vk_asr *a)
     }
     a->in_speech = 0;
     a->pos = 0;
+    forget_audio(a->buf, a->blen);
     a->blen = 0;
     a->overflow = 0;
     apply_pending(a);
@@ -985,7 +1001,9 @@ static int second_pass(vk_asr *a, int silence_frames)
     a->ahead.at_end++;
     ps_set_search(a->ps2, a->ctx[a->cur].name);
     dither_copy(a->buf2, a->buf, n);
-    return decode2(a->ps2, a->pl2, a->buf2, n, warm_len(a, n));
+    int ok = decode2(a->ps2, a->pl2, a->buf2, n, warm_len(a, n));
+    forget_audio(a->buf2, n);
+    return ok;
 }
 
 /* Hands the worker the second pass of the utterance as if it ended now
@@ -1081,6 +1099,7 @@ static void finish_utt(vk_asr *a, int silence_frames)
         score_utt(a, a->ps2, a->pl2, &z);
     }
     snprintf(a->res.live_words, sizeof a->res.live_words, "%s", live);
+    forget_audio(a->buf, a->blen);
     a->blen = 0;
     a->res.end_s = (double)a->pos / VK_ASR_RATE - silence_frames / 100.0;
     if (a->res.end_s < a->res.start_s)

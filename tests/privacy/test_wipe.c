@@ -11,6 +11,7 @@
  * been wiped while it held them, and must read all zero now.
  */
 #define _GNU_SOURCE
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -46,9 +47,29 @@ static struct {
     size_t max_set_before; /* the most seen in any such wipe */
 } wipes;
 
+/* Wipes of buffers the size of half a second of audio or more: the
+ * recogniser's copies of a person's voice.  The second decoding pass wipes
+ * from its own thread, hence the lock. */
+#define AUDIO_WIPE_BYTES 16000
+static pthread_mutex_t audio_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct {
+    int calls;
+    size_t max_set_before; /* most non-zero bytes in one such wipe */
+} audio_wipes;
+
 void __wrap_explicit_bzero(void *p, size_t n);
 void __wrap_explicit_bzero(void *p, size_t n)
 {
+    if (n >= AUDIO_WIPE_BYTES) {
+        size_t set = 0;
+        for (size_t i = 0; i < n; i++)
+            set += ((unsigned char *)p)[i] != 0;
+        pthread_mutex_lock(&audio_mu);
+        audio_wipes.calls++;
+        if (set > audio_wipes.max_set_before)
+            audio_wipes.max_set_before = set;
+        pthread_mutex_unlock(&audio_mu);
+    }
     if (n == VK_SIGNS + 1) {
         size_t set = 0;
         for (size_t i = 0; i < n; i++)
@@ -65,6 +86,9 @@ void __wrap_explicit_bzero(void *p, size_t n)
 static void reset_wipes(void)
 {
     memset(&wipes, 0, sizeof wipes);
+    pthread_mutex_lock(&audio_mu);
+    memset(&audio_wipes, 0, sizeof audio_wipes);
+    pthread_mutex_unlock(&audio_mu);
 }
 
 static size_t set_bytes(const unsigned char *p)
@@ -208,6 +232,24 @@ static void session_is_wiped(parts *p, const char *rel, double inactivity_s,
     vk_scenario_destroy(sc);
 }
 
+/* Spoken answers: the recogniser wipes the audio of each utterance once it
+ * has been decoded (src/asr.c, forget_audio), so a person's voice is not
+ * left in memory; at least one wipe a spoken answer, each of a buffer that
+ * held the voice (well over half a second of non-zero samples in the
+ * largest). */
+static void spoken_session_wipes_the_voice(void **state)
+{
+    session_is_wiped(*state, "scenarios/all_yes.scn", 60.0, "completed");
+    pthread_mutex_lock(&audio_mu);
+    int calls = audio_wipes.calls;
+    size_t most = audio_wipes.max_set_before;
+    pthread_mutex_unlock(&audio_mu);
+    fprintf(stderr, "audio wipes: %d, most non-zero bytes in one: %zu\n",
+            calls, most);
+    assert_true(calls >= 12);
+    assert_true(most >= AUDIO_WIPE_BYTES);
+}
+
 static void timeout_wipes(void **state)
 {
     /* Three answers by key, then the person walks away. */
@@ -234,6 +276,7 @@ int main(void)
         cmocka_unit_test(timeout_wipes),
         cmocka_unit_test(completed_session_wipes),
         cmocka_unit_test(stopped_session_wipes),
+        cmocka_unit_test(spoken_session_wipes_the_voice),
     };
     int failed = cmocka_run_group_tests(unit, NULL, NULL);
     failed += cmocka_run_group_tests(kiosk, setup, teardown);
