@@ -244,8 +244,8 @@ static void spoken_session_wipes_the_voice(void **state)
     int calls = audio_wipes.calls;
     size_t most = audio_wipes.max_set_before;
     pthread_mutex_unlock(&audio_mu);
-    fprintf(stderr, "audio wipes: %d, most non-zero bytes in one: %zu\n",
-            calls, most);
+    fprintf(stderr, "audio wipes: %d, most non-zero bytes in one: %zu\n", calls,
+            most);
     assert_true(calls >= 12);
     assert_true(most >= AUDIO_WIPE_BYTES);
 }
