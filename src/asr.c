@@ -1017,10 +1017,7 @@ static void ahead_start(vk_asr *a)
         a->job_n = a->blen;
         a->job_utt = a->utt_id;
         a->busy = 1;
-        a->ahead.started++;
         pthread_cond_broadcast(&a->cv);
-    } else {
-        a->ahead.skipped++;
     }
     pthread_mutex_unlock(&a->mu);
 }

@@ -117,10 +117,8 @@ void vk_asr_get_result(const vk_asr *asr, vk_asr_result *out);
 /* How the second pass (see asr.c) went: run ahead on the worker thread
  * during the end-of-speech window, or at the end on the calling thread. */
 typedef struct vk_asr_ahead_stats {
-    unsigned long started; /* jobs handed to the worker */
-    unsigned long skipped; /* not handed: the worker was still busy */
-    unsigned long ready;   /* second passes whose job was ready at the end */
-    unsigned long at_end;  /* second passes run at the end (no job matched) */
+    unsigned long ready;  /* second passes whose job was ready at the end */
+    unsigned long at_end; /* second passes run at the end (no job matched) */
 } vk_asr_ahead_stats;
 
 /* Copies the counts since vk_asr_create(). */

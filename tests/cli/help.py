@@ -5,9 +5,13 @@ crept in, with a different default).
 
 usage: help.py VOICE_KIOSK MAIN_C
 """
+import os
 import re
 import subprocess
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import verdict  # noqa: E402  (tests/verdict.py)
 
 
 def main():
@@ -32,11 +36,7 @@ def main():
         if len(own) > 1:
             failed.append("--%s has %d lines of its own:\n  %s" % (n, len(own), "\n  ".join(own)))
     print("%d options checked" % len(names))
-    if failed:
-        print("FAIL:\n" + "\n".join(failed))
-        return 1
-    print("ok")
-    return 0
+    return verdict.report(failed)
 
 
 if __name__ == "__main__":

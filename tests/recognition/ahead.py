@@ -18,6 +18,9 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import verdict  # noqa: E402  (tests/verdict.py)
+
 
 def run(kiosk, scenario, tmp, ahead):
     ev = os.path.join(tmp, "events%d.jsonl" % ahead)
@@ -59,11 +62,7 @@ def main():
         failed.append("VK_ASR_AHEAD=0 still had %d passes ready ahead" % ready0)
     if ready1 == 0:
         failed.append("the worker had no second pass ready at the end")
-    if failed:
-        print("FAIL:\n" + "\n".join(failed))
-        return 1
-    print("ok")
-    return 0
+    return verdict.report(failed)
 
 
 if __name__ == "__main__":

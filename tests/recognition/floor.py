@@ -22,6 +22,9 @@ import sys
 import tempfile
 import wave
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import verdict  # noqa: E402  (tests/verdict.py)
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 # kind -> ("min" accuracy % | "max" accepted %, limit).  Set on the
@@ -134,11 +137,7 @@ def main():
         print("| %s | %d | %.1f%% | %s %.0f%% |" % (kind, n, pct, ">=" if how == "min" else "<=", limit))
         if bad:
             failed.append("%s %.1f%% (%d/%d), limit %s %.0f%%" % (kind, pct, c, n, how, limit))
-    if failed:
-        print("FAIL: " + "; ".join(failed))
-        return 1
-    print("ok")
-    return 0
+    return verdict.report(failed)
 
 
 if __name__ == "__main__":
