@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages from deps/debian-packages.txt that are not
-# installed yet.  Usage: scripts/ensure-deps.sh [build] [run] [test]
-# (default: all sections).  Needs root or sudo only when something is missing.
+# installed yet.  Usage: scripts/ensure-deps.sh [build] [run] [test] [lab]
+# (default: build, run and test; lab is for bench/asr_lab only).
+# Needs root or sudo only when something is missing.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 list="$here/deps/debian-packages.txt"

@@ -258,6 +258,7 @@ def main():
     ap.add_argument("--place", action="store_true", help="place TC/TA (and TLA with --fit-live) on half A")
     ap.add_argument("--fa-all", action="store_true", help="place TC on the count of every recorded false accept on A")
     ap.add_argument("--band-goal", type=float, default=99.0)
+    ap.add_argument("--fa-ref", type=float, help="place TC on this FA other %% on A instead of the shipped weights'")
     ap.add_argument("--same", action="store_true")
     ap.add_argument("--durz", action="store_true")
     ap.add_argument("--no5", action="store_true", help="leave the 5 dB runs out of the fit")
@@ -338,7 +339,7 @@ def main():
             if not a.fa_all:
                 return pct(o, "A", "FA other")
             return sum(o["A"].get(k, (0, 0))[0] for k in ("FA other", "FA sentence", "FA noise", "syn_answer FA", "syn_command FA"))
-        fa_ref = fa(ref)
+        fa_ref = fa(ref) if a.fa_ref is None else a.fa_ref
         if a.fit_live:
             # TLA: live-kept results right >= band goal on A (recordings)
             best = None
