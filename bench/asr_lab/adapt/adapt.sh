@@ -20,7 +20,7 @@ ST=/usr/lib/sphinxtrain
 PY=/usr/bin/python3  # Debian's python3, which has numpy
 mkdir -p "$W" "$O"
 [ -s "$W/mdef.txt" ] || pocketsphinx_mdef_convert -text $M/mdef "$W/mdef.txt" 2>/dev/null
-[ -s "$W/mixture_weights" ] || $PY "$here/sendump2mixw.py" $M/sendump "$W/mixture_weights"
+[ -s "$W/mixture_weights" ] || $PY "$here/sendump.py" expand $M/sendump "$W/mixture_weights"
 $PY "$here/lists.py" "$W/list" --data "$D" "$@"
 # MFCCs with the model's own front end (feat.params)
 FE="-lowerf 130 -upperf 6800 -nfilt 25 -transform dct -lifter 22 -samprate 16000 -ei wav -eo mfc -mswav yes"
@@ -47,5 +47,5 @@ $ST/map_adapt -moddeffn "$W/mdef.txt" -ts2cbfn .ptm. -meanfn $M/means -varfn $M/
     -mixwfn "$W/mixture_weights" -tmatfn $M/transition_matrices -accumdir "$W/acc" \
     -mapmeanfn "$O/means" -mapvarfn "$O/variances" -mapmixwfn "$W/map_mixw" \
     -maptmatfn "$O/transition_matrices" > "$W/map.log" 2>&1
-$PY "$here/mixw2sendump.py" $M/sendump "$W/map_mixw" "$O/sendump"
+$PY "$here/sendump.py" pack $M/sendump "$W/map_mixw" "$O/sendump"
 echo "adapted model in $O"

@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """roc.py HALF DUMP...: sweeps the confirm cut over recognition_bench.py
 --dump files (A, B or all): yes/no/stop right and false accepts per cut."""
-import hashlib, sys
-def half(s):
-    return "A" if int(hashlib.sha1(s.encode()).hexdigest(), 16) % 2 == 0 else "B"
+import os, sys
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+from recognition_bench import half  # the benchmark's own split
 H = sys.argv[1]
 for fn in sys.argv[2:]:
     rows = [l.rstrip("\n").split("\t") for l in open(fn)]
