@@ -191,7 +191,7 @@ int main(int argc, char **argv)
     vk_recognizer *rec = NULL;
     vk_tts *tts = NULL;
     char err[1024] = "";
-    vk_asr_opts ao = {0};
+    vk_asr_opts ao = {.means_path = cli.means_path};
     int status = 0;
     if (!script || nsc == 0 ||
         vk_recognizer_create(cli.grammars_dir, &ao, diag, &rec, err,

@@ -1,7 +1,8 @@
 # Installation and the Debian package (issue 6, "Deploy it").
 #
-# `cmake --install` puts the binary in PREFIX/bin and the shipped prompts
-# and grammars in PREFIX/share/voice-kiosk, where the binary finds them
+# `cmake --install` puts the binary in PREFIX/bin and the shipped prompts,
+# grammars and acoustic means in PREFIX/share/voice-kiosk, where the binary
+# finds them
 # (see data_path() in src/commands.c).  `cpack -G DEB` in the build folder
 # makes voice-kiosk_VERSION_ARCH.deb with PREFIX = /usr, the sample site
 # folder in /etc/voice-kiosk (conffiles), the man page and the systemd
@@ -11,6 +12,7 @@ include(GNUInstallDirs)
 
 install(TARGETS voice-kiosk RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(DIRECTORY ${CMAKE_SOURCE_DIR}/prompts ${CMAKE_SOURCE_DIR}/grammars
+                  ${CMAKE_SOURCE_DIR}/acoustic
         DESTINATION ${CMAKE_INSTALL_DATADIR}/voice-kiosk)
 
 # The man page, compressed as Debian policy asks (-n: reproducible).

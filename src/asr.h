@@ -45,6 +45,11 @@ typedef struct vk_asr_opts {
     /* Pronunciation dictionary to take the grammar words from; NULL means
      * /usr/share/pocketsphinx/model/en-us/cmudict-en-us.dict. */
     const char *dict_path;
+    /* Gaussian means to use instead of the model's own (PocketSphinx's
+     * -mean), in all four decoders: the kiosk passes its adapted means,
+     * acoustic/en-us/means (see acoustic/README.md).  NULL = the model's
+     * own. */
+    const char *means_path;
     /* Silence, in ms, that ends an utterance (end-of-speech window). 0 =
      * default. */
     int end_silence_ms;

@@ -58,7 +58,7 @@ static bool is_dir(const char *p)
     return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-/* Where the shipped prompts and grammars are.  A binary inside the build
+/* Where the shipped prompts, grammars and acoustic means are.  A binary inside the build
  * tree uses its sources' files (edit, rebuild nothing, run).  An installed
  * binary, PREFIX/bin/voice-kiosk, uses PREFIX/share/voice-kiosk: the
  * package's /usr/share/voice-kiosk, or wherever a copy was unpacked.  Then
@@ -94,8 +94,12 @@ void vk_cli_defaults(vk_cli *c)
     memset(c, 0, sizeof *c);
     data_path("prompts/en-US", c->default_prompts, sizeof c->default_prompts);
     data_path("grammars", c->default_grammars, sizeof c->default_grammars);
+    data_path("acoustic/en-us", c->default_means, sizeof c->default_means);
+    size_t n = strlen(c->default_means);
+    snprintf(c->default_means + n, sizeof c->default_means - n, "/means");
     c->prompts_dir = c->default_prompts;
     c->grammars_dir = c->default_grammars;
+    c->means_path = c->default_means;
     c->context = "answer";
     c->lang = "en-US";
     c->echo_cancel = true;
@@ -214,7 +218,8 @@ static int load_recognizer(const vk_cli *c, const vk_settings *set,
 {
     vk_diag *diag = vk_diag_create();
     char err[1024] = "";
-    vk_asr_opts o = {.end_silence_ms = set->end_silence_ms};
+    vk_asr_opts o = {.end_silence_ms = set->end_silence_ms,
+                     .means_path = c->means_path};
     vk_err e =
         vk_recognizer_create(c->grammars_dir, &o, diag, rec, err, sizeof err);
     int status = VK_EXIT_OK;

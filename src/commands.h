@@ -26,6 +26,7 @@ typedef struct vk_cli {
     bool preview_all;        /* preview --all */
     bool prompts_set;        /* --prompts was given */
     const char *grammars_dir;
+    const char *means_path; /* the adapted acoustic means (asr.h) */
     const char *input_device;
     const char *output_device;
     const char *events_path;
@@ -48,9 +49,10 @@ typedef struct vk_cli {
     int nfiles;
     char default_prompts[4096];
     char default_grammars[4096];
+    char default_means[4096];
 } vk_cli;
 
-/* Fills the defaults (the shipped prompts and grammars). */
+/* Fills the defaults (the shipped prompts, grammars and acoustic means). */
 void vk_cli_defaults(vk_cli *c);
 /* After parsing: picks the prompts of --lang (unless --prompts was given)
  * and the site folder (--site, $VOICE_KIOSK_SITE or /etc/voice-kiosk). */

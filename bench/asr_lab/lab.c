@@ -142,6 +142,9 @@ int main(int argc, char **argv)
     double snr = 1e9;
     int end_ms = 0, ai = 1, mixall = 0, kiosk = 0, nopad = 0;
     const char *gdir = NULL, *pllm = NULL;
+    /* the kiosk's adapted means (run from bench/asr_lab); -means stock:
+     * the model's own */
+    const char *means = "../../acoustic/en-us/means";
     vk_grammar *gr[3] = {0};
     static const char *CTXS[3] = {"answer", "command", "menu"};
     const char *ctx = "answer";
@@ -156,7 +159,11 @@ int main(int argc, char **argv)
             grammar = vk_read_file(argv[++ai], 1 << 20, &gl);
         } else if (!strcmp(argv[ai], "-gdir"))
             gdir = argv[++ai];
-        else if (!strcmp(argv[ai], "-ctx"))
+        else if (!strcmp(argv[ai], "-means")) {
+            means = argv[++ai];
+            if (!strcmp(means, "stock"))
+                means = NULL;
+        } else if (!strcmp(argv[ai], "-ctx"))
             ctx = argv[++ai];
         else if (!strcmp(argv[ai], "-mixall"))
             mixall = 1;
@@ -193,6 +200,7 @@ int main(int argc, char **argv)
     const char *man = argv[ai], *dir = argv[ai + 1];
     vk_asr_opts o = {0};
     o.end_silence_ms = end_ms;
+    o.means_path = means;
     vk_asr *a;
     char eb[256];
     double t0 = now_ms();

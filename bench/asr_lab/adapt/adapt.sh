@@ -4,12 +4,16 @@
 # deps/debian-packages.txt first (sphinxtrain, sphinxbase-utils,
 # python3-numpy; the kiosk needs none of them).
 #
-# usage: adapt.sh WORK OUTMODEL [lists.py options]
+# usage: [TAU=T] adapt.sh WORK OUTMODEL [lists.py options]
 #   WORK      scratch folder (features, counts); kept for reruns
 #   OUTMODEL  the adapted model folder: the lab takes it as
 #             -gx -hmm DIR -plx -hmm DIR -g2x -hmm DIR -p2x -hmm DIR, the
 #             kiosk of branch mllr-7 as VK_ASR_MODEL=DIR (VK_ASR_MLLR=FILE
 #             for WORK/mllr_matrix)
+#   TAU       MAP of the means only, with the fixed prior weight T (a larger
+#             T moves them less); everything else stays the stock model's.
+#             The kiosk's acoustic/en-us/means are TAU=1000 with no options
+#             (acoustic/README.md).  Unset: MAP of all four parts.
 set -e
 here=$(cd "$(dirname "$0")" && pwd)
 "$here/../../../scripts/ensure-deps.sh" lab
@@ -41,6 +45,16 @@ grep '^overall' "$W/bw.log"
 # the same counts give a global MLLR transform too (-mllr FILE), for comparison
 $ST/mllr_solve -meanfn $M/means -varfn $M/variances -outmllrfn "$W/mllr_matrix" \
     -accumdir "$W/acc" > "$W/mllr.log" 2>&1
+if [ -n "${TAU:-}" ]; then
+    cp $M/* "$O/"
+    $ST/map_adapt -moddeffn "$W/mdef.txt" -ts2cbfn .ptm. -meanfn $M/means \
+        -varfn $M/variances -mixwfn "$W/mixture_weights" \
+        -tmatfn $M/transition_matrices -accumdir "$W/acc" -bayesmean no \
+        -fixedtau yes -tau "$TAU" -mapmeanfn "$O/means" -mapvarfn "$W/map_var" \
+        -mapmixwfn "$W/map_mixw" -maptmatfn "$W/map_tmat" > "$W/map.log" 2>&1
+    echo "means adapted (tau $TAU) in $O/means"
+    exit 0
+fi
 # ... then MAP: means, variances, mixture weights and transitions
 cp $M/mdef $M/feat.params $M/noisedict "$O/"
 $ST/map_adapt -moddeffn "$W/mdef.txt" -ts2cbfn .ptm. -meanfn $M/means -varfn $M/variances \
