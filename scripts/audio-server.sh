@@ -251,6 +251,19 @@ unplug() {
             '$2 == "module-null-sink" && index($0, s) { print $1 }')
         [ -n "$mod" ] && pactl unload-module "$mod"
     done
+    # The server unloads a module after it has answered; wait until the
+    # sinks are really gone, so a client started next cannot still find one.
+    for sink in "$@"; do
+        i=0
+        while pactl list short sinks | awk '{ print $2 }' | grep -qx "$sink"; do
+            i=$((i + 1))
+            if [ "$i" -gt 250 ]; then
+                echo "audio-server: $sink still there after 5 s" >&2
+                exit 1
+            fi
+            sleep 0.02
+        done
+    done
     # The keep-alives of the sinks unloaded died with them; those of the
     # sinks left keep them clocking in short blocks.
     if [ $# -eq 0 ]; then

@@ -1,0 +1,94 @@
+/*
+ * start_stall_shim: an LD_PRELOAD library for tests/pa/phones_vanish.sh.
+ *
+ * PortAudio 19.6 hangs for ever in Pa_StartStream when a device's
+ * sound-server sink goes away between Pa_OpenStream and Pa_StartStream
+ * (see start_output() in src/audio_pa.c).  That window is a few
+ * milliseconds wide; this shim holds it open, so the test can take the
+ * sink away inside it every time:
+ *
+ *   VK_STALL_DEVICE  the PortAudio device name (exact) whose output-only
+ *                    stream is held; other streams start as usual
+ *   VK_STALL_DIR     a folder: when the shim holds the start it creates
+ *                    "stalled" there, and it goes on (into the real
+ *                    Pa_StartStream) once "go" appears there, or after 60 s
+ *
+ * Only the first matching start in the process is held.  The shim takes
+ * itself out of LD_PRELOAD when loaded, so the kiosk's children (its
+ * probe-output trial runs) run without it.
+ */
+#define _GNU_SOURCE
+
+#include <dlfcn.h>
+#include <fcntl.h>
+#include <portaudio.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+typedef PaError (*open_fn)(PaStream **, const PaStreamParameters *,
+                           const PaStreamParameters *, double, unsigned long,
+                           PaStreamFlags, PaStreamCallback *, void *);
+typedef PaError (*start_fn)(PaStream *);
+
+/* Read once at load: the kiosk changes its environment as it runs. */
+static const char *stall_device, *stall_dir;
+/* The stream to hold, once opened; NULL before and after. */
+static _Atomic(PaStream *) held;
+static atomic_int matched;
+
+__attribute__((constructor)) static void shim_init(void)
+{
+    stall_device = getenv("VK_STALL_DEVICE");
+    stall_dir = getenv("VK_STALL_DIR");
+    unsetenv("LD_PRELOAD");
+}
+
+static void mark(const char *dir, const char *name)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    int fd = open(path, O_CREAT | O_WRONLY | O_CLOEXEC, 0644);
+    if (fd >= 0)
+        close(fd);
+}
+
+static int exists(const char *dir, const char *name)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    return access(path, F_OK) == 0;
+}
+
+PaError Pa_OpenStream(PaStream **stream, const PaStreamParameters *in,
+                      const PaStreamParameters *out, double rate,
+                      unsigned long frames, PaStreamFlags flags,
+                      PaStreamCallback *cb, void *user)
+{
+    open_fn real = (open_fn)dlsym(RTLD_NEXT, "Pa_OpenStream");
+    PaError e = real(stream, in, out, rate, frames, flags, cb, user);
+    if (e != paNoError || in || !out || !stall_device || !stall_dir)
+        return e;
+    const PaDeviceInfo *d = Pa_GetDeviceInfo(out->device);
+    if (d && d->name && strcmp(d->name, stall_device) == 0 &&
+        atomic_exchange(&matched, 1) == 0)
+        atomic_store(&held, *stream);
+    return e;
+}
+
+PaError Pa_StartStream(PaStream *stream)
+{
+    start_fn real = (start_fn)dlsym(RTLD_NEXT, "Pa_StartStream");
+    PaStream *expect = stream;
+    if (stream &&
+        atomic_compare_exchange_strong(&held, &expect, (PaStream *)NULL)) {
+        mark(stall_dir, "stalled");
+        const struct timespec tick = {0, 20 * 1000000L};
+        for (int i = 0; i < 3000 && !exists(stall_dir, "go"); i++)
+            nanosleep(&tick, NULL);
+    }
+    return real(stream);
+}
