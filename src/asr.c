@@ -365,8 +365,7 @@ static void free_decoders(vk_asr *a)
 
 /* Creates the grammar decoder and (unless the lab switched it off) the phone
  * loop of one pass: pass 0 live, pass 1 the second pass.  0 = failed. */
-static int make_pair(vk_asr *a, const char *model, const char *means,
-                     int pass)
+static int make_pair(vk_asr *a, const char *model, const char *means, int pass)
 {
     ps_decoder_t **g = pass ? &a->ps2 : &a->ps, **p = pass ? &a->pl2 : &a->pl;
     *g = make_decoder(model, means, 0, a->end_frames, pass);

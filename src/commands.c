@@ -58,9 +58,9 @@ static bool is_dir(const char *p)
     return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-/* Where the shipped prompts, grammars and acoustic means are.  A binary inside the build
- * tree uses its sources' files (edit, rebuild nothing, run).  An installed
- * binary, PREFIX/bin/voice-kiosk, uses PREFIX/share/voice-kiosk: the
+/* Where the shipped prompts, grammars and acoustic means are.  A binary inside
+ * the build tree uses its sources' files (edit, rebuild nothing, run).  An
+ * installed binary, PREFIX/bin/voice-kiosk, uses PREFIX/share/voice-kiosk: the
  * package's /usr/share/voice-kiosk, or wherever a copy was unpacked.  Then
  * the configured VK_DATA_DIR, then the sources; if none has the folder,
  * VK_DATA_DIR (so the error names the installed place). */
