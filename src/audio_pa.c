@@ -23,9 +23,9 @@
  *   destroy() closes the streams on a helper thread and waits at most
  *            VK__PA_CLOSE_WAIT_MS, because PortAudio's close can block
  *            forever on a hung sound server (see pa_destroy()).  Starting
- *            a stream can hang too, so an output-only open (the
- *            headphones) starts its stream on a helper thread and gives up
- *            after VK__PA_START_WAIT_MS (see start_output()).
+ *            a stream can hang too, so open() starts each stream on a
+ *            helper thread and gives up after VK__PA_START_WAIT_MS (see
+ *            start_stream()).
  *
  * The playback callback starts only once VK__PA_PREROLL samples are
  * queued, so the 20 ms frames of the loop never underrun against the
@@ -96,8 +96,8 @@
  * the device is not usable yet anyway; a short wait keeps the kiosk loop
  * (and a stop request) responsive between attempts. */
 #define VK__PA_REOPEN_LOCK_MS 200
-/* An output-only open (the headphones) gives up on a stream start that has
- * not returned after this long (see start_output()). */
+/* open() gives up on a stream start that has not returned after this long
+ * (see start_stream()). */
 #define VK__PA_START_WAIT_MS 5000
 /* Ring ceilings: 1 s of microphone backlog, 2 s of queued speech. */
 #define VK__PA_MIC_RING VK_AUDIO_RATE
@@ -488,9 +488,9 @@ static void close_stream(PaStream *s)
 
 /* PortAudio's global calls (initialise, open, close, terminate) are not
  * thread-safe, and a close may now run on a helper thread, so they all
- * happen under this lock.  (A headphones start also runs on a helper, with
- * the opener holding the lock for it; one given up on goes on without it,
- * see start_output().)  The callbacks never touch it. */
+ * happen under this lock.  (A stream start also runs on a helper, with the
+ * opener holding the lock for it; one given up on goes on without it, see
+ * start_stream().)  The callbacks never touch it. */
 static pthread_mutex_t pa_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static int pa_lock_timed(long ms)
@@ -630,11 +630,12 @@ static PaError open_stream(vk_audio_pa *a, PaDeviceIndex dev, int input,
     return Pa_SetStreamFinishedCallback(*out, finished_cb);
 }
 
-/* Shared by start_output and its helper thread; the last one out frees it,
+/* Shared by start_stream and its helper thread; the last one out frees it,
  * and if that is the helper, the device too. */
 typedef struct {
     vk_audio_pa *a;
-    PaError err; /* written by the helper before it lets go of its ref */
+    PaStream *stream; /* a->out or a->in */
+    PaError err;      /* written by the helper before it lets go of its ref */
     _Atomic int done;
     _Atomic int refs;
 } start_ticket;
@@ -642,11 +643,12 @@ typedef struct {
 static void *starter(void *arg)
 {
     start_ticket *t = arg;
-    t->err = Pa_StartStream(t->a->out);
+    t->err = Pa_StartStream(t->stream);
     atomic_store(&t->done, 1);
     if (atomic_fetch_sub(&t->refs, 1) != 1)
         return NULL;
-    /* start_output gave up on us: the device is ours to close. */
+    /* start_stream gave up on us: the whole device (both streams, if it
+     * has two) is ours to close. */
     pthread_mutex_lock(&pa_lock);
     teardown(t->a);
     pthread_mutex_unlock(&pa_lock);
@@ -654,31 +656,34 @@ static void *starter(void *arg)
     return NULL;
 }
 
-/* Starts a->out and waits at most VK__PA_START_WAIT_MS for it.  PortAudio
- * 19.6's ALSA host can hang for ever in Pa_StartStream: its callback
- * thread takes the lock its caller waits on, then exits without releasing
- * it if the device fails to prepare again, as when headphones whose
- * sound-server sink went away after Pa_OpenStream (stack: Pa_StartStream
- * -> pthread_cond_timedwait -> __pthread_mutex_cond_lock).  The probe in a
- * child (vk_audio_pa_probe_output) cannot rule that out: the sink may go
- * between the probe and this open.  So the start runs on a helper thread;
- * if it has not returned in time, *abandoned is set and a belongs to the
- * helper, which closes it if the start ever returns.  Until then its
- * Pa_Initialize keeps PortAudio up, so no Pa_Terminate pulls the library
- * from under it.  The caller holds pa_lock throughout and releases it as
- * usual, so later opens and closes (the headphones tried again between
- * sessions) go on. */
-static PaError start_output(vk_audio_pa *a, bool *abandoned)
+/* Starts `stream` (a->out or a->in) and waits at most VK__PA_START_WAIT_MS
+ * for it.  PortAudio 19.6's ALSA host can hang for ever in Pa_StartStream:
+ * its callback thread takes the lock its caller waits on, then exits
+ * without releasing it if the device fails to prepare again, as when the
+ * sound-server sink of headphones or of the speaker went away after
+ * Pa_OpenStream (stack: Pa_StartStream -> pthread_cond_timedwait ->
+ * __pthread_mutex_cond_lock).  Nothing can rule that out beforehand: the
+ * probe in a child (vk_audio_pa_probe_output) only narrows it, and the
+ * main device is reopened while a speaker that was pulled out comes and
+ * goes.  So the start runs on a helper thread; if it has not returned in
+ * time, *abandoned is set and a, both streams, belongs to the helper,
+ * which closes it if the start ever returns.  Until then its Pa_Initialize
+ * keeps PortAudio up, so no Pa_Terminate pulls the library from under it.
+ * The caller holds pa_lock throughout and releases it as usual, so later
+ * opens and closes (the headphones tried again between sessions, the main
+ * device reopened by audio_retry) go on. */
+static PaError start_stream(vk_audio_pa *a, PaStream *stream, bool *abandoned)
 {
     *abandoned = false;
     start_ticket *t = vk_malloc(sizeof *t);
     t->a = a;
+    t->stream = stream;
     t->err = paNoError;
     atomic_init(&t->done, 0);
     atomic_init(&t->refs, 2);
     if (!spawn_detached(starter, t)) {
         free(t);
-        return Pa_StartStream(a->out);
+        return Pa_StartStream(stream);
     }
     long long until = now_ms() + VK__PA_START_WAIT_MS;
     while (!atomic_load(&t->done) && now_ms() < until)
@@ -690,6 +695,22 @@ static PaError start_output(vk_audio_pa *a, bool *abandoned)
     PaError e = t->err;
     free(t);
     return e;
+}
+
+/* Why open() gave up on a start (see start_stream()), for the device
+ * `what` ("speaker", "microphone", "headphones": those are plural). */
+static void describe_stalled_start(char *errbuf, size_t errlen,
+                                   const char *what, bool input)
+{
+    bool many = strcmp(what, "headphones") == 0;
+    append(errbuf, errlen,
+           "audio: the %s did not start: PortAudio had not returned from"
+           " starting %s after %d s, as happens when %s sound-server %s goes"
+           " away while %s open%s. Check that %s connected (voice-kiosk"
+           " --list-devices lists the devices).",
+           what, many ? "them" : "it", VK__PA_START_WAIT_MS / 1000,
+           many ? "their" : "its", input ? "source" : "sink",
+           many ? "they" : "it", many ? "" : "s", many ? "they are" : "it is");
 }
 
 /* `output_what` names the output in messages ("speaker", "headphones");
@@ -780,25 +801,25 @@ static vk_err pa_open(const char *input_name, const char *output_name,
         goto fail;
     }
     /* Output first, so the speaker is already clocking silence when the
-     * first microphone frame lets the loop start writing.  Only an
-     * output-only open (the headphones, optional) may give up on a start
-     * that does not return; without the main device there is no kiosk. */
+     * first microphone frame lets the loop start writing.  Either start may
+     * never return; one given up on is the same error as a device that
+     * cannot be opened: the kiosk at start exits with it (no device), the
+     * main device lost later is tried again by audio_retry, and the
+     * headphones between sessions. */
     bool abandoned = false;
-    e = with_input ? Pa_StartStream(a->out) : start_output(a, &abandoned);
+    e = start_stream(a, a->out, &abandoned);
+    if (abandoned)
+        describe_stalled_start(errbuf, errlen, output_what, false);
+    if (e == paNoError && a->in) {
+        e = start_stream(a, a->in, &abandoned);
+        if (abandoned)
+            describe_stalled_start(errbuf, errlen, "microphone", true);
+    }
     if (abandoned) {
-        append(errbuf, errlen,
-               "audio: the %s did not start: PortAudio had not returned"
-               " from starting them after %d s, as happens when their"
-               " sound-server sink goes away while they open. Check that"
-               " they are connected (voice-kiosk --list-devices lists the"
-               " devices).",
-               output_what, VK__PA_START_WAIT_MS / 1000);
         quiet_end(quiet);
         pthread_mutex_unlock(&pa_lock);
         return VK_ERR_DEVICE; /* a is the helper's now */
     }
-    if (e == paNoError && a->in)
-        e = Pa_StartStream(a->in);
     if (e != paNoError) {
         pa_failure(errbuf, errlen, "cannot start the audio streams", e);
         goto fail;
