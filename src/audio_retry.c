@@ -13,8 +13,10 @@
  * rate.
  *
  * The log gets one line when the device goes, the reason of the first
- * failed reopen, a "still" line every still_lost_us, and one line when it
- * is back.  Device names and error texts only: nothing a person said.
+ * failed reopen and of any later one that fails for another reason (a
+ * speaker that came back but would not start is worth knowing about), a
+ * "still" line every still_lost_us, and one line when it is back.  Device
+ * names and error texts only: nothing a person said.
  */
 #define _POSIX_C_SOURCE 200809L
 #include "audio_retry.h"
@@ -43,6 +45,9 @@ typedef struct vk_audio_retry {
     int64_t next_still_us;
     int failed_attempts; /* in the current outage */
     int stalls;          /* VK_ERR_LIMIT writes in a row */
+    /* Why the previous attempt failed, so that only a new reason is
+     * logged: the same one every couple of seconds would flood the log. */
+    char last_why[VK__RETRY_ERRLEN];
     vk_audio_retry_stats stats;
 } vk_audio_retry;
 
@@ -121,11 +126,12 @@ static void try_reopen(vk_audio_retry *r)
         fflush(r->o.log);
         return;
     }
-    if (r->failed_attempts++ == 0) {
-        fprintf(r->o.log, "voice-kiosk: audio: not back yet: %s\n",
-                err[0] ? err : vk_strerror(e));
+    const char *why = err[0] ? err : vk_strerror(e);
+    if (r->failed_attempts++ == 0 || strcmp(why, r->last_why) != 0) {
+        fprintf(r->o.log, "voice-kiosk: audio: not back yet: %s\n", why);
         fflush(r->o.log);
     }
+    snprintf(r->last_why, sizeof r->last_why, "%s", why);
     r->backoff_us *= 2;
     if (r->backoff_us > r->o.max_backoff_us)
         r->backoff_us = r->o.max_backoff_us;
