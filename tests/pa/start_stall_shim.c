@@ -1,19 +1,26 @@
 /*
- * start_stall_shim: an LD_PRELOAD library for tests/pa/phones_vanish.sh.
+ * start_stall_shim: an LD_PRELOAD library for tests/pa/phones_vanish.sh
+ * and tests/pa/speaker_vanish.sh.
  *
  * PortAudio 19.6 hangs for ever in Pa_StartStream when a device's
  * sound-server sink goes away between Pa_OpenStream and Pa_StartStream
- * (see start_output() in src/audio_pa.c).  That window is a few
+ * (see start_stream() in src/audio_pa.c).  That window is a few
  * milliseconds wide; this shim holds it open, so the test can take the
  * sink away inside it every time:
  *
  *   VK_STALL_DEVICE  the PortAudio device name (exact) whose output-only
- *                    stream is held; other streams start as usual
+ *                    stream is held; other streams start as usual (the
+ *                    main device opens its speaker as an output-only
+ *                    stream of its own, so it matches too)
  *   VK_STALL_DIR     a folder: when the shim holds the start it creates
  *                    "stalled" there, and it goes on (into the real
  *                    Pa_StartStream) once "go" appears there, or after 60 s
  *
- * Only the first matching start in the process is held.  The shim takes
+ *   VK_STALL_NTH     which matching open's start to hold: 1 (the
+ *                    default) the first, 2 the second (the speaker
+ *                    reopened after a loss), ...
+ *
+ * Only that one start in the process is held.  The shim takes
  * itself out of LD_PRELOAD when loaded, so the kiosk's children (its
  * probe-output trial runs) run without it.
  */
@@ -36,6 +43,7 @@ typedef PaError (*start_fn)(PaStream *);
 
 /* Read once at load: the kiosk changes its environment as it runs. */
 static const char *stall_device, *stall_dir;
+static int stall_nth = 1;
 /* The stream to hold, once opened; NULL before and after. */
 static _Atomic(PaStream *) held;
 static atomic_int matched;
@@ -44,6 +52,9 @@ __attribute__((constructor)) static void shim_init(void)
 {
     stall_device = getenv("VK_STALL_DEVICE");
     stall_dir = getenv("VK_STALL_DIR");
+    const char *nth = getenv("VK_STALL_NTH");
+    if (nth && atoi(nth) > 0)
+        stall_nth = atoi(nth);
     unsetenv("LD_PRELOAD");
 }
 
@@ -74,7 +85,7 @@ PaError Pa_OpenStream(PaStream **stream, const PaStreamParameters *in,
         return e;
     const PaDeviceInfo *d = Pa_GetDeviceInfo(out->device);
     if (d && d->name && strcmp(d->name, stall_device) == 0 &&
-        atomic_exchange(&matched, 1) == 0)
+        atomic_fetch_add(&matched, 1) + 1 == stall_nth)
         atomic_store(&held, *stream);
     return e;
 }
