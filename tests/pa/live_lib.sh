@@ -15,6 +15,18 @@
 #   wait_for PATTERN SECONDS  until an event line matches PATTERN
 #   count PATTERN             event lines matching PATTERN
 #   fail MESSAGE              print the events and stderr, exit 1
+#   want_stderr TEXT...       fail unless the kiosk's stderr has each TEXT
+#
+# For a stream start that never returns (tests/pa/*_vanish.sh, with
+# tests/pa/start_stall_shim.c, path in $SHIM; the kiosk itself in
+# $REAL_KIOSK):
+#   stall_kiosk DEVICE NTH    $KIOSK becomes the kiosk run alone with the
+#                             shim holding the NTH start of DEVICE's output
+#                             stream; $STALL is the shim's folder
+#   unplug_when_held SINK     once the shim holds that start, unplug SINK
+#                             (audio-server.sh returns once it is gone) and
+#                             let the start go on
+#   since_go                  seconds since then
 LIVE_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 SERVER=$LIVE_ROOT/scripts/audio-server.sh
 SPEECH=$LIVE_ROOT/../shared/data/speech
@@ -93,7 +105,39 @@ wait_for() {
   fail "timed out waiting for $1"
 }
 
+want_stderr() {
+  local want
+  for want in "$@"; do
+    grep -qF -- "$want" "$WORK/kiosk.err" || fail "stderr lacks: $want"
+  done
+}
+
 count() { grep -c -- "$1" "$WORK/events.jsonl" 2>/dev/null || true; }
+
+stall_kiosk() {
+  STALL=$WORK/stall-$1-$2
+  mkdir -p "$STALL"
+  KIOSK=$STALL/kiosk
+  printf '#!/bin/sh\nLD_PRELOAD=%q VK_STALL_DEVICE=%q VK_STALL_NTH=%q VK_STALL_DIR=%q exec %q "$@"\n' \
+    "$SHIM" "$1" "$2" "$STALL" "$REAL_KIOSK" >"$KIOSK"
+  chmod +x "$KIOSK"
+}
+
+# (In a background job too, before $KPID is known: then it only waits.)
+unplug_when_held() {
+  local _
+  for _ in $(seq 1 600); do
+    [ -e "$STALL/stalled" ] && break
+    [ -z "$KPID" ] || kill -0 "$KPID" 2>/dev/null ||
+      fail "the kiosk exited before the held start of $1"
+    sleep 0.1
+  done
+  [ -e "$STALL/stalled" ] || fail "the shim never held the start of $1"
+  "$SERVER" unplug "$1" || fail "could not unplug $1"
+  date +%s.%N >"$STALL/go"
+}
+
+since_go() { echo "$(date +%s.%N) - $(cat "$STALL/go")" | bc; }
 
 # Sign 1, answered by the microphone feed with a real recording of "no";
 # if the kiosk is unsure it says the answer back and a key confirms.

@@ -20,41 +20,26 @@ SHIM=$(realpath "$2")
 . "$HERE/live_lib.sh"
 live_setup vanish
 
-mkdir -p "$WORK/home" "$WORK/site" "$WORK/stall"
+mkdir -p "$WORK/home" "$WORK/site"
 printf '[audio]\ninput = kiosk_mic\noutput = kiosk_speaker\nheadphones = kiosk_phones\n' \
   >"$WORK/site/settings.ini"
-# The kiosk alone runs with the shim (live_start_kiosk execs $KIOSK).
-KIOSK=$WORK/kiosk-with-shim
-printf '#!/bin/sh\nLD_PRELOAD=%q VK_STALL_DEVICE=kiosk_phones VK_STALL_DIR=%q exec %q "$@"\n' \
-  "$SHIM" "$WORK/stall" "$REAL_KIOSK" >"$KIOSK"
-chmod +x "$KIOSK"
-
-# Once the shim holds the headphones' start: unplug them (audio-server.sh
-# returns once the sink is gone) and let the start go on.
-(
-  for _ in $(seq 1 600); do
-    [ -e "$WORK/stall/stalled" ] && break
-    sleep 0.1
-  done
-  [ -e "$WORK/stall/stalled" ] || exit 1
-  "$SERVER" unplug kiosk_phones || echo "FAIL: could not unplug the headphones"
-  date +%s.%N >"$WORK/stall/go"
-) &
+# The kiosk alone runs with the shim (live_start_kiosk execs $KIOSK), which
+# holds the headphones' start; meanwhile, in the background, they are
+# unplugged and the start let go on.
+stall_kiosk kiosk_phones 1
+unplug_when_held kiosk_phones &
 LIVE_PIDS=$!
 
 HOME=$WORK/home live_start_kiosk --site "$WORK/site" --rate 400
 wait "$LIVE_PIDS"
 LIVE_PIDS=""
-[ -s "$WORK/stall/go" ] ||
-  fail "the shim never held the headphones' start (is the device kiosk_phones?)"
-took=$(echo "$(date +%s.%N) - $(cat "$WORK/stall/go")" | bc)
+[ -s "$STALL/go" ] || fail "the shim never held the headphones' start"
+took=$(since_go)
 echo "listening $took s after the headphones' sink went away"
 [ "$(echo "$took > 15" | bc)" = 1 ] &&
   fail "the kiosk took $took s to start, expected at most 15"
-for want in 'private listening is off' '"kiosk_phones"' \
-  'the headphones did not start' 'sink goes away' 'Connect them'; do
-  grep -qF -- "$want" "$WORK/kiosk.err" || fail "stderr lacks: $want"
-done
+want_stderr 'private listening is off' '"kiosk_phones"' \
+  'the headphones did not start' 'sink goes away' 'Connect them'
 
 "$SERVER" replug || fail "could not replug the headphones"
 wait_for '"type":"headphones_back"' 30

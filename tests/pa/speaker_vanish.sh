@@ -33,50 +33,14 @@ mkdir -p "$WORK/home" "$WORK/site"
 printf '[audio]\ninput = kiosk_mic\noutput = kiosk_speaker\n' \
   >"$WORK/site/settings.ini"
 
-# kiosk_with_shim NTH: $KIOSK runs the kiosk alone with the shim, holding
-# the NTH start of kiosk_speaker's output stream ($STALL/stalled, go).
-kiosk_with_shim() {
-  STALL=$WORK/stall$1
-  mkdir -p "$STALL"
-  KIOSK=$WORK/kiosk-with-shim$1
-  printf '#!/bin/sh\nLD_PRELOAD=%q VK_STALL_DEVICE=kiosk_speaker VK_STALL_NTH=%q VK_STALL_DIR=%q exec %q "$@"\n' \
-    "$SHIM" "$1" "$STALL" "$REAL_KIOSK" >"$KIOSK"
-  chmod +x "$KIOSK"
-}
-
-# Once the shim holds the speaker's start: unplug it (audio-server.sh
-# returns once the sink is gone) and let the start go on.
-unplug_when_held() {
-  local _
-  for _ in $(seq 1 300); do
-    [ -e "$STALL/stalled" ] && break
-    kill -0 "$KPID" 2>/dev/null || fail "the kiosk exited before its $1 started the speaker"
-    sleep 0.1
-  done
-  [ -e "$STALL/stalled" ] ||
-    fail "the shim never held the speaker's start at $1 (is the device kiosk_speaker?)"
-  "$SERVER" unplug kiosk_speaker || fail "could not unplug the speaker"
-  date +%s.%N >"$STALL/go"
-}
-
-# Seconds since the held start went on.
-since_go() { echo "$(date +%s.%N) - $(cat "$STALL/go")" | bc; }
-
-want_stderr() {
-  local want
-  for want in "$@"; do
-    grep -qF -- "$want" "$WORK/kiosk.err" || fail "stderr lacks: $want"
-  done
-}
-
 if [ "${VK_VANISH_ONLY:-start}" = start ]; then
-  kiosk_with_shim 1
+  stall_kiosk kiosk_speaker 1
   rm -f "$WORK/events.jsonl"
   (cd "$WORK/home" && HOME=$WORK/home exec "$KIOSK" --events "$WORK/events.jsonl" \
      --quiet --site "$WORK/site" --rate 400 </dev/null \
      >"$WORK/kiosk.out" 2>"$WORK/kiosk.err") &
   KPID=$!
-  unplug_when_held start
+  unplug_when_held kiosk_speaker
   for _ in $(seq 1 300); do
     kill -0 "$KPID" 2>/dev/null || break
     sleep 0.1
@@ -94,14 +58,14 @@ if [ "${VK_VANISH_ONLY:-start}" = start ]; then
 fi
 
 if [ "${VK_VANISH_ONLY:-reopen}" = reopen ]; then
-  kiosk_with_shim 2
+  stall_kiosk kiosk_speaker 2
   HOME=$WORK/home live_start_kiosk --site "$WORK/site" --rate 400
   sleep 1
   "$SERVER" unplug || fail "could not unplug the devices"
   wait_for '"type":"device_lost"' 15
   sleep 1
   "$SERVER" replug || fail "could not replug the devices"
-  unplug_when_held reopen
+  unplug_when_held kiosk_speaker
   for _ in $(seq 1 300); do
     grep -qF 'the speaker did not start' "$WORK/kiosk.err" && break
     kill -0 "$KPID" 2>/dev/null || fail "the kiosk exited during the reopen"
