@@ -535,41 +535,67 @@ static void teardown(vk_audio_pa *a)
     free(a);
 }
 
-/* Runs fn(arg) on a new detached thread; false if none could be made. */
-static bool spawn_detached(void *(*fn)(void *), void *arg)
-{
-    pthread_t th;
-    pthread_attr_t attr;
-    if (pthread_attr_init(&attr) != 0)
-        return false;
-    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-    bool ok = pthread_create(&th, &attr, fn, arg) == 0;
-    pthread_attr_destroy(&attr);
-    return ok;
-}
-
-/* Shared by pa_destroy and its helper thread; the last one out frees it. */
-typedef struct {
+/* A PortAudio call that may never return (a close on a frozen sound
+ * server, a start whose sink went away: see pa_destroy() and
+ * start_stream()) runs on a detached helper thread, and its caller waits a
+ * deadline for it.  The job is shared; the last one out frees it.  If the
+ * caller gave up first, the helper owns the job and what run() works on,
+ * and calls given_up() once run() returns, if it ever does. */
+typedef struct helper_job {
+    void (*run)(struct helper_job *);
+    void (*given_up)(struct helper_job *); /* NULL: nothing to do */
     vk_audio_pa *a;
+    PaStream *stream;
+    PaError err; /* set by run() */
     _Atomic int done;
     _Atomic int refs;
-} close_ticket;
+} helper_job;
 
-static void ticket_release(close_ticket *t)
+static void *helper_main(void *arg)
 {
-    if (atomic_fetch_sub(&t->refs, 1) == 1)
-        free(t);
+    helper_job *j = arg;
+    j->run(j);
+    atomic_store(&j->done, 1);
+    if (atomic_fetch_sub(&j->refs, 1) != 1)
+        return NULL;
+    if (j->given_up)
+        j->given_up(j);
+    free(j);
+    return NULL;
 }
 
-static void *closer(void *arg)
+/* Runs j (on the heap) and waits at most wait_ms for it.  true: it
+ * finished, j->err holds its result, and the caller frees j.  false: the
+ * caller gave up and must not touch j again.  If no thread can be made,
+ * j runs here. */
+static bool run_on_helper(helper_job *j, long wait_ms)
 {
-    close_ticket *t = arg;
+    atomic_init(&j->done, 0);
+    atomic_init(&j->refs, 2);
+    pthread_t th;
+    pthread_attr_t attr;
+    bool spawned = pthread_attr_init(&attr) == 0;
+    if (spawned) {
+        pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+        spawned = pthread_create(&th, &attr, helper_main, j) == 0;
+        pthread_attr_destroy(&attr);
+    }
+    if (!spawned) {
+        j->run(j);
+        return true;
+    }
+    long long until = now_ms() + wait_ms;
+    while (!atomic_load(&j->done) && now_ms() < until)
+        nap();
+    return atomic_fetch_sub(&j->refs, 1) == 1;
+}
+
+/* Closes the whole device (both streams, if it has two). */
+static void teardown_job(helper_job *j)
+{
     pthread_mutex_lock(&pa_lock);
-    teardown(t->a);
+    teardown(j->a);
     pthread_mutex_unlock(&pa_lock);
-    atomic_store(&t->done, 1);
-    ticket_release(t);
-    return NULL;
 }
 
 /* Closing can hang: with a frozen PulseAudio server, PortAudio's ALSA
@@ -587,19 +613,11 @@ static void pa_destroy(vk_audio *base)
     if (!a)
         return;
     debug_stats(a);
-    close_ticket *t = vk_malloc(sizeof *t);
-    t->a = a;
-    atomic_init(&t->done, 0);
-    atomic_init(&t->refs, 2);
-    if (!spawn_detached(closer, t)) {
-        atomic_store(&t->refs, 1);
-        closer(t);
-        return;
-    }
-    long long until = now_ms() + VK__PA_CLOSE_WAIT_MS;
-    while (!atomic_load(&t->done) && now_ms() < until)
-        nap();
-    ticket_release(t);
+    helper_job *j = vk_calloc(1, sizeof *j);
+    j->run = teardown_job;
+    j->a = a;
+    if (run_on_helper(j, VK__PA_CLOSE_WAIT_MS))
+        free(j);
 }
 
 static const vk_audio_ops pa_ops = {
@@ -630,30 +648,9 @@ static PaError open_stream(vk_audio_pa *a, PaDeviceIndex dev, int input,
     return Pa_SetStreamFinishedCallback(*out, finished_cb);
 }
 
-/* Shared by start_stream and its helper thread; the last one out frees it,
- * and if that is the helper, the device too. */
-typedef struct {
-    vk_audio_pa *a;
-    PaStream *stream; /* a->out or a->in */
-    PaError err;      /* written by the helper before it lets go of its ref */
-    _Atomic int done;
-    _Atomic int refs;
-} start_ticket;
-
-static void *starter(void *arg)
+static void start_job(helper_job *j)
 {
-    start_ticket *t = arg;
-    t->err = Pa_StartStream(t->stream);
-    atomic_store(&t->done, 1);
-    if (atomic_fetch_sub(&t->refs, 1) != 1)
-        return NULL;
-    /* start_stream gave up on us: the whole device (both streams, if it
-     * has two) is ours to close. */
-    pthread_mutex_lock(&pa_lock);
-    teardown(t->a);
-    pthread_mutex_unlock(&pa_lock);
-    free(t);
-    return NULL;
+    j->err = Pa_StartStream(j->stream);
 }
 
 /* Starts `stream` (a->out or a->in) and waits at most VK__PA_START_WAIT_MS
@@ -674,26 +671,16 @@ static void *starter(void *arg)
  * device reopened by audio_retry) go on. */
 static PaError start_stream(vk_audio_pa *a, PaStream *stream, bool *abandoned)
 {
-    *abandoned = false;
-    start_ticket *t = vk_malloc(sizeof *t);
-    t->a = a;
-    t->stream = stream;
-    t->err = paNoError;
-    atomic_init(&t->done, 0);
-    atomic_init(&t->refs, 2);
-    if (!spawn_detached(starter, t)) {
-        free(t);
-        return Pa_StartStream(stream);
-    }
-    long long until = now_ms() + VK__PA_START_WAIT_MS;
-    while (!atomic_load(&t->done) && now_ms() < until)
-        nap();
-    if (atomic_fetch_sub(&t->refs, 1) != 1) {
-        *abandoned = true;
+    helper_job *j = vk_calloc(1, sizeof *j);
+    j->run = start_job;
+    j->given_up = teardown_job; /* the whole device is the helper's then */
+    j->a = a;
+    j->stream = stream;
+    *abandoned = !run_on_helper(j, VK__PA_START_WAIT_MS);
+    if (*abandoned)
         return paTimedOut;
-    }
-    PaError e = t->err;
-    free(t);
+    PaError e = j->err;
+    free(j);
     return e;
 }
 
