@@ -197,8 +197,9 @@ int main(int argc, char **argv)
     vk_recognizer *rec = NULL;
     vk_tts *tts = NULL;
     char err[1024];
-    vk_asr_opts ao = {.means_path =
-                          VK_BENCH_SOURCE_DIR "/acoustic/en-us/means"};
+    vk_asr_opts ao = {.means_path = VK_BENCH_SOURCE_DIR "/acoustic/en-us/means",
+                      .rivals_path =
+                          VK_BENCH_SOURCE_DIR "/acoustic/en-us/rivals"};
     if (!s ||
         vk_recognizer_create(grammars, &ao, diag, &rec, err, sizeof err) !=
             VK_OK ||

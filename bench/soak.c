@@ -191,7 +191,8 @@ int main(int argc, char **argv)
     vk_recognizer *rec = NULL;
     vk_tts *tts = NULL;
     char err[1024] = "";
-    vk_asr_opts ao = {.means_path = cli.means_path};
+    vk_asr_opts ao = {.means_path = cli.means_path,
+                      .rivals_path = cli.rivals_path};
     int status = 0;
     if (!script || nsc == 0 ||
         vk_recognizer_create(cli.grammars_dir, &ao, diag, &rec, err,

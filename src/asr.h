@@ -50,6 +50,11 @@ typedef struct vk_asr_opts {
      * acoustic/en-us/means (see acoustic/README.md).  NULL = the model's
      * own. */
     const char *means_path;
+    /* Rival words (one a line, '#' comments): common words the grammars do
+     * not use, decoded beside each context's phrases in the second pass; a
+     * result that a rival word beats is rejected (asr.c, "Rivals").  The
+     * kiosk passes acoustic/en-us/rivals.  NULL = no rival check. */
+    const char *rivals_path;
     /* Silence, in ms, that ends an utterance (end-of-speech window). 0 =
      * default. */
     int end_silence_ms;

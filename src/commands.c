@@ -96,10 +96,13 @@ void vk_cli_defaults(vk_cli *c)
     data_path("grammars", c->default_grammars, sizeof c->default_grammars);
     data_path("acoustic/en-us", c->default_means, sizeof c->default_means);
     size_t n = strlen(c->default_means);
+    snprintf(c->default_rivals, sizeof c->default_rivals, "%s/rivals",
+             c->default_means);
     snprintf(c->default_means + n, sizeof c->default_means - n, "/means");
     c->prompts_dir = c->default_prompts;
     c->grammars_dir = c->default_grammars;
     c->means_path = c->default_means;
+    c->rivals_path = c->default_rivals;
     c->context = "answer";
     c->lang = "en-US";
     c->echo_cancel = true;
@@ -219,7 +222,8 @@ static int load_recognizer(const vk_cli *c, const vk_settings *set,
     vk_diag *diag = vk_diag_create();
     char err[1024] = "";
     vk_asr_opts o = {.end_silence_ms = set->end_silence_ms,
-                     .means_path = c->means_path};
+                     .means_path = c->means_path,
+                     .rivals_path = c->rivals_path};
     vk_err e =
         vk_recognizer_create(c->grammars_dir, &o, diag, rec, err, sizeof err);
     int status = VK_EXIT_OK;

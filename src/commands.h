@@ -26,7 +26,8 @@ typedef struct vk_cli {
     bool preview_all;        /* preview --all */
     bool prompts_set;        /* --prompts was given */
     const char *grammars_dir;
-    const char *means_path; /* the adapted acoustic means (asr.h) */
+    const char *means_path;  /* the adapted acoustic means (asr.h) */
+    const char *rivals_path; /* the rival words (asr.h) */
     const char *input_device;
     const char *output_device;
     const char *events_path;
@@ -50,6 +51,7 @@ typedef struct vk_cli {
     char default_prompts[4096];
     char default_grammars[4096];
     char default_means[4096];
+    char default_rivals[4104];
 } vk_cli;
 
 /* Fills the defaults (the shipped prompts, grammars and acoustic means). */

@@ -145,6 +145,7 @@ int main(int argc, char **argv)
     /* the kiosk's adapted means (run from bench/asr_lab); -means stock:
      * the model's own */
     const char *means = "../../acoustic/en-us/means";
+    const char *rivals = "../../acoustic/en-us/rivals";
     vk_grammar *gr[3] = {0};
     static const char *CTXS[3] = {"answer", "command", "menu"};
     const char *ctx = "answer";
@@ -163,6 +164,10 @@ int main(int argc, char **argv)
             means = argv[++ai];
             if (!strcmp(means, "stock"))
                 means = NULL;
+        } else if (!strcmp(argv[ai], "-rivals")) {
+            rivals = argv[++ai];
+            if (!strcmp(rivals, "none"))
+                rivals = NULL;
         } else if (!strcmp(argv[ai], "-ctx"))
             ctx = argv[++ai];
         else if (!strcmp(argv[ai], "-mixall"))
@@ -201,6 +206,7 @@ int main(int argc, char **argv)
     vk_asr_opts o = {0};
     o.end_silence_ms = end_ms;
     o.means_path = means;
+    o.rivals_path = rivals;
     vk_asr *a;
     char eb[256];
     double t0 = now_ms();
@@ -270,7 +276,8 @@ int main(int argc, char **argv)
            "ascr\tg_score\tnwords\traw\td\tstart\tend\tturn_ms\tclip_ms\tclip_"
            "s\twframes\tw_ascr\tw_pl\tdw\tminw\tmeaning\tlabel_meaning\tlive_"
            "z\tpass2\tl_meaning\tl_raw\tl_dw\tl_"
-           "d\tl_wframes\tl_nframes\tl_minw\n");
+           "d\tl_wframes\tl_nframes\tl_minw\trival_won\trival_margin\trival_"
+           "veto\n");
     while (fgets(line, sizeof line, mf)) {
         char *f[5];
         int nf = 0;
@@ -338,14 +345,15 @@ int main(int argc, char **argv)
                 printf("%s\t%s\t%s\t%d\t%s\t%.4f\t%d\t%ld\t%ld\t%ld\t%d\t%."
                        "4f\t%.2f\t%.2f\t%.2f\t%.3f\t%.2f\t%.2f\t%d\t%ld\t%."
                        "0f\t%.2f\t%d\t%s\t%s\t%.3f\t%d\t%s\t%.4f\t%.2f\t%."
-                       "2f\t%d\t%d\t%d\n",
+                       "2f\t%d\t%d\t%d\t%d\t%ld\t%d\n",
                        f[0], f[1], f[2], u++, r.words, r.confidence,
                        fe->nframes, fe->g_ascr, fe->pl_ascr, fe->g_score,
                        fe->nwords, fe->raw, fe->d, r.start_s, r.end_s, s1 - s0,
                        0.0, tot / 16000.0, fe->wframes, fe->w_ascr, fe->w_pl,
                        fe->dw, fe->minw, m ? m : "", lm ? lm : (cg ? "" : f[1]),
                        fe->live_z, a->did2, lwm ? lwm : "", lf->raw, lf->dw,
-                       lf->d, lf->wframes, lf->nframes, lf->minw);
+                       lf->d, lf->wframes, lf->nframes, lf->minw,
+                       a->did2 && a->rv_won, fe->rival_margin, fe->rival_veto);
             }
             if (!k)
                 break;
@@ -353,11 +361,11 @@ int main(int argc, char **argv)
         double c1 = now_ms();
         if (!u)
             printf("%s\t%s\t%s\t-1\t\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t%.2f\t%."
-                   "2f\t0\t0\t0\t0\t0\t\t\t0\t0\t\t0\t0\t0\t0\t0\t0\n",
+                   "2f\t0\t0\t0\t0\t0\t\t\t0\t0\t\t0\t0\t0\t0\t0\t0\t0\t0\t0\n",
                    f[0], f[1], f[2], c1 - c0, tot / 16000.0);
         else
             printf("%s\t%s\t%s\t-2\t\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t%.2f\t%."
-                   "2f\t0\t0\t0\t0\t0\t\t\t0\t0\t\t0\t0\t0\t0\t0\t0\n",
+                   "2f\t0\t0\t0\t0\t0\t\t\t0\t0\t\t0\t0\t0\t0\t0\t0\t0\t0\t0\n",
                    f[0], f[1], f[2], c1 - c0, tot / 16000.0);
         free(x);
         free(y);

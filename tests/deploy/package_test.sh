@@ -52,6 +52,7 @@ for f in /usr/bin/voice-kiosk \
          /usr/share/voice-kiosk/grammars/command.gram \
          /usr/share/voice-kiosk/grammars/menu.gram \
          /usr/share/voice-kiosk/acoustic/en-us/means \
+         /usr/share/voice-kiosk/acoustic/en-us/rivals \
          /usr/share/man/man1/voice-kiosk.1.gz \
          /usr/lib/systemd/system/voice-kiosk.service \
          /usr/lib/systemd/user/voice-kiosk.service \
@@ -95,8 +96,9 @@ else
   echo "$out"; fail "a broken unpacked flow.ini was not reported (status $st)"
 fi
 
-# The recogniser loads the unpacked acoustic means: with them it hears a
-# real "yes"; without them it stops with status 3 and names their path.
+# The recogniser loads the unpacked acoustic means and rival words: with
+# them it hears a real "yes"; without either it stops with status 3 and
+# names the missing file.
 yes_clip=$(dirname "$0")/../../../shared/data/speech/dev/sc2test/yes/0cb74144_nohash_0.wav
 means=$WORK/root/usr/share/voice-kiosk/acoustic/en-us/means
 if [ -f "$yes_clip" ]; then
@@ -104,11 +106,15 @@ if [ -f "$yes_clip" ]; then
   [ $st -eq 0 ] && [ "$(echo "$out" | cut -f3)" = yes ] &&
     pass "the unpacked binary recognises a real yes" ||
     fail "the unpacked binary did not recognise yes (status $st): $out"
-  rm "$means"
-  out=$("$WORK/root/usr/bin/voice-kiosk" recognize "$yes_clip" 2>&1); st=$?
-  [ $st -eq 3 ] && echo "$out" | grep -qF "$means" &&
-    pass "missing acoustic means: status 3, their path named" ||
-    fail "missing acoustic means not reported (status $st): $out"
+  # One at a time: the rival words first (the means are read before them).
+  for f in rivals means; do
+    path=$(dirname "$means")/$f
+    rm "$path"
+    out=$("$WORK/root/usr/bin/voice-kiosk" recognize "$yes_clip" 2>&1); st=$?
+    [ $st -eq 3 ] && echo "$out" | grep -qF "$path" &&
+      pass "missing acoustic $f: status 3, the path named" ||
+      fail "missing acoustic $f not reported (status $st): $out"
+  done
 fi
 
 # The sample site folder changes nothing: no line but notes, blanks and

@@ -98,7 +98,9 @@ static int setup(void **state)
 {
     world *w = vk_calloc(1, sizeof *w);
     char err[1024];
-    vk_asr_opts o = {.means_path = VK_TEST_SOURCE_DIR "/acoustic/en-us/means"};
+    vk_asr_opts o = {.means_path = VK_TEST_SOURCE_DIR "/acoustic/en-us/means",
+                     .rivals_path =
+                         VK_TEST_SOURCE_DIR "/acoustic/en-us/rivals"};
     vk_diag *diag = vk_diag_create();
     assert_int_equal(vk_recognizer_create(VK_TEST_SOURCE_DIR "/grammars", &o,
                                           diag, &w->rec, err, sizeof err),

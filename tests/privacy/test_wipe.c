@@ -144,7 +144,8 @@ static int setup(void **state)
     parts *p = calloc(1, sizeof *p);
     vk_diag *diag = vk_diag_create();
     char err[1024] = "";
-    vk_asr_opts ao = {.means_path = cli.means_path};
+    vk_asr_opts ao = {.means_path = cli.means_path,
+                      .rivals_path = cli.rivals_path};
     p->script = vk_script_load(cli.prompts_dir, diag);
     if (!p->script ||
         vk_recognizer_create(cli.grammars_dir, &ao, diag, &p->rec, err,

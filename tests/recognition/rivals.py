@@ -1,0 +1,97 @@
+#!/usr/bin/env python3
+"""The rival check (src/asr.c, "Rivals") on held-out real voices: every
+clean clip of half B that the benchmark counts, through `voice-kiosk
+recognize --context answer`, once as shipped and once with VK_ASR_RIVALS=0.
+
+usage: rivals.py VOICE_KIOSK DATA_DIR
+
+Asserted:
+- the check only ever rejects: a clip whose result differs had a meaning
+  without it and has none with it, with the same words (the second pass is
+  a function of its audio alone, so nothing else may move);
+- it rejects some of the words outside the grammar and sentences that were
+  accepted without it (at least MIN_FEWER fewer false accepts);
+- it costs at most MAX_LOST right answers (yes, no, stop).
+"""
+import os
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.dirname(HERE))
+import verdict  # noqa: E402  (tests/verdict.py)
+from floor import held_out_clips, pad  # noqa: E402
+
+# Measured on half B (2026-12-05, round 9 of bench/asr_lab/README.md): the
+# check turned 3 of the 15 false accepts of other words into rejections
+# and cost no right answer.
+MIN_FEWER = 2
+MAX_LOST = 1
+
+
+def recognize(kiosk, files, rivals):
+    env = dict(os.environ)
+    if not rivals:
+        env["VK_ASR_RIVALS"] = "0"
+    proc = subprocess.run([kiosk, "recognize", "--context", "answer"] + files,
+                          capture_output=True, text=True, env=env)
+    if proc.returncode != 0:
+        sys.exit("recognize failed (%d): %s" % (proc.returncode, proc.stderr))
+    got = {}
+    for line in proc.stdout.splitlines():
+        f, meaning, words, conf = line.split("\t")
+        got[f] = (meaning, words, float(conf))
+    if len(got) != len(files):
+        sys.exit("recognize gave %d results for %d clips" % (len(got), len(files)))
+    return got
+
+
+def main():
+    if len(sys.argv) != 3:
+        sys.exit(__doc__)
+    kiosk, data = sys.argv[1:]
+    tmp = tempfile.mkdtemp(prefix="vk-rivals-")
+    items = []
+    for i, (path, label, kind) in enumerate(held_out_clips(data)):
+        if kind == "noise":
+            continue
+        dst = os.path.join(tmp, "r%04d.wav" % i)
+        pad(os.path.join(data, path), dst)
+        items.append((dst, path, label, kind))
+    files = [it[0] for it in items]
+    off = recognize(kiosk, files, False)
+    on = recognize(kiosk, files, True)
+    subprocess.run(["rm", "-rf", tmp])
+    failed = []
+    fa = {False: 0, True: 0}
+    right = {False: 0, True: 0}
+    changed = 0
+    for dst, path, label, kind in items:
+        for rivals, got in ((False, off), (True, on)):
+            meaning = got[dst][0]
+            if kind in ("yes", "no", "stop"):
+                right[rivals] += meaning == label
+            else:
+                fa[rivals] += meaning != ""
+        if off[dst] != on[dst]:
+            changed += 1
+            print("%-8s %-55s %s -> %s" % (kind, path, off[dst], on[dst]))
+            if not (off[dst][0] and not on[dst][0] and off[dst][1] == on[dst][1]):
+                failed.append("%s: %s without the check, %s with it: not a rejection"
+                              % (path, off[dst], on[dst]))
+    print("clips %d, changed %d; false accepts (other words, sentences) %d -> %d; "
+          "right answers %d -> %d" % (len(items), changed, fa[False], fa[True],
+                                      right[False], right[True]))
+    if fa[False] - fa[True] < MIN_FEWER:
+        failed.append("false accepts %d -> %d: fewer than %d rejected"
+                      % (fa[False], fa[True], MIN_FEWER))
+    if right[False] - right[True] > MAX_LOST:
+        failed.append("right answers %d -> %d: more than %d lost"
+                      % (right[False], right[True], MAX_LOST))
+    return verdict.report(failed)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
