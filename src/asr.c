@@ -78,8 +78,10 @@
  * grammar uses; a rival that is a context word or sounds exactly like one
  * is left out per context).  If a rival word wins that decode by more
  * than a small margin (VK_ASR_RIVAL_MARGIN), the grammar's result is
- * rejected.  Round 9 in bench/asr_lab/README.md: fewer other words
- * accepted, the same yes/no.
+ * rejected; if no rival word is in its best path at all, a result just
+ * below the confirm band is lifted into it (VK_ASR_RAW_CONFIRM_AGREED):
+ * said back for confirmation.  Round 9 in bench/asr_lab/README.md: fewer
+ * other words accepted, more answers heard.
  *
  * Fast start: no dictionary is loaded at ps_init; add_context streams the
  * CMU dictionary once and ps_add_word()s the first pronunciation of each
@@ -141,6 +143,13 @@
  * false accepts for at most a point and a half of yes/no in noise
  * (bench/asr_lab/README.md, round 9). */
 #define VK_ASR_RIVAL_MARGIN 100
+/* ... and the other way: a second-pass result from this raw score up to
+ * the confirm cut, whose rival decode kept to the grammar's phrases (no
+ * rival word in its best path), is lifted to the bottom of the confirm
+ * band: said back for confirmation, never acted on at once.  Placed on
+ * half A as the lowest cut at which no more other words were accepted
+ * (round 9). */
+#define VK_ASR_RAW_CONFIRM_AGREED 0.54
 #define VK_ASR_MAX_RIVALS 1000
 /* Below this raw score the words are blanked: a plain rejection. */
 #define VK_ASR_RAW_REJECT 0.30
@@ -222,6 +231,7 @@ typedef struct vk_asr_feats {
     double live_z;     /* second pass: the live pass's logit (feature 7) */
     long rival_margin; /* rival path score minus the grammar's (0 = none won) */
     int rival_veto;    /* the result was rejected for a rival */
+    int rival_lift;    /* lifted into the confirm band: no rival came near */
 } vk_asr_feats;
 
 struct vk_asr {
@@ -241,6 +251,7 @@ struct vk_asr {
      * (the worker, or the loop after wait_idle). */
     long rv_score; /* its best path's score */
     int rv_won;    /* a rival word is in that path */
+    int rv_ran;    /* the rival decode ran */
     size_t nctx;
     int cur, pending; /* context index in use / to switch to (-1 none) */
     int in_utt;       /* ps_start_utt called */
@@ -505,7 +516,7 @@ static int has_rival(const vk_asr *a, const char *hyp)
 static int decode_pass2(vk_asr *a, int ctx, size_t n)
 {
     size_t warm = warm_len(a, n);
-    a->rv_won = 0;
+    a->rv_won = a->rv_ran = 0;
     a->rv_score = 0;
     const char *rs = a->ctx[ctx].rivals;
     if (rs && ps_set_search(a->ps2, rs) >= 0 &&
@@ -514,6 +525,7 @@ static int decode_pass2(vk_asr *a, int ctx, size_t n)
         const char *hyp = ps_get_hyp(a->ps2, &sc);
         a->rv_score = sc;
         a->rv_won = hyp && has_rival(a, hyp);
+        a->rv_ran = 1;
     }
     ps_set_search(a->ps2, a->ctx[ctx].name);
     return decode2(a->ps2, a->pl2, a->buf2, n, warm);
@@ -1206,13 +1218,23 @@ static void score_utt(vk_asr *a, ps_decoder_t *g, ps_decoder_t *pl,
 }
 
 /* Rivals (see the top): the second pass's result is rejected if a rival
- * word beat it by more than VK_ASR_RIVAL_MARGIN.  Its words stay (for
- * `heard`); its confidence drops to the bottom of the reject band. */
+ * word beat it by more than VK_ASR_RIVAL_MARGIN (its words stay, for
+ * `heard`; its confidence drops to the bottom of the reject band), and
+ * lifted to the bottom of the confirm band if it was just below it and no
+ * rival word came near (VK_ASR_RAW_CONFIRM_AGREED). */
 static void rival_check(vk_asr *a)
 {
     vk_asr_feats *f = &a->feats;
-    if (!a->rv_won || !a->res.words[0])
+    if (!a->rv_ran || !a->res.words[0])
         return;
+    if (!a->rv_won) {
+        if (f->raw >= VK_ASR_RAW_CONFIRM_AGREED &&
+            f->raw < VK_ASR_RAW_CONFIRM) {
+            f->rival_lift = 1;
+            a->res.confidence = VK_ASR_CONFIRM;
+        }
+        return;
+    }
     f->rival_margin = a->rv_score - f->g_score;
     if (f->raw < VK_ASR_RAW_CONFIRM || f->rival_margin <= VK_ASR_RIVAL_MARGIN)
         return;

@@ -6,12 +6,14 @@ recognize --context answer`, once as shipped and once with VK_ASR_RIVALS=0.
 usage: rivals.py VOICE_KIOSK DATA_DIR
 
 Asserted:
-- the check only ever rejects: a clip whose result differs had a meaning
-  without it and has none with it, with the same words (the second pass is
-  a function of its audio alone, so nothing else may move);
-- it rejects some of the words outside the grammar and sentences that were
-  accepted without it (at least MIN_FEWER fewer false accepts);
-- it costs at most MAX_LOST right answers (yes, no, stop).
+- the check only rejects or lifts: a clip whose result differs kept its
+  words, and either had a meaning without the check and none with it, or
+  had none without it and has one with it, at the bottom of the confirm
+  band (said back, never acted on at once).  The second pass is a
+  function of its audio alone, so nothing else may move;
+- with it, at least MIN_FEWER fewer words outside the grammar and
+  sentences are accepted, and at least MIN_MORE more answers (yes, no,
+  stop) are heard right.
 """
 import os
 import subprocess
@@ -24,11 +26,13 @@ sys.path.insert(0, os.path.dirname(HERE))
 import verdict  # noqa: E402  (tests/verdict.py)
 from floor import held_out_clips, pad  # noqa: E402
 
-# Measured on half B (2026-12-05, round 9 of bench/asr_lab/README.md): the
-# check turned 3 of the 15 false accepts of other words into rejections
-# and cost no right answer.
-MIN_FEWER = 2
-MAX_LOST = 1
+# Measured on half B (2026-12-05, round 9 of bench/asr_lab/README.md): false
+# accepts 19 -> 15, right answers 161 -> 164 (11 clips changed: 6
+# rejections, two of them right "no"s, and 5 lifts).  The limits ask for a
+# gain of at least one clip on each.
+MIN_FEWER = 1
+MIN_MORE = 1
+CONFIRM = 0.40  # VK_ASR_CONFIRM (src/asr.h), where a lifted result lands
 
 
 def recognize(kiosk, files, rivals):
@@ -78,18 +82,21 @@ def main():
         if off[dst] != on[dst]:
             changed += 1
             print("%-8s %-55s %s -> %s" % (kind, path, off[dst], on[dst]))
-            if not (off[dst][0] and not on[dst][0] and off[dst][1] == on[dst][1]):
-                failed.append("%s: %s without the check, %s with it: not a rejection"
-                              % (path, off[dst], on[dst]))
+            same_words = off[dst][1] == on[dst][1]
+            rejected = off[dst][0] and not on[dst][0]
+            lifted = not off[dst][0] and on[dst][0] and abs(on[dst][2] - CONFIRM) < 0.001
+            if not (same_words and (rejected or lifted)):
+                failed.append("%s: %s without the check, %s with it: neither a rejection "
+                              "nor a lift" % (path, off[dst], on[dst]))
     print("clips %d, changed %d; false accepts (other words, sentences) %d -> %d; "
           "right answers %d -> %d" % (len(items), changed, fa[False], fa[True],
                                       right[False], right[True]))
     if fa[False] - fa[True] < MIN_FEWER:
         failed.append("false accepts %d -> %d: fewer than %d rejected"
                       % (fa[False], fa[True], MIN_FEWER))
-    if right[False] - right[True] > MAX_LOST:
-        failed.append("right answers %d -> %d: more than %d lost"
-                      % (right[False], right[True], MAX_LOST))
+    if right[True] - right[False] < MIN_MORE:
+        failed.append("right answers %d -> %d: fewer than %d more"
+                      % (right[False], right[True], MIN_MORE))
     return verdict.report(failed)
 
 
