@@ -37,12 +37,14 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 # 1 of 16, noise 0 of 36, accept band 92 of 93 right): five clips worse
 # (the seed's three and two more), two for stop and the band's errors
 # (few clips), and never looser than before, so only a regression beyond
-# the recogniser's own spread fails the build.
+# the recogniser's own spread fails the build.  Round 9 (the rival words,
+# src/asr.c) moved yes to 81, no to 77 and other words to 14 of 196; their
+# limits were set again five clips away.
 FLOORS = {
-    "yes": ("min", 76.0),       # 75 of 98
-    "no": ("min", 70.0),        # 70 of 100
+    "yes": ("min", 77.5),       # 76 of 98
+    "no": ("min", 72.0),        # 72 of 100
     "stop": ("min", 36.0),      # 4 of 11
-    "other": ("max", 10.8),     # 21 of 196 (17 + 4; the old limit)
+    "other": ("max", 9.7),      # 19 of 196
     "sentence": ("max", 19.0),  # 3 of 16
     "noise": ("max", 13.9),     # 5 of 36
     "accept_band": ("min", 96.7),  # 3 wrong of ~93
