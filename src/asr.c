@@ -301,6 +301,21 @@ static void set_err(char *errbuf, size_t errlen, const char *fmt, const char *a)
         snprintf(errbuf, errlen, fmt, a);
 }
 
+/* A file the kiosk ships beside the model (NULL = not used): 1 = missing,
+ * with a message naming it and the fix. */
+static int shipped_file_missing(const char *path, const char *what,
+                                char *errbuf, size_t errlen)
+{
+    if (!path || file_exists(path))
+        return 0;
+    if (errbuf && errlen)
+        snprintf(errbuf, errlen,
+                 "the kiosk's %s are not found at %s; reinstall voice-kiosk, "
+                 "or run it from its source tree",
+                 what, path);
+    return 1;
+}
+
 /* The live VAD's threshold (PocketSphinx's default is 2.0).  3.0 cuts
  * less of the room's noise into utterances: on bench/recognition_bench.py,
  * with the second pass refitted for it, noise accepted 7 -> 3 of 36,
@@ -691,26 +706,15 @@ vk_err vk_asr_create(const vk_asr_opts *opts, vk_asr **out, char *errbuf,
         return VK_ERR_MODEL;
     }
     const char *means = opts ? opts->means_path : NULL;
-    if (means && !file_exists(means)) {
-        set_err(errbuf, errlen,
-                "the kiosk's adapted acoustic means are not found at %s; "
-                "reinstall voice-kiosk, or run it from its source tree",
-                means);
-        return VK_ERR_MODEL;
-    }
     const char *rivals = opts ? opts->rivals_path : NULL;
     /* VK_ASR_RIVALS=0 turns the rival check off, for before/after
      * measurements (test recognition.rivals). */
     const char *rv_env = getenv("VK_ASR_RIVALS");
     if (rv_env && *rv_env && atoi(rv_env) == 0)
         rivals = NULL;
-    if (rivals && !file_exists(rivals)) {
-        set_err(errbuf, errlen,
-                "the kiosk's rival words are not found at %s; reinstall "
-                "voice-kiosk, or run it from its source tree",
-                rivals);
+    if (shipped_file_missing(means, "adapted acoustic means", errbuf, errlen) ||
+        shipped_file_missing(rivals, "rival words", errbuf, errlen))
         return VK_ERR_MODEL;
-    }
     if (!getenv("VK_ASR_DEBUG"))
         err_set_logfp(NULL);
     const char *ahead = getenv("VK_ASR_AHEAD");

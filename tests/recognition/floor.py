@@ -88,6 +88,22 @@ def held_out_clips(data):
     return clips
 
 
+def recognize(kiosk, files, env=None):
+    """file -> (meaning, words, confidence) from `voice-kiosk recognize
+    --context answer`; exits on a failed run or a missing result."""
+    proc = subprocess.run([kiosk, "recognize", "--context", "answer"] + files,
+                          capture_output=True, text=True, env=env)
+    if proc.returncode != 0:
+        sys.exit("recognize failed (%d): %s" % (proc.returncode, proc.stderr))
+    got = {}
+    for line in proc.stdout.splitlines():
+        f, meaning, words, conf = line.split("\t")
+        got[f] = (meaning, words, float(conf))
+    if len(got) != len(files):
+        sys.exit("recognize gave %d results for %d clips" % (len(got), len(files)))
+    return got
+
+
 def main():
     if len(sys.argv) != 3:
         sys.exit(__doc__)
@@ -102,17 +118,8 @@ def main():
         dst = os.path.join(tmp, "f%04d.wav" % i)
         pad(src, dst)
         items.append((dst, path, label, kind))
-    proc = subprocess.run([kiosk, "recognize", "--context", "answer"] + [it[0] for it in items],
-                          capture_output=True, text=True)
+    got = recognize(kiosk, [it[0] for it in items])
     subprocess.run(["rm", "-rf", tmp])
-    if proc.returncode != 0:
-        sys.exit("recognize failed (%d): %s" % (proc.returncode, proc.stderr))
-    got = {}
-    for line in proc.stdout.splitlines():
-        f, meaning, words, conf = line.split("\t")
-        got[f] = (meaning, words, float(conf))
-    if len(got) != len(items):
-        sys.exit("recognize gave %d results for %d clips" % (len(got), len(items)))
     stats = {}
     band = [0, 0]
     for dst, path, label, kind in items:

@@ -24,7 +24,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.dirname(HERE))
 import verdict  # noqa: E402  (tests/verdict.py)
-from floor import held_out_clips, pad  # noqa: E402
+from floor import held_out_clips, pad, recognize  # noqa: E402
 
 # Measured on half B (2026-12-05, round 9 of bench/asr_lab/README.md): false
 # accepts 19 -> 15, right answers 161 -> 164 (11 clips changed: 6
@@ -35,21 +35,11 @@ MIN_MORE = 1
 CONFIRM = 0.40  # VK_ASR_CONFIRM (src/asr.h), where a lifted result lands
 
 
-def recognize(kiosk, files, rivals):
+def recognize_with(kiosk, files, rivals):
     env = dict(os.environ)
     if not rivals:
         env["VK_ASR_RIVALS"] = "0"
-    proc = subprocess.run([kiosk, "recognize", "--context", "answer"] + files,
-                          capture_output=True, text=True, env=env)
-    if proc.returncode != 0:
-        sys.exit("recognize failed (%d): %s" % (proc.returncode, proc.stderr))
-    got = {}
-    for line in proc.stdout.splitlines():
-        f, meaning, words, conf = line.split("\t")
-        got[f] = (meaning, words, float(conf))
-    if len(got) != len(files):
-        sys.exit("recognize gave %d results for %d clips" % (len(got), len(files)))
-    return got
+    return recognize(kiosk, files, env)
 
 
 def main():
@@ -65,8 +55,8 @@ def main():
         pad(os.path.join(data, path), dst)
         items.append((dst, path, label, kind))
     files = [it[0] for it in items]
-    off = recognize(kiosk, files, False)
-    on = recognize(kiosk, files, True)
+    off = recognize_with(kiosk, files, False)
+    on = recognize_with(kiosk, files, True)
     subprocess.run(["rm", "-rf", tmp])
     failed = []
     fa = {False: 0, True: 0}
