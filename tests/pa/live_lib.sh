@@ -23,9 +23,9 @@
 #   stall_kiosk DEVICE NTH    $KIOSK becomes the kiosk run alone with the
 #                             shim holding the NTH start of DEVICE's output
 #                             stream; $STALL is the shim's folder
-#   unplug_when_held SINK     once the shim holds that start, unplug SINK
-#                             (audio-server.sh returns once it is gone) and
-#                             let the start go on
+#   unplug_when_held DEV [SINK]  once the shim holds DEV's start, unplug
+#                             SINK (default DEV; audio-server.sh returns
+#                             once it is gone) and let the start go on
 #   since_go                  seconds since then
 LIVE_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 SERVER=$LIVE_ROOT/scripts/audio-server.sh
@@ -133,7 +133,7 @@ unplug_when_held() {
     sleep 0.1
   done
   [ -e "$STALL/stalled" ] || fail "the shim never held the start of $1"
-  "$SERVER" unplug "$1" || fail "could not unplug $1"
+  "$SERVER" unplug "${2:-$1}" || fail "could not unplug ${2:-$1}"
   date +%s.%N >"$STALL/go"
 }
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The speaker's sink goes away while the main device starts, live, on the
-# CI audio server (scripts/audio-server.sh):
+# The speaker's sink, or the microphone's source, goes away while the main
+# device starts, live, on the CI audio server (scripts/audio-server.sh):
 #
 #   tests/pa/speaker_vanish.sh path/to/voice-kiosk path/to/start_stall_shim.so
 #
@@ -14,13 +14,17 @@
 #   start   the first open: the kiosk must give up within a few seconds,
 #           say why on stderr and exit 4 (no audio device; systemd starts
 #           it again), not hang.
+#   mic     the same for the microphone (an input-only stream of its own,
+#           capturing kiosk_micfeed's monitor): its start is held and
+#           kiosk_micfeed unplugged; the kiosk must exit 4 naming the
+#           microphone, whether PortAudio hangs there or fails.
 #   reopen  every device pulled out mid-session (device_lost) and put back;
 #           the reopen's speaker start is held (VK_STALL_NTH=2) and the
 #           speaker pulled out again: the reopen must give up, say why, and
 #           the kiosk come back once the speaker is there (device_back),
 #           then exit 0 on SIGTERM.
 #
-# VK_VANISH_ONLY=start or reopen runs one of them.
+# VK_VANISH_ONLY=start, mic or reopen runs one of them.
 # Exit: 0 pass, 1 fail, 77 skipped (PulseAudio tools or recordings missing).
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -33,14 +37,16 @@ mkdir -p "$WORK/home" "$WORK/site"
 printf '[audio]\ninput = kiosk_mic\noutput = kiosk_speaker\n' \
   >"$WORK/site/settings.ini"
 
-if [ "${VK_VANISH_ONLY:-start}" = start ]; then
-  stall_kiosk kiosk_speaker 1
+# The kiosk started while DEVICE's start is held, and SINK taken away
+# then: it must exit 4 within 30 s, not hang.  Prints how long it took.
+exits_when_held() { # DEVICE SINK
+  stall_kiosk "$1" 1
   rm -f "$WORK/events.jsonl"
   (cd "$WORK/home" && HOME=$WORK/home exec "$KIOSK" --events "$WORK/events.jsonl" \
      --quiet --site "$WORK/site" --rate 400 </dev/null \
      >"$WORK/kiosk.out" 2>"$WORK/kiosk.err") &
   KPID=$!
-  unplug_when_held kiosk_speaker
+  unplug_when_held "$1" "$2"
   for _ in $(seq 1 300); do
     kill -0 "$KPID" 2>/dev/null || break
     sleep 0.1
@@ -48,13 +54,24 @@ if [ "${VK_VANISH_ONLY:-start}" = start ]; then
   if kill -0 "$KPID" 2>/dev/null; then
     took=$(since_go)
     kill -9 "$KPID" # a hung kiosk does not see SIGTERM
-    fail "the kiosk hung at start: still running $took s after the speaker's sink went away"
+    fail "the kiosk hung at start: still running $took s after $2 went away"
   fi
   wait "$KPID"; status=$?; KPID=""
-  echo "start: exit status $status $(since_go) s after the speaker's sink went away"
+  echo "$1: exit status $status $(since_go) s after $2 went away"
   [ "$status" -eq 4 ] || fail "exit status $status at start, expected 4 (no audio device)"
+}
+
+if [ "${VK_VANISH_ONLY:-start}" = start ]; then
+  exits_when_held kiosk_speaker kiosk_speaker
   want_stderr 'the speaker did not start' 'sink goes away' 'Check that it is connected'
   "$SERVER" replug || fail "could not replug the speaker"
+fi
+
+if [ "${VK_VANISH_ONLY:-mic}" = mic ]; then
+  exits_when_held kiosk_mic kiosk_micfeed
+  sed 's/^/  stderr: /' "$WORK/kiosk.err"
+  want_stderr 'microphone'
+  "$SERVER" replug || fail "could not replug the microphone"
 fi
 
 if [ "${VK_VANISH_ONLY:-reopen}" = reopen ]; then
@@ -84,4 +101,4 @@ if [ "${VK_VANISH_ONLY:-reopen}" = reopen ]; then
   wait_for '"type":"device_back"' 30
   live_stop_kiosk
 fi
-echo "ok: a speaker whose sink vanished while it started, at start and on reopen"
+echo "ok: a speaker whose sink, and a microphone whose source, vanished while it started"

@@ -1,6 +1,6 @@
 /*
  * start_stall_shim: an LD_PRELOAD library for tests/pa/phones_vanish.sh
- * and tests/pa/speaker_vanish.sh.
+ * and tests/pa/speaker_vanish.sh (the speaker and the microphone).
  *
  * PortAudio 19.6 hangs for ever in Pa_StartStream when a device's
  * sound-server sink goes away between Pa_OpenStream and Pa_StartStream
@@ -8,10 +8,11 @@
  * milliseconds wide; this shim holds it open, so the test can take the
  * sink away inside it every time:
  *
- *   VK_STALL_DEVICE  the PortAudio device name (exact) whose output-only
- *                    stream is held; other streams start as usual (the
- *                    main device opens its speaker as an output-only
- *                    stream of its own, so it matches too)
+ *   VK_STALL_DEVICE  the PortAudio device name (exact) whose one-way
+ *                    stream (output-only or input-only) is held; other
+ *                    streams start as usual (the main device opens its
+ *                    speaker and its microphone as one-way streams of
+ *                    their own, so they match too)
  *   VK_STALL_DIR     a folder: when the shim holds the start it creates
  *                    "stalled" there, and it goes on (into the real
  *                    Pa_StartStream) once "go" appears there, or after 60 s
@@ -81,9 +82,10 @@ PaError Pa_OpenStream(PaStream **stream, const PaStreamParameters *in,
 {
     open_fn real = (open_fn)dlsym(RTLD_NEXT, "Pa_OpenStream");
     PaError e = real(stream, in, out, rate, frames, flags, cb, user);
-    if (e != paNoError || in || !out || !stall_device || !stall_dir)
+    const PaStreamParameters *one = in && !out ? in : !in && out ? out : NULL;
+    if (e != paNoError || !one || !stall_device || !stall_dir)
         return e;
-    const PaDeviceInfo *d = Pa_GetDeviceInfo(out->device);
+    const PaDeviceInfo *d = Pa_GetDeviceInfo(one->device);
     if (d && d->name && strcmp(d->name, stall_device) == 0 &&
         atomic_fetch_add(&matched, 1) + 1 == stall_nth)
         atomic_store(&held, *stream);
