@@ -52,8 +52,10 @@ typedef struct vk_asr_opts {
     const char *means_path;
     /* Rival words (one a line, '#' comments): common words the grammars do
      * not use, decoded beside each context's phrases in the second pass; a
-     * result that a rival word beats is rejected (asr.c, "Rivals").  The
-     * kiosk passes acoustic/en-us/rivals.  NULL = no rival check. */
+     * result that a rival word beats is rejected, and one just below the
+     * confirm band that no rival came near is lifted into it (asr.c,
+     * "Rivals").  The kiosk passes acoustic/en-us/rivals.  NULL = no rival
+     * check. */
     const char *rivals_path;
     /* Silence, in ms, that ends an utterance (end-of-speech window). 0 =
      * default. */

@@ -51,7 +51,7 @@ typedef struct vk_cli {
     char default_prompts[4096];
     char default_grammars[4096];
     char default_means[4096];
-    char default_rivals[4104];
+    char default_rivals[4096 + sizeof "/rivals"];
 } vk_cli;
 
 /* Fills the defaults (the shipped prompts, grammars and acoustic means). */

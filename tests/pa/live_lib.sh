@@ -21,7 +21,7 @@
 # tests/pa/start_stall_shim.c, path in $SHIM; the kiosk itself in
 # $REAL_KIOSK):
 #   stall_kiosk DEVICE NTH    $KIOSK becomes the kiosk run alone with the
-#                             shim holding the NTH start of DEVICE's output
+#                             shim holding the NTH start of DEVICE's one-way
 #                             stream; $STALL is the shim's folder
 #   unplug_when_held DEV [SINK]  once the shim holds DEV's start, unplug
 #                             SINK (default DEV; audio-server.sh returns
