@@ -98,7 +98,8 @@ static char *expand(const char *text, const var *vars, int nvars)
 static void speak(vk_dialog *d, vk_actions *out, const char *id, char *text)
 {
     vk_action *a = push(out, VK_ACT_SPEAK);
-    snprintf(a->id, sizeof a->id, "%s", id);
+    /* ids are for captions and logs; a long one is cut to fit */
+    snprintf(a->id, sizeof a->id, "%.*s", (int)sizeof a->id - 1, id);
     a->text = text;
     a->safety = d->safety;
 }
