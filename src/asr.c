@@ -1371,19 +1371,19 @@ static void rival_check(vk_asr *a)
     a->res.confidence = clamp01(remap(VK_ASR_RAW_REJECT, 0));
 }
 
-/* A result whose words leave more than VK_ASR_MAX_SPARE frames of speech
- * unexplained (the phone loop heard sounds outside them) is rejected, in
- * either pass: it was said inside something longer.  Its words stay, for
+/* A result at or above the confirm band whose words leave more than
+ * VK_ASR_MAX_SPARE frames of speech unexplained (the phone loop heard
+ * sounds outside them) is rejected, in either pass: it was said inside
+ * something longer.  Its words stay, for
  * `heard`.  The live pass alone judges utterances too long for the second. */
 static void spare_check(vk_asr *a)
 {
     vk_asr_feats *f = &a->feats;
     if (!vk_asr_spare || !a->res.words[0] || f->spare <= VK_ASR_MAX_SPARE)
         return;
-    double reject = clamp01(remap(VK_ASR_RAW_REJECT, !a->did2));
-    if (a->res.confidence > reject) {
+    if (a->res.confidence >= VK_ASR_CONFIRM) {
         f->spare_veto = 1;
-        a->res.confidence = reject;
+        a->res.confidence = clamp01(remap(VK_ASR_RAW_REJECT, !a->did2));
     }
 }
 

@@ -39,13 +39,14 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 # (few clips), and never looser than before, so only a regression beyond
 # the recogniser's own spread fails the build.  Round 9 (the rival words,
 # src/asr.c) moved yes to 81, no to 77 and other words to 14 of 196; their
-# limits were set again five clips away.
+# limits were set again five clips away.  Round 10 (spare speech) took
+# sentences to 0 of 16: their limit is now two clips.
 FLOORS = {
     "yes": ("min", 77.5),       # 76 of 98
     "no": ("min", 72.0),        # 72 of 100
     "stop": ("min", 36.0),      # 4 of 11
     "other": ("max", 9.7),      # 19 of 196
-    "sentence": ("max", 19.0),  # 3 of 16
+    "sentence": ("max", 12.5),  # 2 of 16
     "noise": ("max", 13.9),     # 5 of 36
     "accept_band": ("min", 96.7),  # 3 wrong of ~93
 }

@@ -56,7 +56,7 @@ def clip_results(rs, margin, agreed, spare=None):
                 c = 0.40
         else:
             c = remap(raw, CUTS["TLA"], CUTS["TLC"])
-        if spare is not None and int(r.get("spare") or 0) > spare:
+        if spare is not None and int(r.get("spare") or 0) > spare and c >= 0.40:
             c = min(c, remap(REJECT, *((CUTS["TA"], CUTS["TC"]) if r["pass2"] == "1" else (CUTS["TLA"], CUTS["TLC"]))))
         m = r["meaning"] if raw >= REJECT and r["meaning"] != "ignore" else ""
         if not m:
