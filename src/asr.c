@@ -83,8 +83,9 @@
  * said back for confirmation.  Round 9 in bench/asr_lab/README.md: fewer
  * other words accepted, more answers heard.  Against a single heard word,
  * a rival one consonant away from it ("yet" for "yes", "though" for
- * "no": the final or first consonant is what noise masks) does not count
- * (round 10: yes/no at 10 and 5 dB +1-2 points, no more wrong answers).
+ * "no": the final or first consonant is what noise masks) does not stop
+ * the lift; it still counts for the rejection (round 10: yes/no at 10 and
+ * 5 dB +1-2 points, no more wrong answers).
  *
  * Spare speech: words found inside something longer ("hold on" in a
  * four-second sentence) can match well where they are.  The phone loop
@@ -273,10 +274,11 @@ struct vk_asr {
     size_t nrival;
     /* The rival decode of the last second pass, written by whoever ran it
      * (the worker, or the loop after wait_idle). */
-    long rv_score;    /* its best path's score */
-    int rv_won;       /* a rival word is in that path */
-    int rv_ran;       /* the rival decode ran */
-    int rv_ctx;       /* for this context */
+    long rv_score; /* its best path's score */
+    int rv_won;    /* a rival word is in that path (rival_check) */
+    int rv_far;    /* one that is not a consonant from the heard word (ditto) */
+    int rv_ran;    /* the rival decode ran */
+    int rv_ctx;    /* for this context */
     char rv_hyp[128]; /* its words */
     size_t nctx;
     int cur, pending; /* context index in use / to switch to (-1 none) */
@@ -566,13 +568,13 @@ static int one_consonant_apart(const char *x, const char *y)
 }
 
 /* Does a rival word in the rival decode's path `hyp` (PocketSphinx's,
- * "(2)" marks and all) count against the grammar's words `words`?  If those
- * are a single word, a rival one consonant away from it does not ("yet"
- * for "yes": see near_words). */
+ * "(2)" marks and all) count against the grammar's words `words`?  With
+ * use_near, if those are a single word, a rival one consonant away from it
+ * does not ("yet" for "yes": see near_words). */
 static int rival_beats(const vk_asr *a, int ctx, const char *hyp,
-                       const char *words)
+                       const char *words, int use_near)
 {
-    char **near = vk_asr_near && !strchr(words, ' ') ? a->ctx[ctx].near : NULL;
+    char **near = use_near && !strchr(words, ' ') ? a->ctx[ctx].near : NULL;
     while (*hyp) {
         while (*hyp == ' ')
             hyp++;
@@ -1349,21 +1351,25 @@ static void score_utt(vk_asr *a, ps_decoder_t *g, ps_decoder_t *pl,
  * word beat it by more than VK_ASR_RIVAL_MARGIN (its words stay, for
  * `heard`; its confidence drops to the bottom of the reject band), and
  * lifted to the bottom of the confirm band if it was just below it and no
- * rival word came near (VK_ASR_RAW_CONFIRM_AGREED). */
+ * rival word came near (VK_ASR_RAW_CONFIRM_AGREED), not counting one a
+ * consonant from the single heard word.  That one still counts for the
+ * rejection: it is the lift, not the veto, that it would wrongly stop
+ * (round 10). */
 static void rival_check(vk_asr *a)
 {
     vk_asr_feats *f = &a->feats;
     if (!a->rv_ran || !a->res.words[0])
         return;
-    a->rv_won = rival_beats(a, a->rv_ctx, a->rv_hyp, a->res.words);
-    if (!a->rv_won) {
-        if (f->raw >= VK_ASR_RAW_CONFIRM_AGREED &&
-            f->raw < VK_ASR_RAW_CONFIRM) {
-            f->rival_lift = 1;
-            a->res.confidence = VK_ASR_CONFIRM;
-        }
-        return;
+    a->rv_won = rival_beats(a, a->rv_ctx, a->rv_hyp, a->res.words, 0);
+    a->rv_far = a->rv_won &&
+                rival_beats(a, a->rv_ctx, a->rv_hyp, a->res.words, vk_asr_near);
+    if (!a->rv_far && f->raw >= VK_ASR_RAW_CONFIRM_AGREED &&
+        f->raw < VK_ASR_RAW_CONFIRM) {
+        f->rival_lift = 1;
+        a->res.confidence = VK_ASR_CONFIRM;
     }
+    if (!a->rv_won)
+        return;
     f->rival_margin = a->rv_score - f->g_score;
     if (f->raw < VK_ASR_RAW_CONFIRM || f->rival_margin <= VK_ASR_RIVAL_MARGIN)
         return;

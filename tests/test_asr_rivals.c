@@ -94,22 +94,26 @@ static void neighbours_are_listed(void **state)
     assert_null(near_of(f, "five"));
 }
 
-/* A rival a consonant away from the single heard word does not count
- * against it; against another word, or beside a second heard word, it
- * does, and so does a far rival. */
+/* With the neighbours (the lift's view), a rival a consonant away from the
+ * single heard word does not count against it; against another word, or
+ * beside a second heard word, it does, and so does a far rival. */
 static void only_far_rivals_beat(void **state)
 {
     fixture *f = *state;
     vk_asr *a = f->asr;
-    assert_false(rival_beats(a, f->ctx, "yet", "yes"));
-    assert_false(rival_beats(a, f->ctx, "though", "no"));
-    assert_false(rival_beats(a, f->ctx, "though(2)", "no"));
-    assert_true(rival_beats(a, f->ctx, "though", "no thanks"));
-    assert_true(rival_beats(a, f->ctx, "yet", "no"));
-    assert_true(rival_beats(a, f->ctx, "now", "no"));
-    assert_true(rival_beats(a, f->ctx, "five", "i do"));
-    assert_true(rival_beats(a, f->ctx, "yet five", "yes"));
-    assert_false(rival_beats(a, f->ctx, "yes", "yes")); /* no rival at all */
+    assert_false(rival_beats(a, f->ctx, "yet", "yes", 1));
+    assert_false(rival_beats(a, f->ctx, "though", "no", 1));
+    assert_false(rival_beats(a, f->ctx, "though(2)", "no", 1));
+    assert_true(rival_beats(a, f->ctx, "though", "no thanks", 1));
+    assert_true(rival_beats(a, f->ctx, "yet", "no", 1));
+    assert_true(rival_beats(a, f->ctx, "now", "no", 1));
+    assert_true(rival_beats(a, f->ctx, "five", "i do", 1));
+    assert_true(rival_beats(a, f->ctx, "yet five", "yes", 1));
+    assert_false(rival_beats(a, f->ctx, "yes", "yes", 1)); /* no rival at all */
+    /* without the neighbours (the veto's view), every rival counts */
+    assert_true(rival_beats(a, f->ctx, "yet", "yes", 0));
+    assert_true(rival_beats(a, f->ctx, "though", "no", 0));
+    assert_false(rival_beats(a, f->ctx, "yes", "yes", 0));
 }
 
 int main(void)

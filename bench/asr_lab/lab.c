@@ -277,7 +277,7 @@ int main(int argc, char **argv)
            "s\twframes\tw_ascr\tw_pl\tdw\tminw\tmeaning\tlabel_meaning\tlive_"
            "z\tpass2\tl_meaning\tl_raw\tl_dw\tl_"
            "d\tl_wframes\tl_nframes\tl_minw\trival_won\trival_margin\trival_"
-           "veto\trival_hyp\tspare\tl_spare\n");
+           "veto\trival_hyp\tspare\tl_spare\trival_far\n");
     while (fgets(line, sizeof line, mf)) {
         char *f[5];
         int nf = 0;
@@ -345,7 +345,7 @@ int main(int argc, char **argv)
                 printf("%s\t%s\t%s\t%d\t%s\t%.4f\t%d\t%ld\t%ld\t%ld\t%d\t%."
                        "4f\t%.2f\t%.2f\t%.2f\t%.3f\t%.2f\t%.2f\t%d\t%ld\t%."
                        "0f\t%.2f\t%d\t%s\t%s\t%.3f\t%d\t%s\t%.4f\t%.2f\t%."
-                       "2f\t%d\t%d\t%d\t%d\t%ld\t%d\t%s\t%d\t%d\n",
+                       "2f\t%d\t%d\t%d\t%d\t%ld\t%d\t%s\t%d\t%d\t%d\n",
                        f[0], f[1], f[2], u++, r.words, r.confidence,
                        fe->nframes, fe->g_ascr, fe->pl_ascr, fe->g_score,
                        fe->nwords, fe->raw, fe->d, r.start_s, r.end_s, s1 - s0,
@@ -354,7 +354,8 @@ int main(int argc, char **argv)
                        fe->live_z, a->did2, lwm ? lwm : "", lf->raw, lf->dw,
                        lf->d, lf->wframes, lf->nframes, lf->minw,
                        a->did2 && a->rv_won, fe->rival_margin, fe->rival_veto,
-                       a->did2 ? a->rv_hyp : "", fe->spare, lf->spare);
+                       a->did2 ? a->rv_hyp : "", fe->spare, lf->spare,
+                       a->did2 && a->rv_far);
             }
             if (!k)
                 break;

@@ -13,7 +13,9 @@ A rival in the rival decode's path is ignored if it is "near" a heard word:
   single  ... and the result is a single word
   sub     ... and as many phones (a substitution)
   vowel   ... and the same vowels (the phone that differs is a consonant)
-and combinations; "none" is round 9.  The shipped rule is single+sub+vowel.
+and combinations; "none" is round 9.  "+lift": such a rival is ignored
+for the lift only, and still counts for the veto.  The shipped rule is
+single+sub+vowel+lift.
 """
 import os
 import sys
@@ -26,7 +28,7 @@ import place  # noqa: E402
 DICT = "/usr/share/pocketsphinx/model/en-us/cmudict-en-us.dict"
 RIVALS = os.path.join(HERE, "..", "..", "..", "acoustic", "en-us", "rivals")
 MODES = ("none", "all", "single", "sub", "single+sub", "vowel", "single+vowel",
-         "single+sub+vowel")
+         "single+sub+vowel", "single+sub+vowel+lift")
 
 
 def first_prons():
@@ -74,7 +76,7 @@ def patch(rs, mode, pron, rivals):
             rv = [w.split("(")[0] for w in r["rival_hyp"].split()]
             rv = [w for w in rv if w in rivals]
             if rv and heard and all(any(near(pron, x, w, mode) for w in heard) for x in rv):
-                r = dict(r, rival_won="0")
+                r = dict(r, rival_far="0") if "lift" in mode else dict(r, rival_won="0")
         out.append(r)
     return out
 

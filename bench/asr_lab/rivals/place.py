@@ -50,9 +50,10 @@ def clip_results(rs, margin, agreed, spare=None):
         if r["pass2"] == "1":
             c = remap(raw, CUTS["TA"], CUTS["TC"])
             won = r["rival_won"] == "1"
+            far = r.get("rival_far", r["rival_won"]) == "1"  # round 10: the lift's view
             if margin is not None and won and raw >= CUTS["TC"] and int(r["rival_margin"]) > margin:
                 c = remap(REJECT, CUTS["TA"], CUTS["TC"])
-            if agreed is not None and not won and agreed <= raw < CUTS["TC"]:
+            if agreed is not None and not far and agreed <= raw < CUTS["TC"]:
                 c = 0.40
         else:
             c = remap(raw, CUTS["TLA"], CUTS["TLC"])
