@@ -232,8 +232,8 @@ static int vk_asr_near = 1;
 typedef struct vk_asr_ctx {
     char *name;
     char *rivals; /* its search with the rival words, in ps2; NULL = none */
-    char **near;  /* per rival word: the context's words one sound away
-                     from it, each followed by a space; NULL = none */
+    char **near;  /* per rival word: the context's words one consonant
+                     away from it, each followed by a space; NULL = none */
 } vk_asr_ctx;
 
 /* Raw measurements of the last utterance; the lab reads these. */
@@ -603,7 +603,7 @@ static int rival_beats(const vk_asr *a, int ctx, const char *hyp,
 static int decode_pass2(vk_asr *a, int ctx, size_t n)
 {
     size_t warm = warm_len(a, n);
-    a->rv_won = a->rv_ran = 0;
+    a->rv_won = a->rv_far = a->rv_ran = 0;
     a->rv_score = 0;
     a->rv_hyp[0] = '\0';
     const char *rs = a->ctx[ctx].rivals;
@@ -995,8 +995,8 @@ static vk_err load_rivals(vk_asr *a, const char *path)
  * for "though".  Such a rival in the rival decode's path, against a single
  * heard word, is taken as that word with a consonant lost in noise, not as
  * another word (rival_beats).  Round 10 of bench/asr_lab/README.md. */
-static void near_words(vk_asr *a, size_t i, char **w, char **pron, size_t n,
-                       char ***near)
+static void near_words(const vk_asr *a, size_t i, char **w, char **pron,
+                       size_t n, char ***near)
 {
     for (size_t j = 0; j < n; j++) {
         if (!pron[j] || !one_consonant_apart(pron[j], a->rival_pron[i]))
@@ -1380,8 +1380,8 @@ static void rival_check(vk_asr *a)
 /* A result at or above the confirm band whose words leave more than
  * VK_ASR_MAX_SPARE frames of speech unexplained (the phone loop heard
  * sounds outside them) is rejected, in either pass: it was said inside
- * something longer.  Its words stay, for
- * `heard`.  The live pass alone judges utterances too long for the second. */
+ * something longer.  Its words stay, for `heard`.  Utterances too long for
+ * the second pass are judged on the live pass's segments. */
 static void spare_check(vk_asr *a)
 {
     vk_asr_feats *f = &a->feats;
