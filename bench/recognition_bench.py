@@ -22,6 +22,13 @@ command word, and noise; yes/no accuracy with noise; accept-band accuracy
 (of the results at or above the accept threshold, the share that is
 right).  Speakers are split in two halves by a hash of the speaker id
 (A = tuning half, B = held-out half) and each half is reported.
+
+A second table splits the same rows by how high each speaker's voice is:
+the median pitch of their clips (build/voice_pitch, sphinxbase's YIN
+tracker), below or above PITCH_SPLIT Hz.  The recordings carry no gender
+or accent labels; pitch is what a recogniser's acoustics actually see, and
+most men's voices fall below the split and most women's and children's
+above it, but it is not a label of anyone.
 """
 import argparse
 import hashlib
@@ -36,6 +43,7 @@ import wave
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
+PITCH_SPLIT = 165.0  # Hz; the emptiest 10 Hz bin of the dev set's speakers
 
 
 def read_wav(path):
@@ -100,6 +108,8 @@ def main():
     ap.add_argument("--limit", type=int, default=0, help="at most N clips per class (0 = all)")
     ap.add_argument("--no-stock", action="store_true")
     ap.add_argument("--dump", help="also write every clip's result here (TSV)")
+    ap.add_argument("--pitch", default=os.path.join(ROOT, "build", "voice_pitch"),
+                    help="the voice_pitch tool (for the table by voice pitch)")
     args = ap.parse_args()
     words = grammar_phrases(args.context)
     keywords = {p for p in meaning_table(args.context) if " " not in p}
@@ -191,7 +201,53 @@ def main():
                 m, c = res.get(it[0], ("?", 0.0))
                 fh.write("%s\t%s\t%s\t%s\t%s\t%.3f\n" % (os.path.basename(it[0]), it[1], it[2], it[3], m, c))
     print_table(items, res, stock, accept)
+    print()
+    print_pitch_table(items, res, stock, accept, speaker_pitch(args.pitch, clips))
     subprocess.run(["rm", "-rf", tmp])
+
+
+def speaker_pitch(tool, clips):
+    """speaker -> median of their clips' median pitch (Hz); speakers whose
+    clips have too little voicing are left out."""
+    per = {}
+    paths = [c[0] for c in clips if c[2] != "none"]
+    for i in range(0, len(paths), 200):
+        out = subprocess.run([tool] + paths[i:i + 200], capture_output=True, text=True)
+        if out.returncode != 0:
+            sys.exit("voice_pitch failed: " + out.stderr)
+        for line in out.stdout.splitlines():
+            path, hz, _ = line.split("\t")
+            if float(hz) > 0:
+                per.setdefault(path, float(hz))
+    by_spk = {}
+    for path, _, speaker, _ in clips:
+        if path in per:
+            by_spk.setdefault(speaker, []).append(per[path])
+    return {s: sorted(v)[len(v) // 2] for s, v in by_spk.items()}
+
+
+def print_pitch_table(items, res, stock, accept, pitch):
+    groups = [("lower voices (< %d Hz)" % PITCH_SPLIT, lambda s: s in pitch and pitch[s] < PITCH_SPLIT),
+              ("higher voices (>= %d Hz)" % PITCH_SPLIT, lambda s: s in pitch and pitch[s] >= PITCH_SPLIT)]
+    head = ["measure"]
+    for name, ing in groups:
+        nspk = len({it[2] for it in items if ing(it[2]) and it[3] in ("yes", "no", "stop")})
+        head.append("kiosk, %s, %d speakers" % (name, nspk))
+    head += ["stock, " + name for name, _ in groups]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for name, _, sel, ok in SPEC:
+        cells = []
+        for source in (res, stock):
+            for _, ing in groups:
+                if source is stock and not stock:
+                    cells.append("-")
+                    continue
+                r, n = rate(items, lambda it: sel(it) and ing(it[2]), ok, source)
+                cells.append("%.1f%% (n=%d)" % (r, n) if n else "-")
+        lines.append("| %s | %s |" % (name, " | ".join(cells)))
+    cells = ["%.1f%% (n=%d)" % band(items, res, accept, lambda it, g=g: g(it[2])) for _, g in groups]
+    lines.append("| accept band (conf >= %.2f) right | %s | - | - |" % (accept, " | ".join(cells)))
+    print("\n".join(lines))
 
 
 def meaning_table(context):
@@ -207,52 +263,69 @@ def meaning_table(context):
     return table
 
 
-def print_table(items, res, stock, accept):
-    def rate(sel, ok, source):
-        n = c = 0
-        for it in items:
-            if sel(it) and it[0] in source:
-                n += 1
-                c += ok(it, source[it[0]])
-        return (100.0 * c / n, n) if n else (float("nan"), 0)
+def rate(items, sel, ok, source):
+    """(percent, n) of the selected clips in source for which ok holds"""
+    n = c = 0
+    for it in items:
+        if sel(it) and it[0] in source:
+            n += 1
+            c += ok(it, source[it[0]])
+    return (100.0 * c / n, n) if n else (float("nan"), 0)
 
-    correct = lambda it, r: (r[0] if isinstance(r, tuple) else r) == it[1]
-    accepted = lambda it, r: (r[0] if isinstance(r, tuple) else r) != ""
+
+def _meaning(r):
+    return r[0] if isinstance(r, tuple) else r
+
+
+def correct(it, r):
+    return _meaning(r) == it[1]
+
+
+def accepted(it, r):
+    return _meaning(r) != ""
+
+
+SPEC = [
+    ("yes understood as yes", ">= 98%", lambda it: it[3] == "yes", correct),
+    ("no understood as no", ">= 98%", lambda it: it[3] == "no", correct),
+    ("stop understood as stop", ">= 95%", lambda it: it[3] == "stop", correct),
+    ("other words accepted", "<= 3%", lambda it: it[3] == "other", accepted),
+    ("sentences accepted", "<= 5%", lambda it: it[3] == "sentence", accepted),
+    ("noise accepted", "<= 1%", lambda it: it[3] == "noise", accepted),
+    ("yes/no right at 10 dB SNR", ">= 95%", lambda it: it[3] in ("yes@10dB", "no@10dB"), correct),
+    ("yes/no right at 5 dB SNR", ">= 90%", lambda it: it[3] in ("yes@5dB", "no@5dB"), correct),
+]
+
+
+def band(items, res, accept, sel):
+    """accept band: (percent right, n) of the selected clips' results at or
+    above the accept threshold"""
+    n = c = 0
+    for it in items:
+        if not sel(it) or it[0] not in res:
+            continue
+        m, conf = res[it[0]]
+        if m and conf >= accept:
+            n += 1
+            c += m == it[1]
+    return (100.0 * c / n if n else float("nan"), n)
+
+
+def print_table(items, res, stock, accept):
     rows = []
     for h in ("A", "B", "all"):
         insel = lambda it, h=h: h == "all" or half(it[2]) == h
         rows.append((h, insel))
     lines = ["| measure | goal | kiosk A | kiosk B | kiosk all | stock all |", "|---|---|---|---|---|---|"]
-    spec = [
-        ("yes understood as yes", ">= 98%", lambda it: it[3] == "yes", correct),
-        ("no understood as no", ">= 98%", lambda it: it[3] == "no", correct),
-        ("stop understood as stop", ">= 95%", lambda it: it[3] == "stop", correct),
-        ("other words accepted", "<= 3%", lambda it: it[3] == "other", accepted),
-        ("sentences accepted", "<= 5%", lambda it: it[3] == "sentence", accepted),
-        ("noise accepted", "<= 1%", lambda it: it[3] == "noise", accepted),
-        ("yes/no right at 10 dB SNR", ">= 95%", lambda it: it[3] in ("yes@10dB", "no@10dB"), correct),
-        ("yes/no right at 5 dB SNR", ">= 90%", lambda it: it[3] in ("yes@5dB", "no@5dB"), correct),
-    ]
-    for name, goal, sel, ok in spec:
+    for name, goal, sel, ok in SPEC:
         cells = []
         for h, insel in rows:
-            r, n = rate(lambda it: sel(it) and insel(it), ok, res)
+            r, n = rate(items, lambda it: sel(it) and insel(it), ok, res)
             cells.append("%.1f%% (n=%d)" % (r, n))
-        r, n = rate(sel, ok, stock)
+        r, n = rate(items, sel, ok, stock)
         cells.append("%.1f%% (n=%d)" % (r, n) if stock else "-")
         lines.append("| %s | %s | %s |" % (name, goal, " | ".join(cells)))
-    # accept band: results at or above the accept threshold that are right
-    cells = []
-    for h, insel in rows:
-        n = c = 0
-        for it in items:
-            if not insel(it) or it[0] not in res:
-                continue
-            m, conf = res[it[0]]
-            if m and conf >= accept:
-                n += 1
-                c += m == it[1]
-        cells.append("%.1f%% (n=%d)" % (100.0 * c / n if n else float("nan"), n))
+    cells = ["%.1f%% (n=%d)" % band(items, res, accept, insel) for _, insel in rows]
     lines.append("| accept band (conf >= %.2f) right | >= 99.5%% | %s | - |" % (accept, " | ".join(cells)))
     print("\n".join(lines))
 

@@ -146,6 +146,7 @@ int main(int argc, char **argv)
      * the model's own */
     const char *means = "../../acoustic/en-us/means";
     const char *rivals = "../../acoustic/en-us/rivals";
+    const char *dict = NULL; /* the package's CMU dictionary */
     vk_grammar *gr[3] = {0};
     static const char *CTXS[3] = {"answer", "command", "menu"};
     const char *ctx = "answer";
@@ -168,7 +169,9 @@ int main(int argc, char **argv)
             rivals = argv[++ai];
             if (!strcmp(rivals, "none"))
                 rivals = NULL;
-        } else if (!strcmp(argv[ai], "-ctx"))
+        } else if (!strcmp(argv[ai], "-dict"))
+            dict = argv[++ai];
+        else if (!strcmp(argv[ai], "-ctx"))
             ctx = argv[++ai];
         else if (!strcmp(argv[ai], "-mixall"))
             mixall = 1;
@@ -207,6 +210,7 @@ int main(int argc, char **argv)
     o.end_silence_ms = end_ms;
     o.means_path = means;
     o.rivals_path = rivals;
+    o.dict_path = dict;
     vk_asr *a;
     char eb[256];
     double t0 = now_ms();
