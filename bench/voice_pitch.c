@@ -47,8 +47,7 @@ static double median_pitch(yin_t *yin, const int16_t *pcm, size_t n,
     for (size_t at = 0; at + FRAME <= n; at += SHIFT) {
         yin_write(yin, pcm + at);
         uint16 period, diff;
-        if (yin_read(yin, &period, &diff) && period > 0 &&
-            diff < VOICED_DIFF) {
+        if (yin_read(yin, &period, &diff) && period > 0 && diff < VOICED_DIFF) {
             double f = (double)RATE / period;
             if (f >= MIN_HZ && f <= MAX_HZ && k < cap)
                 hz[k++] = f;
