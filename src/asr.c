@@ -85,7 +85,12 @@
  * a rival one consonant away from it ("yet" for "yes", "though" for
  * "no": the final or first consonant is what noise masks) does not stop
  * the lift; it still counts for the rejection (round 10: yes/no at 10 and
- * 5 dB +1-2 points, no more wrong answers).
+ * 5 dB +1-2 points, no more wrong answers).  In a clean utterance (the
+ * loudest frames VK_ASR_CLEAN_SNR_DB over the quietest, utt_snr), a rival
+ * that is not within one phone of any heard word rejects the result by
+ * any margin: there a real word fitting better means another word was
+ * said ("left" heard as "yes"), while in noise rival words come into the
+ * path by chance (round 11).
  *
  * Spare speech: words found inside something longer ("hold on" in a
  * four-second sentence) can match well where they are.  The phone loop
@@ -168,6 +173,12 @@
 #define VK_ASR_MAX_SPARE 100
 /* Below this raw score the words are blanked: a plain rejection. */
 #define VK_ASR_RAW_REJECT 0.30
+/* A clean utterance: its estimated signal-to-noise ratio (utt_snr) at or
+ * above this many dB.  There, any rival word in the rival decode's path
+ * that is not within one phone of a heard word rejects the result, by any
+ * margin (round 11).  The recordings as recorded are mostly above it (5th
+ * percentile 20.5 dB), the 10 dB mixes below (95th percentile 15.5). */
+#define VK_ASR_CLEAN_SNR_DB 20.0
 
 #define VK_ASR_RATE 16000
 #define VK_ASR_DEFAULT_MODEL "/usr/share/pocketsphinx/model/en-us/en-us"
@@ -224,6 +235,9 @@ static int vk_asr_spare = 1;
 /* 0: every rival word counts, even one a consonant from the heard word
  * (VK_ASR_NEAR=0: round 9's rule, for bench/asr_lab/rivals/near.py). */
 static int vk_asr_near = 1;
+/* 0: no stricter rival veto in a clean utterance (VK_ASR_CLEAN=0, round
+ * 10's rule, for before/after measurements). */
+static int vk_asr_clean = 1;
 /* Longest utterance the second pass re-decodes (speech + trailing window);
  * a longer one keeps the live result (it is no short answer anyway), which
  * spare_check still judges. */
@@ -234,6 +248,8 @@ typedef struct vk_asr_ctx {
     char *rivals; /* its search with the rival words, in ps2; NULL = none */
     char **near;  /* per rival word: the context's words one consonant
                      away from it, each followed by a space; NULL = none */
+    char **close; /* the same for the words within one phone of it (one
+                     phone changed, added or left out) */
 } vk_asr_ctx;
 
 /* Raw measurements of the last utterance; the lab reads these. */
@@ -257,6 +273,9 @@ typedef struct vk_asr_feats {
     int rival_lift;    /* lifted into the confirm band: no rival came near */
     int spare;         /* phone-loop speech frames outside the grammar words */
     int spare_veto;    /* the result was rejected for them */
+    double snr;        /* second pass: estimated SNR of the utterance (dB) */
+    int rival_strange; /* a rival in the path is not within a phone of a
+                          heard word (rival_check) */
 } vk_asr_feats;
 
 struct vk_asr {
@@ -277,8 +296,9 @@ struct vk_asr {
     long rv_score; /* its best path's score */
     int rv_won;    /* a rival word is in that path (rival_check) */
     int rv_far;    /* one that is not a consonant from the heard word (ditto) */
-    int rv_ran;    /* the rival decode ran */
-    int rv_ctx;    /* for this context */
+    double utt_snr;   /* utt_snr of the audio the second pass decoded */
+    int rv_ran;       /* the rival decode ran */
+    int rv_ctx;       /* for this context */
     char rv_hyp[128]; /* its words */
     size_t nctx;
     int cur, pending; /* context index in use / to switch to (-1 none) */
@@ -293,6 +313,8 @@ struct vk_asr {
     unsigned long early_ends;     /* utterances ended early (lab) */
     vk_asr_complete_fn complete;  /* borrowed; NULL = no early end */
     void *complete_user;
+    vk_asr_complete_fn spared; /* borrowed; NULL = none (rival_check) */
+    void *spared_user;
     vk_asr_result res;
     vk_asr_feats feats;
     vk_asr_feats lfeats; /* the live pass's, kept when a second pass ran */
@@ -567,14 +589,74 @@ static int one_consonant_apart(const char *x, const char *y)
     }
 }
 
+#define VK_ASR_MAX_PHONES 32
+
+/* A pronunciation split into phones (start and length of each). */
+typedef struct phone_seq {
+    const char *ph[VK_ASR_MAX_PHONES];
+    size_t len[VK_ASR_MAX_PHONES];
+    int n;
+} phone_seq;
+
+static void split_phones(const char *p, phone_seq *s)
+{
+    s->n = 0;
+    for (p += strspn(p, " "); *p && s->n < VK_ASR_MAX_PHONES;
+         p += strspn(p, " ")) {
+        s->ph[s->n] = p;
+        s->len[s->n] = strcspn(p, " ");
+        p += s->len[s->n++];
+    }
+}
+
+static int same_phone(const phone_seq *x, int i, const phone_seq *y, int j)
+{
+    return x->len[i] == y->len[j] &&
+           strncmp(x->ph[i], y->ph[j], x->len[i]) == 0;
+}
+
+/* Are two pronunciations one phone apart: one phone changed, added or
+ * left out ("N OW" and "N AW", "S T AA P" and "T AA P")? */
+static int one_phone_apart(const char *x, const char *y)
+{
+    phone_seq s[2];
+    split_phones(x, &s[0]);
+    split_phones(y, &s[1]);
+    const phone_seq *l = s[0].n >= s[1].n ? &s[0] : &s[1]; /* the longer */
+    const phone_seq *m = l == &s[0] ? &s[1] : &s[0];
+    if (l->n - m->n > 1)
+        return 0;
+    int head = 0, tail = 0; /* equal phones from the start, then the end */
+    while (head < m->n && same_phone(l, head, m, head))
+        head++;
+    while (tail < m->n - head &&
+           same_phone(l, l->n - 1 - tail, m, m->n - 1 - tail))
+        tail++;
+    /* what is left between them: one phone of l against at most one of m */
+    return l->n - head - tail == 1 && m->n - head - tail <= 1;
+}
+
+/* Which rival words in the rival decode's path count against the heard
+ * words (rival_beats). */
+enum {
+    RIVAL_ANY,       /* every one */
+    RIVAL_NOT_NEAR,  /* not one a consonant from the single heard word */
+    RIVAL_NOT_CLOSE, /* not one within a phone of any heard word */
+};
+
 /* Does a rival word in the rival decode's path `hyp` (PocketSphinx's,
  * "(2)" marks and all) count against the grammar's words `words`?  With
- * use_near, if those are a single word, a rival one consonant away from it
- * does not ("yet" for "yes": see near_words). */
+ * RIVAL_NOT_NEAR, if those are a single word, a rival one consonant away
+ * from it does not ("yet" for "yes": see near_words); with
+ * RIVAL_NOT_CLOSE, a rival within one phone of any of them does not ("now"
+ * for "no"). */
 static int rival_beats(const vk_asr *a, int ctx, const char *hyp,
-                       const char *words, int use_near)
+                       const char *words, int which)
 {
-    char **near = use_near && !strchr(words, ' ') ? a->ctx[ctx].near : NULL;
+    char **near = which == RIVAL_NOT_CLOSE ? a->ctx[ctx].close
+                  : which == RIVAL_NOT_NEAR && !strchr(words, ' ')
+                      ? a->ctx[ctx].near
+                      : NULL;
     while (*hyp) {
         while (*hyp == ' ')
             hyp++;
@@ -801,6 +883,9 @@ vk_err vk_asr_create(const vk_asr_opts *opts, vk_asr **out, char *errbuf,
     const char *near = getenv("VK_ASR_NEAR");
     if (near && *near)
         vk_asr_near = atoi(near) != 0;
+    const char *clean = getenv("VK_ASR_CLEAN");
+    if (clean && *clean)
+        vk_asr_clean = atoi(clean) != 0;
 
     int end_ms = opts && opts->end_silence_ms > 0 ? opts->end_silence_ms
                                                   : VK_ASR_DEFAULT_END_MS;
@@ -875,9 +960,12 @@ void vk_asr_destroy(vk_asr *a)
     for (size_t i = 0; i < a->nctx; i++) {
         free(a->ctx[i].name);
         free(a->ctx[i].rivals);
-        for (size_t k = 0; a->ctx[i].near && k < a->nrival; k++)
-            free(a->ctx[i].near[k]);
+        for (size_t k = 0; k < a->nrival; k++) {
+            free(a->ctx[i].near ? a->ctx[i].near[k] : NULL);
+            free(a->ctx[i].close ? a->ctx[i].close[k] : NULL);
+        }
         free(a->ctx[i].near);
+        free(a->ctx[i].close);
     }
     for (size_t i = 0; i < a->nrival; i++) {
         free(a->rival[i]);
@@ -991,15 +1079,18 @@ static vk_err load_rivals(vk_asr *a, const char *path)
 }
 
 /* Lists, in (*near)[i] (the array made on first use), the context's words
- * one consonant away from rival word i: "yes" (and "yep") for "yet", "no"
- * for "though".  Such a rival in the rival decode's path, against a single
- * heard word, is taken as that word with a consonant lost in noise, not as
- * another word (rival_beats).  Round 10 of bench/asr_lab/README.md. */
+ * that `apart` finds beside rival word i.  With one_consonant_apart: "yes"
+ * (and "yep") for "yet", "no" for "though".  Such a rival in the rival
+ * decode's path, against a single heard word, is taken as that word with a
+ * consonant lost in noise, not as another word (rival_beats; round 10 of
+ * bench/asr_lab/README.md).  With one_phone_apart ("no" for "now"), the
+ * words a rival must not be near for the clean-utterance veto (round 11). */
 static void near_words(const vk_asr *a, size_t i, char **w, char **pron,
-                       size_t n, char ***near)
+                       size_t n, char ***near,
+                       int (*apart)(const char *, const char *))
 {
     for (size_t j = 0; j < n; j++) {
-        if (!pron[j] || !one_consonant_apart(pron[j], a->rival_pron[i]))
+        if (!pron[j] || !apart(pron[j], a->rival_pron[i]))
             continue;
         if (!*near)
             *near = vk_calloc(a->nrival, sizeof **near);
@@ -1015,9 +1106,9 @@ static void near_words(const vk_asr *a, size_t i, char **w, char **pron,
  * context's words, or sounds exactly like one (know / no), is left out.
  * Returns the search's name, NULL = none. */
 static char *add_rivals(vk_asr *a, const char *name, const char *jsgf, char **w,
-                        char **pron, size_t n, char ***near)
+                        char **pron, size_t n, vk_asr_ctx *c)
 {
-    *near = NULL;
+    c->near = c->close = NULL;
     const char *end = strrchr(jsgf, ';');
     if (!a->ps2 || !a->nrival || !end)
         return NULL;
@@ -1036,7 +1127,8 @@ static char *add_rivals(vk_asr *a, const char *name, const char *jsgf, char **w,
             continue;
         off += (size_t)snprintf(g + off, cap - off, " | %s", a->rival[i]);
         used++;
-        near_words(a, i, w, pron, n, near);
+        near_words(a, i, w, pron, n, &c->near, one_consonant_apart);
+        near_words(a, i, w, pron, n, &c->close, one_phone_apart);
     }
     snprintf(g + off, cap - off, "%s", end);
     char *search = NULL;
@@ -1113,7 +1205,7 @@ vk_err vk_asr_add_context(vk_asr *a, const char *name, const char *jsgf,
         return VK_ERR_PARSE;
     }
     a->ctx[a->nctx].rivals =
-        add_rivals(a, name, jsgf, w, pron, nwords, &a->ctx[a->nctx].near);
+        add_rivals(a, name, jsgf, w, pron, nwords, &a->ctx[a->nctx]);
     free_words(w, pron, nwords);
     a->ctx[a->nctx].name = vk_strdup(name);
     a->nctx++;
@@ -1354,15 +1446,24 @@ static void score_utt(vk_asr *a, ps_decoder_t *g, ps_decoder_t *pl,
  * rival word came near (VK_ASR_RAW_CONFIRM_AGREED), not counting one a
  * consonant from the single heard word.  That one still counts for the
  * rejection: it is the lift, not the veto, that it would wrongly stop
- * (round 10). */
+ * (round 10).  In a clean utterance (f->snr at or above
+ * VK_ASR_CLEAN_SNR_DB) the veto needs no margin for a rival that is not
+ * within one phone of any heard word ("left" beside "yes", "five" beside
+ * "i do"): there a real word that fits better is another word, not noise
+ * (round 11).  Phrases the caller spares (vk_asr_set_spared: "stop", which
+ * is always confirmed) keep the margin rule. */
 static void rival_check(vk_asr *a)
 {
     vk_asr_feats *f = &a->feats;
     if (!a->rv_ran || !a->res.words[0])
         return;
-    a->rv_won = rival_beats(a, a->rv_ctx, a->rv_hyp, a->res.words, 0);
-    a->rv_far = a->rv_won &&
-                rival_beats(a, a->rv_ctx, a->rv_hyp, a->res.words, vk_asr_near);
+    const char *w = a->res.words;
+    a->rv_won = rival_beats(a, a->rv_ctx, a->rv_hyp, w, RIVAL_ANY);
+    a->rv_far =
+        a->rv_won && rival_beats(a, a->rv_ctx, a->rv_hyp, w,
+                                 vk_asr_near ? RIVAL_NOT_NEAR : RIVAL_ANY);
+    f->rival_strange =
+        a->rv_won && rival_beats(a, a->rv_ctx, a->rv_hyp, w, RIVAL_NOT_CLOSE);
     if (!a->rv_far && f->raw >= VK_ASR_RAW_CONFIRM_AGREED &&
         f->raw < VK_ASR_RAW_CONFIRM) {
         f->rival_lift = 1;
@@ -1371,7 +1472,11 @@ static void rival_check(vk_asr *a)
     if (!a->rv_won)
         return;
     f->rival_margin = a->rv_score - f->g_score;
-    if (f->raw < VK_ASR_RAW_CONFIRM || f->rival_margin <= VK_ASR_RIVAL_MARGIN)
+    int clean =
+        vk_asr_clean && f->rival_strange && f->snr >= VK_ASR_CLEAN_SNR_DB &&
+        !(a->spared && a->spared(a->spared_user, a->ctx[a->rv_ctx].name, w));
+    if (f->raw < VK_ASR_RAW_CONFIRM ||
+        (f->rival_margin <= VK_ASR_RIVAL_MARGIN && !clean))
         return;
     f->rival_veto = 1;
     a->res.confidence = clamp01(remap(VK_ASR_RAW_REJECT, 0));
@@ -1393,6 +1498,44 @@ static void spare_check(vk_asr *a)
     }
 }
 
+static int by_energy(const void *x, const void *y)
+{
+    double a = *(const double *)x, b = *(const double *)y;
+    return (a > b) - (a < b);
+}
+
+/* Estimated signal-to-noise ratio of n samples of an utterance, in dB:
+ * the mean energy of its loudest 30% of 10 ms frames over the energy of
+ * its 10th-percentile frame (the room between and around the words).
+ * Frames of digital silence (RMS under 1) tell nothing about a room and
+ * are left out: a padded file has them, a microphone never does.  0 (not
+ * clean) with fewer than 10 frames left. */
+static double utt_snr(const int16_t *x, size_t n)
+{
+    size_t nf = n / VK_ASR_SUB, k = 0;
+    double *e = vk_malloc((nf ? nf : 1) * sizeof *e);
+    for (size_t i = 0; i < nf; i++) {
+        double sum = 0;
+        for (size_t j = 0; j < VK_ASR_SUB; j++) {
+            double v = x[i * VK_ASR_SUB + j];
+            sum += v * v;
+        }
+        if (sum >= VK_ASR_SUB) /* mean square >= 1 */
+            e[k++] = sum / VK_ASR_SUB;
+    }
+    double snr = 0;
+    if (k >= 10) {
+        qsort(e, k, sizeof *e, by_energy);
+        size_t top = k * 3 / 10, at = k - top;
+        double loud = 0;
+        for (size_t i = at; i < k; i++)
+            loud += e[i];
+        snr = 10 * log10(loud / (double)top / e[k / 10]);
+    }
+    free(e);
+    return snr;
+}
+
 /* Re-decodes the buffered utterance (pre-roll, speech, the trailing quiet)
  * at once with the second-pass decoders, whose CMN is computed over it.
  * Returns 0 (live result stands) if there is no second pass or the
@@ -1408,6 +1551,7 @@ static int second_pass(vk_asr *a, int silence_frames)
         drop = (size_t)(silence_frames - keep) * VK_ASR_SUB;
     if (drop < n)
         n -= drop;
+    a->utt_snr = utt_snr(a->buf, n);
     if (a->worker_on) {
         pthread_mutex_lock(&a->mu);
         wait_idle_locked(a);
@@ -1515,6 +1659,7 @@ static void finish_utt(vk_asr *a, int silence_frames)
         double z = r <= 0 ? -10 : r >= 1 ? 10 : log(r / (1 - r));
         z = z < -10 ? -10 : z > 10 ? 10 : z;
         score_utt(a, a->ps2, a->pl2, &z);
+        a->feats.snr = a->utt_snr;
         rival_check(a);
     }
     spare_check(a);
@@ -1622,6 +1767,14 @@ void vk_asr_set_complete(vk_asr *a, vk_asr_complete_fn fn, void *user)
         return;
     a->complete = fn;
     a->complete_user = user;
+}
+
+void vk_asr_set_spared(vk_asr *a, vk_asr_complete_fn fn, void *user)
+{
+    if (!a)
+        return;
+    a->spared = fn;
+    a->spared_user = user;
 }
 
 void vk_asr_get_result(const vk_asr *a, vk_asr_result *out)

@@ -123,6 +123,12 @@ vk_asr_state vk_asr_feed(vk_asr *asr, const int16_t *pcm, size_t n);
  * is borrowed and passed back to fn. */
 void vk_asr_set_complete(vk_asr *asr, vk_asr_complete_fn fn, void *user);
 
+/* Sets a phrase test of the same form for the phrases that the stricter
+ * rival veto of a clean utterance spares (asr.c, "Rivals"; NULL = none):
+ * those whose action is always confirmed before it is taken, where a miss
+ * costs more than a false accept.  `user` is borrowed. */
+void vk_asr_set_spared(vk_asr *asr, vk_asr_complete_fn fn, void *user);
+
 /* Copies the result of the utterance that just ended. */
 void vk_asr_get_result(const vk_asr *asr, vk_asr_result *out);
 

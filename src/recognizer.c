@@ -32,6 +32,21 @@ static int phrase_complete(void *user, const char *context, const char *words)
     return 0;
 }
 
+bool vk_recognizer_spared_phrase(const vk_grammar *g, const char *words)
+{
+    const char *m = g ? vk_grammar_meaning(g, words) : NULL;
+    return m && strcmp(m, "stop") == 0;
+}
+
+static int phrase_spared(void *user, const char *context, const char *words)
+{
+    vk_recognizer *r = user;
+    for (size_t i = 0; i < vk_recognizer_ncontexts; i++)
+        if (strcmp(vk_recognizer_contexts[i], context) == 0)
+            return vk_recognizer_spared_phrase(r->grammars[i], words);
+    return 0;
+}
+
 vk_err vk_recognizer_create(const char *grammars_dir, const vk_asr_opts *opts,
                             vk_diag *diag, vk_recognizer **out, char *errbuf,
                             size_t errlen)
@@ -65,6 +80,7 @@ vk_err vk_recognizer_create(const char *grammars_dir, const vk_asr_opts *opts,
         }
     }
     vk_asr_set_complete(r->asr, phrase_complete, r);
+    vk_asr_set_spared(r->asr, phrase_spared, r);
     vk_recognizer_listen(r, "answer");
     *out = r;
     return VK_OK;

@@ -14,6 +14,7 @@
 
 #include "asr.h"
 #include "diag.h"
+#include "grammar.h"
 
 /* The meaning of a grammar phrase that is there only to catch sounds that
  * are neither answers nor commands: heard, reported with no meaning. */
@@ -55,6 +56,13 @@ vk_asr_state vk_recognizer_feed(vk_recognizer *r, const int16_t *pcm, size_t n,
 vk_asr_state vk_recognizer_flush(vk_recognizer *r, vk_heard *out);
 /* How the second decoding pass ran (asr.h), for the benchmark. */
 void vk_recognizer_ahead_stats(const vk_recognizer *r, vk_asr_ahead_stats *out);
+
+/* The phrases the clean-utterance rival veto spares (vk_asr_set_spared):
+ * those of g meaning "stop".  Stopping is always confirmed first ("Do you
+ * want to stop?"), or only pauses an explanation, so a stop heard by
+ * mistake costs a question, while a missed one leaves a person unable to
+ * stop.  Exported for the lab (bench/asr_lab). */
+bool vk_recognizer_spared_phrase(const vk_grammar *g, const char *words);
 
 /* Recognises a whole recording in `context`: the most confident utterance
  * with a meaning, or an empty meaning if none. */

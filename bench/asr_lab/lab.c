@@ -13,6 +13,7 @@
 #include "../../src/asr.c"
 
 #include "../../src/grammar.h"
+#include "../../src/recognizer.h"
 
 #include <sndfile.h>
 #include <time.h>
@@ -86,6 +87,13 @@ static int lab_complete(void *user, const char *context, const char *words)
 {
     (void)context;
     return user && vk_grammar_phrase_complete(user, words);
+}
+
+/* -kiosk: the phrases src/recognizer.c spares from the clean veto. */
+static int lab_spared(void *user, const char *context, const char *words)
+{
+    (void)context;
+    return vk_recognizer_spared_phrase(user, words);
 }
 
 static double now_ms(void)
@@ -254,8 +262,10 @@ int main(int argc, char **argv)
     for (int i = 0; i < 3; i++)
         if (gr[i] && !strcmp(CTXS[i], ctx))
             cg = gr[i];
-    if (kiosk && cg)
+    if (kiosk && cg) {
         vk_asr_set_complete(a, lab_complete, (void *)cg);
+        vk_asr_set_spared(a, lab_spared, (void *)cg);
+    }
     double t2 = now_ms();
     fprintf(stderr, "create %.1f ms, add_context %.1f ms\n", t1 - t0, t2 - t1);
 
@@ -281,7 +291,7 @@ int main(int argc, char **argv)
            "s\twframes\tw_ascr\tw_pl\tdw\tminw\tmeaning\tlabel_meaning\tlive_"
            "z\tpass2\tl_meaning\tl_raw\tl_dw\tl_"
            "d\tl_wframes\tl_nframes\tl_minw\trival_won\trival_margin\trival_"
-           "veto\trival_hyp\tspare\tl_spare\trival_far\n");
+           "veto\trival_hyp\tspare\tl_spare\trival_far\tsnr\trival_strange\n");
     while (fgets(line, sizeof line, mf)) {
         char *f[5];
         int nf = 0;
@@ -346,20 +356,21 @@ int main(int argc, char **argv)
                 const char *lwm = cg && r.live_words[0]
                                       ? vk_grammar_meaning(cg, r.live_words)
                                       : NULL;
-                printf("%s\t%s\t%s\t%d\t%s\t%.4f\t%d\t%ld\t%ld\t%ld\t%d\t%."
-                       "4f\t%.2f\t%.2f\t%.2f\t%.3f\t%.2f\t%.2f\t%d\t%ld\t%."
-                       "0f\t%.2f\t%d\t%s\t%s\t%.3f\t%d\t%s\t%.4f\t%.2f\t%."
-                       "2f\t%d\t%d\t%d\t%d\t%ld\t%d\t%s\t%d\t%d\t%d\n",
-                       f[0], f[1], f[2], u++, r.words, r.confidence,
-                       fe->nframes, fe->g_ascr, fe->pl_ascr, fe->g_score,
-                       fe->nwords, fe->raw, fe->d, r.start_s, r.end_s, s1 - s0,
-                       0.0, tot / 16000.0, fe->wframes, fe->w_ascr, fe->w_pl,
-                       fe->dw, fe->minw, m ? m : "", lm ? lm : (cg ? "" : f[1]),
-                       fe->live_z, a->did2, lwm ? lwm : "", lf->raw, lf->dw,
-                       lf->d, lf->wframes, lf->nframes, lf->minw,
-                       a->did2 && a->rv_won, fe->rival_margin, fe->rival_veto,
-                       a->did2 ? a->rv_hyp : "", fe->spare, lf->spare,
-                       a->did2 && a->rv_far);
+                printf(
+                    "%s\t%s\t%s\t%d\t%s\t%.4f\t%d\t%ld\t%ld\t%ld\t%d\t%."
+                    "4f\t%.2f\t%.2f\t%.2f\t%.3f\t%.2f\t%.2f\t%d\t%ld\t%."
+                    "0f\t%.2f\t%d\t%s\t%s\t%.3f\t%d\t%s\t%.4f\t%.2f\t%."
+                    "2f\t%d\t%d\t%d\t%d\t%ld\t%d\t%s\t%d\t%d\t%d\t%.1f\t%d\n",
+                    f[0], f[1], f[2], u++, r.words, r.confidence, fe->nframes,
+                    fe->g_ascr, fe->pl_ascr, fe->g_score, fe->nwords, fe->raw,
+                    fe->d, r.start_s, r.end_s, s1 - s0, 0.0, tot / 16000.0,
+                    fe->wframes, fe->w_ascr, fe->w_pl, fe->dw, fe->minw,
+                    m ? m : "", lm ? lm : (cg ? "" : f[1]), fe->live_z, a->did2,
+                    lwm ? lwm : "", lf->raw, lf->dw, lf->d, lf->wframes,
+                    lf->nframes, lf->minw, a->did2 && a->rv_won,
+                    fe->rival_margin, fe->rival_veto, a->did2 ? a->rv_hyp : "",
+                    fe->spare, lf->spare, a->did2 && a->rv_far,
+                    a->did2 ? fe->snr : 0.0, a->did2 && fe->rival_strange);
             }
             if (!k)
                 break;
@@ -367,11 +378,13 @@ int main(int argc, char **argv)
         double c1 = now_ms();
         if (!u)
             printf("%s\t%s\t%s\t-1\t\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t%.2f\t%."
-                   "2f\t0\t0\t0\t0\t0\t\t\t0\t0\t\t0\t0\t0\t0\t0\t0\t0\t0\t0\n",
+                   "2f\t0\t0\t0\t0\t0\t\t\t0\t0\t\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0"
+                   "\t0\n",
                    f[0], f[1], f[2], c1 - c0, tot / 16000.0);
         else
             printf("%s\t%s\t%s\t-2\t\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t%.2f\t%."
-                   "2f\t0\t0\t0\t0\t0\t\t\t0\t0\t\t0\t0\t0\t0\t0\t0\t0\t0\t0\n",
+                   "2f\t0\t0\t0\t0\t0\t\t\t0\t0\t\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0"
+                   "\t0\n",
                    f[0], f[1], f[2], c1 - c0, tot / 16000.0);
         free(x);
         free(y);
