@@ -12,10 +12,10 @@
 # soak.short (ASan's quarantine of freed memory makes its RSS-growth check
 # meaningless; every session it runs is also an e2e test here), the format
 # check, the packaging checks (deploy.package, .systemd, .ansible: they
-# test files, not the program's memory), and recognition.rivals and
-# .spare (each two runs of the floor test's clips, one with its check off:
-# recognition.floor runs the same code with both on, here, and takes seven
-# minutes alone).  Leaks inside
+# test files, not the program's memory), and recognition.rivals, .spare
+# and .clean (each two runs of the floor test's clips, one with its check
+# off: recognition.floor runs the same code with all on, here, and takes
+# seven minutes alone).  Leaks inside
 # PocketSphinx are suppressed in scripts/lsan.supp, each one explained there.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -30,4 +30,4 @@ export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 cd "$here/build-asan"
 echo "== ASan + UBSan build (build-asan): unit, content checks, end to end, fuzz replays"
 ctest -j2 --output-on-failure \
-  -E '^(audio\.|privacy\.live|valgrind\.|soak\.|style\.|deploy\.(package|systemd|ansible)$|recognition\.(rivals|spare)$)' "$@"
+  -E '^(audio\.|privacy\.live|valgrind\.|soak\.|style\.|deploy\.(package|systemd|ansible)$|recognition\.(rivals|spare|clean)$)' "$@"

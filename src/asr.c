@@ -1450,8 +1450,8 @@ static void score_utt(vk_asr *a, ps_decoder_t *g, ps_decoder_t *pl,
  * VK_ASR_CLEAN_SNR_DB) the veto needs no margin for a rival that is not
  * within one phone of any heard word ("left" beside "yes", "five" beside
  * "i do"): there a real word that fits better is another word, not noise
- * (round 11).  Phrases the caller spares (vk_asr_set_spared: "stop", which
- * is always confirmed) keep the margin rule. */
+ * (round 11).  Phrases the caller spares (vk_asr_set_spared: "stop",
+ * always confirmed, and "help") keep the margin rule. */
 static void rival_check(vk_asr *a)
 {
     vk_asr_feats *f = &a->feats;

@@ -35,7 +35,7 @@ static int phrase_complete(void *user, const char *context, const char *words)
 bool vk_recognizer_spared_phrase(const vk_grammar *g, const char *words)
 {
     const char *m = g ? vk_grammar_meaning(g, words) : NULL;
-    return m && strcmp(m, "stop") == 0;
+    return m && (strcmp(m, "stop") == 0 || strcmp(m, "help") == 0);
 }
 
 static int phrase_spared(void *user, const char *context, const char *words)

@@ -58,10 +58,12 @@ vk_asr_state vk_recognizer_flush(vk_recognizer *r, vk_heard *out);
 void vk_recognizer_ahead_stats(const vk_recognizer *r, vk_asr_ahead_stats *out);
 
 /* The phrases the clean-utterance rival veto spares (vk_asr_set_spared):
- * those of g meaning "stop".  Stopping is always confirmed first ("Do you
- * want to stop?"), or only pauses an explanation, so a stop heard by
- * mistake costs a question, while a missed one leaves a person unable to
- * stop.  Exported for the lab (bench/asr_lab). */
+ * those of g meaning "stop" or "help", the two whose action does no harm
+ * when heard by mistake.  Stopping is always confirmed first ("Do you want
+ * to stop?"), or only pauses an explanation; help only says what can be
+ * said.  A missed one leaves a person unable to stop, or without help
+ * (eSpeak NG's "help" lost half its renderings to the veto).  Exported for
+ * the lab (bench/asr_lab). */
 bool vk_recognizer_spared_phrase(const vk_grammar *g, const char *words);
 
 /* Recognises a whole recording in `context`: the most confident utterance

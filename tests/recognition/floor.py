@@ -40,12 +40,14 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 # the recogniser's own spread fails the build.  Round 9 (the rival words,
 # src/asr.c) moved yes to 81, no to 77 and other words to 14 of 196; their
 # limits were set again five clips away.  Round 10 (spare speech) took
-# sentences to 0 of 16: their limit is now two clips.
+# sentences to 0 of 16: their limit is now two clips.  Round 11 (the
+# clean-utterance rival veto) took other words to 5 of 196 (here; the
+# benchmark's half B: 6): limit five clips away.  Yes 80, no 74 here.
 FLOORS = {
     "yes": ("min", 77.5),       # 76 of 98
     "no": ("min", 72.0),        # 72 of 100
     "stop": ("min", 36.0),      # 4 of 11
-    "other": ("max", 9.7),      # 19 of 196
+    "other": ("max", 5.2),      # 10 of 196
     "sentence": ("max", 12.5),  # 2 of 16
     "noise": ("max", 13.9),     # 5 of 36
     "accept_band": ("min", 96.7),  # 3 wrong of ~93
