@@ -125,8 +125,9 @@ void vk_asr_set_complete(vk_asr *asr, vk_asr_complete_fn fn, void *user);
 
 /* Sets a phrase test of the same form for the phrases that the stricter
  * rival veto of a clean utterance spares (asr.c, "Rivals"; NULL = none):
- * those whose action is always confirmed before it is taken, where a miss
- * costs more than a false accept.  `user` is borrowed. */
+ * those whose action does no harm when heard by mistake, where a miss
+ * costs more than a false accept (the recogniser: stop, which is always
+ * confirmed, and help).  `user` is borrowed. */
 void vk_asr_set_spared(vk_asr *asr, vk_asr_complete_fn fn, void *user);
 
 /* Copies the result of the utterance that just ended. */

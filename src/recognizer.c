@@ -20,16 +20,21 @@ struct vk_recognizer {
     const vk_grammar *current;
 };
 
+/* The grammar of context `name`, NULL if there is none. */
+static const vk_grammar *grammar_of(const vk_recognizer *r, const char *name)
+{
+    for (size_t i = 0; i < vk_recognizer_ncontexts; i++)
+        if (strcmp(vk_recognizer_contexts[i], name) == 0)
+            return r->grammars[i];
+    return NULL;
+}
+
 /* vk_asr_complete_fn: `words` are a complete phrase of the context
  * (vk_grammar_phrase_complete). */
 static int phrase_complete(void *user, const char *context, const char *words)
 {
-    vk_recognizer *r = user;
-    for (size_t i = 0; i < vk_recognizer_ncontexts; i++)
-        if (strcmp(vk_recognizer_contexts[i], context) == 0)
-            return r->grammars[i] &&
-                   vk_grammar_phrase_complete(r->grammars[i], words);
-    return 0;
+    const vk_grammar *g = grammar_of(user, context);
+    return g && vk_grammar_phrase_complete(g, words);
 }
 
 bool vk_recognizer_spared_phrase(const vk_grammar *g, const char *words)
@@ -38,13 +43,10 @@ bool vk_recognizer_spared_phrase(const vk_grammar *g, const char *words)
     return m && (strcmp(m, "stop") == 0 || strcmp(m, "help") == 0);
 }
 
+/* vk_asr_complete_fn for vk_asr_set_spared. */
 static int phrase_spared(void *user, const char *context, const char *words)
 {
-    vk_recognizer *r = user;
-    for (size_t i = 0; i < vk_recognizer_ncontexts; i++)
-        if (strcmp(vk_recognizer_contexts[i], context) == 0)
-            return vk_recognizer_spared_phrase(r->grammars[i], words);
-    return 0;
+    return vk_recognizer_spared_phrase(grammar_of(user, context), words);
 }
 
 vk_err vk_recognizer_create(const char *grammars_dir, const vk_asr_opts *opts,
