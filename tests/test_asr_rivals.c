@@ -147,42 +147,50 @@ static void neighbours_are_listed(void **state)
     assert_null(near_of(f, "five"));
 }
 
-/* With the neighbours (the lift's view), a rival a consonant away from the
- * single heard word does not count against it; against another word, or
- * beside a second heard word, it does, and so does a far rival. */
-static void only_far_rivals_beat(void **state)
-{
-    fixture *f = *state;
-    vk_asr *a = f->asr;
-    assert_false(rival_beats(a, f->ctx, "yet", "yes", RIVAL_NOT_NEAR));
-    assert_false(rival_beats(a, f->ctx, "though", "no", RIVAL_NOT_NEAR));
-    assert_false(rival_beats(a, f->ctx, "though(2)", "no", RIVAL_NOT_NEAR));
-    assert_true(rival_beats(a, f->ctx, "though", "no thanks", RIVAL_NOT_NEAR));
-    assert_true(rival_beats(a, f->ctx, "yet", "no", RIVAL_NOT_NEAR));
-    assert_true(rival_beats(a, f->ctx, "now", "no", RIVAL_NOT_NEAR));
-    assert_true(rival_beats(a, f->ctx, "five", "i do", RIVAL_NOT_NEAR));
-    assert_true(rival_beats(a, f->ctx, "yet five", "yes", RIVAL_NOT_NEAR));
-    assert_false(rival_beats(a, f->ctx, "yes", "yes",
-                             RIVAL_NOT_NEAR)); /* no rival at all */
+/* Which rival words count against the heard words (rival_beats). */
+static const struct {
+    const char *hyp, *words;
+    int which, beats;
+} RIVAL_CASES[] = {
+    /* with the neighbours (the lift's view), a rival a consonant away from
+     * the single heard word does not count against it; against another
+     * word, or beside a second heard word, it does, and so does a far
+     * rival */
+    {"yet", "yes", RIVAL_NOT_NEAR, 0},
+    {"though", "no", RIVAL_NOT_NEAR, 0},
+    {"though(2)", "no", RIVAL_NOT_NEAR, 0},
+    {"though", "no thanks", RIVAL_NOT_NEAR, 1},
+    {"yet", "no", RIVAL_NOT_NEAR, 1},
+    {"now", "no", RIVAL_NOT_NEAR, 1},
+    {"five", "i do", RIVAL_NOT_NEAR, 1},
+    {"yet five", "yes", RIVAL_NOT_NEAR, 1},
+    {"yes", "yes", RIVAL_NOT_NEAR, 0}, /* no rival at all */
     /* without the neighbours (the veto's view), every rival counts */
-    assert_true(rival_beats(a, f->ctx, "yet", "yes", RIVAL_ANY));
-    assert_true(rival_beats(a, f->ctx, "though", "no", RIVAL_ANY));
-    assert_false(rival_beats(a, f->ctx, "yes", "yes", RIVAL_ANY));
-}
+    {"yet", "yes", RIVAL_ANY, 1},
+    {"though", "no", RIVAL_ANY, 1},
+    {"yes", "yes", RIVAL_ANY, 0},
+    /* within one phone of any heard word (the clean veto's view): "now"
+     * beside "no" and "yet" beside "yes" do not count, "left" beside
+     * "yes" and "five" beside "i do" do */
+    {"now", "no", RIVAL_NOT_CLOSE, 0},
+    {"yet", "yes", RIVAL_NOT_CLOSE, 0},
+    {"now", "no thanks", RIVAL_NOT_CLOSE, 0},
+    {"left", "yes", RIVAL_NOT_CLOSE, 1},
+    {"five", "i do", RIVAL_NOT_CLOSE, 1},
+    {"now left", "no", RIVAL_NOT_CLOSE, 1},
+};
 
-/* Within one phone of any heard word (the clean veto's view): "now"
- * beside "no" and "yet" beside "yes" do not count, "left" beside "yes" and
- * "five" beside "i do" do. */
-static void strange_rivals(void **state)
+static void which_rivals_beat(void **state)
 {
     fixture *f = *state;
-    vk_asr *a = f->asr;
-    assert_false(rival_beats(a, f->ctx, "now", "no", RIVAL_NOT_CLOSE));
-    assert_false(rival_beats(a, f->ctx, "yet", "yes", RIVAL_NOT_CLOSE));
-    assert_false(rival_beats(a, f->ctx, "now", "no thanks", RIVAL_NOT_CLOSE));
-    assert_true(rival_beats(a, f->ctx, "left", "yes", RIVAL_NOT_CLOSE));
-    assert_true(rival_beats(a, f->ctx, "five", "i do", RIVAL_NOT_CLOSE));
-    assert_true(rival_beats(a, f->ctx, "now left", "no", RIVAL_NOT_CLOSE));
+    for (size_t i = 0; i < sizeof RIVAL_CASES / sizeof *RIVAL_CASES; i++)
+        if (rival_beats(f->asr, f->ctx, RIVAL_CASES[i].hyp,
+                        RIVAL_CASES[i].words,
+                        RIVAL_CASES[i].which) != RIVAL_CASES[i].beats)
+            fail_msg("rival path \"%s\" against \"%s\" (view %d): expected %s",
+                     RIVAL_CASES[i].hyp, RIVAL_CASES[i].words,
+                     RIVAL_CASES[i].which,
+                     RIVAL_CASES[i].beats ? "to count" : "not to count");
 }
 
 /* rival_check on a second-pass result at raw 0.97 (accept band) whose rival
@@ -278,8 +286,7 @@ int main(void)
         cmocka_unit_test(one_phone_apart_any_phone),
         cmocka_unit_test(snr_of_an_utterance),
         cmocka_unit_test_setup_teardown(neighbours_are_listed, setup, teardown),
-        cmocka_unit_test_setup_teardown(only_far_rivals_beat, setup, teardown),
-        cmocka_unit_test_setup_teardown(strange_rivals, setup, teardown),
+        cmocka_unit_test_setup_teardown(which_rivals_beat, setup, teardown),
         cmocka_unit_test_setup_teardown(clean_veto, setup, teardown),
         cmocka_unit_test_setup_teardown(spared_phrases, setup, teardown),
         cmocka_unit_test(recognizer_spares_stop),
