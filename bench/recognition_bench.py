@@ -43,7 +43,7 @@ import wave
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
-PITCH_SPLIT = 165.0  # Hz; the emptiest 10 Hz bin of the dev set's speakers
+PITCH_SPLIT = 165.0  # Hz; a sparse 10 Hz bin in the middle of the dev set's speakers
 
 
 def read_wav(path):
