@@ -256,6 +256,19 @@ static void reprompt(vk_dialog *d, vk_actions *out, bool noinput)
 {
     int *count = noinput ? &d->noinput : &d->nomatch;
     (*count)++;
+    if (d->mode != MODE_NORMAL) {
+        /* The reply to "Is that right?" or "Do you want to stop?" was not
+         * heard.  The usual reprompt offers "yes, no or not sure" (and
+         * their keys) as answers to the question, but a yes here would be
+         * taken as a yes to the check: a "yes" meant for sign 3 would
+         * confirm a misheard "no", and a "yes" to a question would stop
+         * the session.  So the check is dropped and the question itself
+         * asked again. */
+        d->mode = MODE_NORMAL;
+        say_system(d, out, noinput ? "noinput.1" : "nomatch.1", NULL, 0);
+        reask(d, out);
+        return;
+    }
     if (d->cur->type != VK_STEP_QUESTION && noinput && *count > MAX_REPROMPT) {
         /* In the menu and the yes/no offers, silence after the reprompts
          * moves on, as "no thanks" does, so nobody is held at an offer. */
@@ -421,6 +434,12 @@ static void on_confirmation(vk_dialog *d, const char *m, vk_actions *out)
     }
     if (yes) {
         act(d, d->pending, out);
+    } else if (strcmp(m, "unsure") == 0 &&
+               vk_dialog_toward_crisis(d, "unsure")) {
+        /* "Not sure" in reply to "I heard no. Is that right?" on a question
+         * where not sure leads to the crisis contacts: it is taken as the
+         * answer, at once, as it would have been the first time. */
+        act(d, m, out);
     } else {
         say_system(d, out, "confirm.retry", NULL, 0);
         reask(d, out);
@@ -473,14 +492,7 @@ void vk_dialog_on_input(vk_dialog *d, const vk_input *in, vk_actions *out)
     const char *m = NULL;
     bool sure = true;
     switch (in->kind) {
-    case VK_IN_NOINPUT:
-        if (d->mode == MODE_STOP) { /* silence is not a yes to stopping */
-            d->mode = MODE_NORMAL;
-            reask(d, out);
-            return;
-        }
-        reprompt(d, out, true);
-        return;
+    case VK_IN_NOINPUT: reprompt(d, out, true); return;
     case VK_IN_NOMATCH: reprompt(d, out, false); return;
     case VK_IN_KEY:
         /* A key is sure.  The menu has no "not sure". */

@@ -526,9 +526,16 @@ static void start_session(vk_kiosk *k)
     perform(k, &acts);
 }
 
+static void set_paused(vk_kiosk *k, bool paused);
+
 static void deliver(vk_kiosk *k, const vk_input *in)
 {
     vk_actions acts = {0};
+    /* An answer ends a pause: whatever the dialog says next (the crisis
+     * contacts after a yes to sign 3) must be heard, and a paused kiosk
+     * plays nothing but asides. */
+    if (k->ctl.paused)
+        set_paused(k, false);
     k->listening = false;
     k->barge_armed = false;
     k->pending_listen = NULL;
@@ -817,7 +824,11 @@ static void check_timeouts(vk_kiosk *k)
 {
     const vk_settings *st = &k->opts.settings;
     double f = k->ctl.time_factor;
-    bool waiting = k->active && k->qlen == 0 && (k->listening || k->ctl.paused);
+    /* Paused, it waits for the person even with the rest of a prompt
+     * queued: someone who paused and walked away must not hold the
+     * session (and its answers) open for the next person. */
+    bool waiting =
+        k->active && (k->ctl.paused || (k->qlen == 0 && k->listening));
     if (!waiting && k->active && !k->ending)
         k->last_activity += VK_AUDIO_FRAME; /* the clock stands still */
     if (k->ctl.paused && k->listening)
@@ -1180,6 +1191,8 @@ vk_err vk_kiosk_run(vk_kiosk *k, vk_audio *dev, vk_audio *sim, vk_key_fn keys,
         check_timeouts(k);
         if (k->active && !k->ending && k->t - k->last_activity >= inactivity) {
             vk_actions acts = {0};
+            if (k->ctl.paused) /* the goodbye must play, then the wipe */
+                set_paused(k, false);
             interrupt(k);
             k->listening = false;
             k->pending_listen = NULL;

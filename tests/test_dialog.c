@@ -162,6 +162,52 @@ static void sign_3_no_confirmed_goes_on(void **state)
     assert_string_equal(last_spoken(f), "sign.4");
 }
 
+/* "I heard no. Is that right?" unheard (silence, noise, or a yes too
+ * unsure to take): the check is dropped and sign 3 itself asked again, so
+ * that the yes the person then gives (by key or voice) is an answer to
+ * sign 3, not a yes to the check, and reaches the crisis contacts. */
+static void sign_3_check_unheard_asks_sign_3_again(void **state)
+{
+    fixture *f = *state;
+    const vk_input unheard[] = {
+        {.kind = VK_IN_NOINPUT},
+        {.kind = VK_IN_NOMATCH},
+        {.kind = VK_IN_SPEECH, .meaning = "yes", .confidence = 0.1}};
+    for (size_t i = 0; i < sizeof unheard / sizeof *unheard; i++) {
+        vk_session_wipe(f->session); /* a new session each time */
+        to_sign_3(f);
+        say(f, "no", 0.99);
+        assert_string_equal(last_spoken(f), "system.confirm");
+        vk_actions_clear(&f->acts);
+        vk_dialog_on_input(f->dialog, &unheard[i], &f->acts);
+        settle(f);
+        assert_string_equal(last_spoken(f), "sign.3");
+        assert_int_equal(vk_session_get(f->session, 3), VK_ANSWER_NONE);
+        vk_actions_clear(&f->acts);
+        vk_input yes = {.kind = i == 1 ? VK_IN_KEY : VK_IN_SPEECH,
+                        .meaning = "yes",
+                        .confidence = 0.95};
+        vk_dialog_on_input(f->dialog, &yes, &f->acts);
+        assert_true(has(f, VK_ACT_CRISIS));
+        assert_int_equal(vk_session_get(f->session, 3), VK_ANSWER_YES);
+    }
+}
+
+/* "Not sure" in reply to the check on sign 3 is taken as the answer and
+ * reaches the crisis contacts, as a first "not sure" would have. */
+static void sign_3_unsure_to_the_check_reaches_crisis(void **state)
+{
+    fixture *f = *state;
+    to_sign_3(f);
+    say(f, "no", 0.99);
+    vk_actions_clear(&f->acts);
+    vk_input in = {
+        .kind = VK_IN_SPEECH, .meaning = "unsure", .confidence = 0.95};
+    vk_dialog_on_input(f->dialog, &in, &f->acts);
+    assert_true(has(f, VK_ACT_CRISIS));
+    assert_int_equal(vk_session_get(f->session, 3), VK_ANSWER_UNSURE);
+}
+
 static void sign_3_no_by_key_is_not_said_back(void **state)
 {
     fixture *f = *state;
@@ -292,6 +338,23 @@ static void stop_asks_then_goes_to_contacts(void **state)
             assert_string_equal(f->acts.items[i].reason, "stopped");
 }
 
+/* "Do you want to stop?" unheard: the question is asked again, and a yes
+ * to it is an answer, not a yes to stopping. */
+static void stop_check_unheard_does_not_stop(void **state)
+{
+    fixture *f = *state;
+    start(f);
+    say(f, "stop", 0.95);
+    assert_string_equal(last_spoken(f), "system.stop.confirm");
+    nothing(f, VK_IN_NOMATCH);
+    assert_string_equal(last_spoken(f), "sign.1");
+    say(f, "yes", 0.95);
+    assert_false(has(f, VK_ACT_CONTACTS));
+    assert_false(has(f, VK_ACT_END));
+    assert_int_equal(vk_session_get(f->session, 1), VK_ANSWER_YES);
+    assert_string_equal(last_spoken(f), "sign.2");
+}
+
 static void full_walk_by_keys_reaches_summary_menu_and_contacts(void **state)
 {
     fixture *f = *state;
@@ -397,6 +460,8 @@ int main(void)
         T(sign_3_spoken_no_is_always_said_back),
         T(sign_3_no_confirmed_goes_on),
         T(sign_3_no_by_key_is_not_said_back),
+        T(sign_3_check_unheard_asks_sign_3_again),
+        T(sign_3_unsure_to_the_check_reaches_crisis),
         T(sign_3_yes_by_key_reaches_crisis),
         T(crisis_then_resume_goes_to_sign_4),
         T(unsure_answer_is_confirmed),
@@ -406,6 +471,7 @@ int main(void)
         T(back_at_first_question_says_so),
         T(skip_records_skipped),
         T(stop_asks_then_goes_to_contacts),
+        T(stop_check_unheard_does_not_stop),
         T(full_walk_by_keys_reaches_summary_menu_and_contacts),
         T(summary_speaks_the_counts),
         T(menu_silence_moves_on_to_contacts),
