@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dialog.h"
 #include "grammar.h"
 #include "mem.h"
 #include "settings.h"
@@ -315,6 +316,54 @@ static void check_lengths(const vk_check_opts *o, const vk_script *s,
     }
 }
 
+/* ---- what the kiosk can say at once ---------------------------------------
+ */
+
+static int count_sentences(const char *text)
+{
+    int n = 0;
+    for (const char *p = text; *p;) {
+        while (*p == ' ')
+            p++;
+        if (!*p)
+            break;
+        p = vk_ssml_sentence_end(p);
+        n++;
+    }
+    return n;
+}
+
+/* Every step's text with the contacts filled in must fit what the dialog
+ * and the kiosk's sentence queue hold (dialog.h); otherwise the end of the
+ * list, which is where the national crisis lines come, would be cut. */
+static void check_capacity(const vk_script *s, vk_diag *errors)
+{
+    static const char *const keys[] = {"text", "text_again", "help"};
+    for (int i = 0; i < vk_script_step_count(s); i++) {
+        const vk_step *st = vk_script_step_at(s, i);
+        const char *vals[] = {st->text, st->text_again, st->help};
+        for (int k = 0; k < 3; k++) {
+            if (!vals[k])
+                continue;
+            char *full = vk_script_sample_text(s, st, vals[k]);
+            size_t len = strlen(full);
+            int n = count_sentences(full);
+            free(full);
+            if (len < VK_DIALOG_MAX_TEXT && n <= VK_DIALOG_MAX_SENTENCES)
+                continue;
+            const char *file;
+            int line = vk_script_value_line(s, st->id, keys[k], &file);
+            vk_diag_add(errors, file, line,
+                        "[%s] '%s' comes to %zu characters in %d sentences "
+                        "with the contacts filled in, more than the kiosk "
+                        "can say at once (%d characters, %d sentences): "
+                        "list fewer contacts, or shorten them",
+                        st->id, keys[k], len, n, VK_DIALOG_MAX_TEXT - 1,
+                        VK_DIALOG_MAX_SENTENCES);
+        }
+    }
+}
+
 /* ---- all together
  * ------------------------------------------------------------ */
 
@@ -329,6 +378,8 @@ int vk_check_run(const vk_check_opts *o, vk_diag *errors, vk_diag *warnings,
     /* The site's settings.ini too, so `check` and a reload refuse it. */
     if (o->src.site_dir)
         vk_settings_check(o->src.site_dir, errors);
+    if (s)
+        check_capacity(s, errors);
     if (s && warnings)
         check_lengths(o, s, warnings);
     int n = vk_diag_count(errors) - before;

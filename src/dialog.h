@@ -20,7 +20,12 @@
 #include "session.h"
 
 #define VK_DIALOG_MAX_ACTIONS 16
-#define VK_DIALOG_MAX_TEXT 4096
+/* The most one prompt may hold once its contacts are filled in: bytes, and
+ * sentences (the kiosk queues each sentence on its own).  `check` refuses
+ * content that goes over either, rather than letting the end of a contacts
+ * list go unsaid. */
+#define VK_DIALOG_MAX_TEXT 8192
+#define VK_DIALOG_MAX_SENTENCES 128
 
 typedef enum {
     VK_ACT_SPEAK,    /* say `text` (prompt `id`); `safety`: only a deliberate

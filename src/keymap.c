@@ -140,6 +140,15 @@ bool vk_keymap_bind(vk_keymap *m, const char *action, const char *keys,
         codes[n++] = code;
         p = e;
     }
+    /* Someone who cannot speak answers with these keys. */
+    if (n == 0 && (strcmp(action, "yes") == 0 || strcmp(action, "no") == 0 ||
+                   strcmp(action, "unsure") == 0)) {
+        snprintf(err, errlen,
+                 "%s needs at least one key: someone who cannot speak "
+                 "answers with it",
+                 action);
+        return false;
+    }
     memcpy(m->keys[a], codes, sizeof codes);
     return true;
 }

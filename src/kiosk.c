@@ -34,7 +34,9 @@
 #include "session.h"
 #include "ssml.h"
 
-#define QUEUE_MAX 64
+#define QUEUE_MAX 256
+/* Room for the longest prompt `check` lets through, and what follows it. */
+_Static_assert(QUEUE_MAX >= 2 * VK_DIALOG_MAX_SENTENCES, "queue too short");
 #define MAX_TURNS 4096
 #define RATE VK_AUDIO_RATE
 /* A barge-in pause that outlasts this resumes the prompt (someone talking

@@ -128,7 +128,7 @@ static bool set_value(vk_settings *s, const setting *t, const char *value,
                     t->section, t->name, value);
         return false;
     }
-    if (v < t->min || v > t->max) {
+    if (!(v >= t->min && v <= t->max)) { /* also refuses nan */
         vk_diag_add(diag, file, line, "[%s] %s: %g is out of range (%g to %g)",
                     t->section, t->name, v, t->min, t->max);
         return false;
@@ -140,38 +140,74 @@ static bool set_value(vk_settings *s, const setting *t, const char *value,
     return true;
 }
 
+/* Where each setting was set in the file (0 = not set), so that a problem
+ * between settings is reported at a line staff can find. */
+#define N_ACTIONS                                                              \
+    (sizeof((vk_keymap *)0)->keys / sizeof((vk_keymap *)0)->keys[0])
+typedef struct where {
+    int table[N_TABLE];
+    int keys[N_ACTIONS]; /* by index in vk_key_actions */
+} where;
+
+/* The last line among section's keys a, b (and c) that the file set. */
+static int line_of(const where *w, const char *section, const char *a,
+                   const char *b, const char *c)
+{
+    int line = 0;
+    for (size_t i = 0; i < N_TABLE; i++) {
+        const char *n = table[i].name;
+        if (strcmp(table[i].section, section) == 0 && w->table[i] > line &&
+            (strcmp(n, a) == 0 || strcmp(n, b) == 0 || (c && !strcmp(n, c))))
+            line = w->table[i];
+    }
+    return line;
+}
+
 /* Relations between settings that no single range can express. */
 static void check_relations(const vk_settings *s, const char *file,
-                            vk_diag *diag)
+                            const where *w, vk_diag *diag)
 {
     if (s->volume_max_db - s->volume_min_db < 18)
-        vk_diag_add(diag, file, 0,
+        vk_diag_add(diag, file, line_of(w, "volume", "max", "min", NULL),
                     "[volume] max - min must span at least "
                     "18 dB (the accessibility standards ask for it)");
     if (s->volume_default_db < s->volume_min_db ||
         s->volume_default_db > s->volume_max_db)
-        vk_diag_add(diag, file, 0,
+        vk_diag_add(diag, file, line_of(w, "volume", "default", "min", "max"),
                     "[volume] default must lie between min "
                     "and max");
     if (s->rate_min > s->rate_max || s->rate_default < s->rate_min ||
         s->rate_default > s->rate_max)
-        vk_diag_add(diag, file, 0,
+        vk_diag_add(diag, file, line_of(w, "speech", "rate", "min", "max"),
                     "[speech] rate must lie between min and "
                     "max");
     if (s->warn_s >= s->inactivity_s)
-        vk_diag_add(diag, file, 0,
+        vk_diag_add(diag, file,
+                    line_of(w, "timing", "warning", "inactivity", NULL),
                     "[timing] warning must be shorter than "
                     "inactivity");
 }
 
-static void check_keys(const vk_settings *s, const char *file, vk_diag *diag)
+static int key_action(const char *name)
+{
+    for (size_t i = 0; i < vk_key_nactions && i < N_ACTIONS; i++)
+        if (strcmp(vk_key_actions[i].name, name) == 0)
+            return (int)i;
+    return -1;
+}
+
+static void check_keys(const vk_settings *s, const char *file, const where *w,
+                       vk_diag *diag)
 {
     const char *a, *b, *key = vk_keymap_conflict(&s->keys, &a, &b);
-    if (key)
-        vk_diag_add(diag, file, 0,
+    if (key) {
+        int ia = key_action(a), ib = key_action(b);
+        int la = ia >= 0 ? w->keys[ia] : 0, lb = ib >= 0 ? w->keys[ib] : 0;
+        vk_diag_add(diag, file, la > lb ? la : lb,
                     "[keys] key '%s' is bound to both %s and "
                     "%s",
                     key, a, b);
+    }
 }
 
 bool vk_settings_load(vk_settings *s, const char *path, vk_diag *diag)
@@ -183,6 +219,7 @@ bool vk_settings_load(vk_settings *s, const char *path, vk_diag *diag)
     if (!ini)
         return false;
     vk_settings next = *s;
+    where w = {0};
     for (int i = 0; i < ini->nsec; i++) {
         const vk_ini_section *sec = &ini->sec[i];
         bool keys = strcmp(sec->name, "keys") == 0;
@@ -203,6 +240,8 @@ bool vk_settings_load(vk_settings *s, const char *path, vk_diag *diag)
                 if (!vk_keymap_bind(&next.keys, kv->key, kv->value, err,
                                     sizeof err))
                     vk_diag_add(diag, path, kv->line, "%s", err);
+                else if (key_action(kv->key) >= 0)
+                    w.keys[key_action(kv->key)] = kv->line;
                 continue;
             }
             const setting *t = find(sec->name, kv->key);
@@ -211,14 +250,14 @@ bool vk_settings_load(vk_settings *s, const char *path, vk_diag *diag)
                             "unknown setting '%s' in "
                             "[%s]; `voice-kiosk settings` lists them all",
                             kv->key, sec->name);
-            else
-                set_value(&next, t, kv->value, path, kv->line, diag);
+            else if (set_value(&next, t, kv->value, path, kv->line, diag))
+                w.table[t - table] = kv->line;
         }
     }
     vk_ini_destroy(ini);
     if (vk_diag_count(diag) == before)
-        check_relations(&next, path, diag);
-    check_keys(&next, path, diag);
+        check_relations(&next, path, &w, diag);
+    check_keys(&next, path, &w, diag);
     if (vk_diag_count(diag) != before)
         return false;
     *s = next;
