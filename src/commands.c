@@ -841,7 +841,7 @@ int vk_cmd_run(const vk_cli *c)
     struct sigaction hup = {0};
     hup.sa_handler = on_hup;
     sigaction(SIGHUP, &hup, NULL);
-    vk_keys_term *keys = vk_keys_term_create();
+    vk_keys_term *keys = vk_keys_term_create(vk_service_active(svc));
     if (ko.keys_only)
         printf("voice-kiosk is ready (%s: keys only). Press any key to "
                "begin.\n",

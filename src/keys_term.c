@@ -17,12 +17,16 @@ struct vk_keys_term {
     struct termios saved;
 };
 
-vk_keys_term *vk_keys_term_create(void)
+vk_keys_term *vk_keys_term_create(bool console)
 {
     vk_keys_term *k = vk_calloc(1, sizeof *k);
     if (isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &k->saved) == 0) {
         struct termios raw = k->saved;
         raw.c_lflag &= (tcflag_t) ~(ICANON | ECHO);
+        if (console) {
+            raw.c_lflag &= (tcflag_t)~ISIG;
+            raw.c_iflag &= (tcflag_t)~IXON;
+        }
         raw.c_cc[VMIN] = 0;
         raw.c_cc[VTIME] = 0;
         k->raw = tcsetattr(STDIN_FILENO, TCSANOW, &raw) == 0;

@@ -1,15 +1,20 @@
-/* Unit tests: the keypad layout (keymap), settings.ini (settings) and the
- * person's speech controls (controls). */
+/* Unit tests: the keypad layout (keymap), settings.ini (settings), the
+ * terminal keys (keys_term) and the person's speech controls (controls). */
+#define _XOPEN_SOURCE 700 /* posix_openpt */
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "controls.h"
 #include "keymap.h"
+#include "keys_term.h"
 #include "settings.h"
 #include "test_util.h"
 
@@ -225,10 +230,47 @@ static void pause_more_time_and_non_controls(void **state)
     assert_true(vk_controls_is_control("repeat_last"));
 }
 
+/* On the kiosk's own keypad console, Ctrl+C, Ctrl+Z, Ctrl+\ and Ctrl+S are
+ * plain keys (a keyboard cannot stop or freeze the service); at a
+ * developer's terminal Ctrl+C still stops it.  The terminal is a pty. */
+static void keypad_console_has_no_signal_keys(void **state)
+{
+    (void)state;
+    int master = posix_openpt(O_RDWR | O_NOCTTY);
+    assert_true(master >= 0);
+    assert_int_equal(grantpt(master), 0);
+    assert_int_equal(unlockpt(master), 0);
+    int tty = open(ptsname(master), O_RDWR | O_NOCTTY);
+    assert_true(tty >= 0);
+    struct termios t;
+    assert_int_equal(tcgetattr(tty, &t), 0);
+    t.c_lflag |= ISIG | ICANON;
+    t.c_iflag |= IXON;
+    assert_int_equal(tcsetattr(tty, TCSANOW, &t), 0);
+    int saved = dup(STDIN_FILENO);
+    assert_true(dup2(tty, STDIN_FILENO) == STDIN_FILENO);
+    for (int console = 0; console <= 1; console++) {
+        vk_keys_term *k = vk_keys_term_create(console);
+        assert_int_equal(tcgetattr(STDIN_FILENO, &t), 0);
+        assert_false(t.c_lflag & ICANON);
+        assert_int_equal((t.c_lflag & ISIG) != 0, !console);
+        assert_int_equal((t.c_iflag & IXON) != 0, !console);
+        vk_keys_term_destroy(k);
+        assert_int_equal(tcgetattr(STDIN_FILENO, &t), 0);
+        assert_true(t.c_lflag & ISIG); /* restored */
+        assert_true(t.c_lflag & ICANON);
+    }
+    dup2(saved, STDIN_FILENO);
+    close(saved);
+    close(tty);
+    close(master);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(key_names_round_trip),
+        cmocka_unit_test(keypad_console_has_no_signal_keys),
         cmocka_unit_test(default_layout_is_ez_access_and_unambiguous),
         cmocka_unit_test(rebinding_replaces_and_reports),
         cmocka_unit_test(settings_are_read_over_the_defaults),
