@@ -29,6 +29,7 @@ struct vk_content {
     vk_script *script;  /* in use */
     vk_script *retired; /* the one before, kept one more round */
     int refused;
+    stamp settings_told; /* settings.ini as the log last described it */
 };
 
 static volatile sig_atomic_t reload_requested;
@@ -97,6 +98,7 @@ vk_content *vk_content_create(const vk_check_opts *o, vk_diag *errors)
     vk_site_path(c->site_dir, NULL, "settings.ini", c->watched[4],
                  sizeof c->watched[4]);
     take_stamps(c);
+    c->settings_told = c->stamps[4];
     reload_requested = 0;
     if (vk_check_run(&c->opts, errors, NULL, &c->script) != 0) {
         vk_content_destroy(c);
@@ -157,9 +159,21 @@ bool vk_content_refresh(vk_content *c, FILE *log)
     vk_script_destroy(c->retired);
     c->retired = c->script;
     c->script = fresh;
+    /* The settings (timeouts, keys, volume, devices) are the kiosk's
+     * own from its start: a changed settings.ini was checked with the
+     * rest, and staff are told when it will apply. */
+    stamp st = c->stamps[4];
+    bool settings = st.exists != c->settings_told.exists ||
+                    st.size != c->settings_told.size ||
+                    st.mtime_ns != c->settings_told.mtime_ns;
+    c->settings_told = st;
     if (log) {
         fprintf(log, "voice-kiosk: prompts reloaded (%s)\n",
                 asked ? "asked to" : "the files changed");
+        if (settings)
+            fprintf(log, "voice-kiosk: settings.ini changed: it passed "
+                         "the check, and takes effect when the kiosk "
+                         "restarts (systemctl restart voice-kiosk)\n");
         fflush(log);
     }
     return true;

@@ -208,8 +208,23 @@ static void reload_between_sessions(void **state)
     assert_non_null(strstr(g, "Hello."));
     free(g);
 
+    /* 6: a changed settings.ini is checked, and staff are told it takes
+     * effect at the next restart (once, not at every session). */
+    vk_test_write(w.site, "settings.ini", "[timing]\nno_answer = 12\n");
+    g = run_session(&w);
+    free(g);
+    g = run_session(&w);
+    free(g);
+    log = read_log(&w);
+    const char *told = "settings.ini changed: it passed the check, and takes "
+                       "effect when the kiosk restarts";
+    const char *at = strstr(log, told);
+    assert_non_null(at);
+    assert_null(strstr(at + 1, told));
+    free(log);
+
     /* Looked at once per session, never during one. */
-    assert_int_equal(w.hook_calls, 5);
+    assert_int_equal(w.hook_calls, 7);
 
     vk_kiosk_destroy(w.kiosk);
     vk_tts_destroy(w.tts);
