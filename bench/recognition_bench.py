@@ -74,6 +74,15 @@ def speech_rms(x):
     return (sum(v * v for v in top) / len(top)) ** 0.5
 
 
+def mix(pcm, noise, snr, rnd):
+    """pcm with a random stretch of noise (repeated if short) at snr dB
+    below its speech level"""
+    off = rnd.randrange(0, max(1, len(noise) - len(pcm)))
+    seg = (noise * (len(pcm) // max(len(noise), 1) + 2))[off:off + len(pcm)]
+    g = speech_rms(pcm) / (10 ** (snr / 20.0)) / max(rms(seg), 1.0)
+    return [a + g * b for a, b in zip(pcm, seg)]
+
+
 def half(speaker):
     return "A" if int(hashlib.sha1(speaker.encode()).hexdigest(), 16) % 2 == 0 else "B"
 
@@ -129,8 +138,10 @@ def main():
         clips = kept
     noises = [c for c in clips if c[3] == "noise"]
     rnd = random.Random(7)
+    rnd_neg = random.Random(11)  # its own draws: the yes/no mixes stay as they were
     tmp = tempfile.mkdtemp(prefix="vk-recbench-")
     items = []  # (wav, label, speaker, class)
+    later = []
     pad = [0] * 8000
     noise_pcm = [read_wav(n[0]) for n in noises[:8]]
     for i, (path, label, speaker, cls) in enumerate(clips):
@@ -138,17 +149,17 @@ def main():
         out = os.path.join(tmp, "c%05d.wav" % i)
         write_wav(out, pcm)
         items.append((out, label, speaker, cls))
-        if cls in ("yes", "no") and noise_pcm:
-            s = speech_rms(pcm)
-            for snr in (10, 5):
-                n = rnd.choice(noise_pcm)
-                off = rnd.randrange(0, max(1, len(n) - len(pcm)))
-                seg = (n * (len(pcm) // max(len(n), 1) + 2))[off:off + len(pcm)]
-                g = s / (10 ** (snr / 20.0)) / max(rms(seg), 1.0)
-                mixed = [a + g * b for a, b in zip(pcm, seg)]
-                out2 = os.path.join(tmp, "c%05d_%d.wav" % (i, snr))
-                write_wav(out2, mixed)
-                items.append((out2, label, speaker, "%s@%ddB" % (cls, snr)))
+        mixes = (10, 5) if cls in ("yes", "no") else (10,) if cls in ("other", "sentence") else ()
+        for snr in mixes if noise_pcm else ():
+            r = rnd if cls in ("yes", "no") else rnd_neg
+            out2 = os.path.join(tmp, "c%05d_%d.wav" % (i, snr))
+            write_wav(out2, mix(pcm, r.choice(noise_pcm), snr, r))
+            (items if cls in ("yes", "no") else later).append((out2, label, speaker, "%s@%ddB" % (cls, snr)))
+    # One `recognize` process hears the clips in turn, and its live
+    # cepstral mean carries over from clip to clip as in a kiosk: the
+    # mixes of what is not an answer go last, so that the clips before
+    # them are heard exactly as before they were added.
+    items += later
 
     # voice-kiosk
     res = {}
@@ -294,7 +305,13 @@ SPEC = [
     ("noise accepted", "<= 1%", lambda it: it[3] == "noise", accepted),
     ("yes/no right at 10 dB SNR", ">= 95%", lambda it: it[3] in ("yes@10dB", "no@10dB"), correct),
     ("yes/no right at 5 dB SNR", ">= 90%", lambda it: it[3] in ("yes@5dB", "no@5dB"), correct),
+    ("other words accepted at 10 dB SNR", "-", lambda it: it[3] == "other@10dB", accepted),
+    ("sentences accepted at 10 dB SNR", "-", lambda it: it[3] == "sentence@10dB", accepted),
 ]
+# Mixes of what is not an answer: measured beside the goals, kept out of the
+# accept band's figure (whose population the issue fixed) and counted on
+# their own below it.
+NOISY_NOT_ANSWERS = ("other@10dB", "sentence@10dB")
 
 
 def band(items, res, accept, sel):
@@ -302,7 +319,7 @@ def band(items, res, accept, sel):
     above the accept threshold"""
     n = c = 0
     for it in items:
-        if not sel(it) or it[0] not in res:
+        if not sel(it) or it[0] not in res or it[3] in NOISY_NOT_ANSWERS:
             continue
         m, conf = res[it[0]]
         if m and conf >= accept:
@@ -327,6 +344,13 @@ def print_table(items, res, stock, accept):
         lines.append("| %s | %s | %s |" % (name, goal, " | ".join(cells)))
     cells = ["%.1f%% (n=%d)" % band(items, res, accept, insel) for _, insel in rows]
     lines.append("| accept band (conf >= %.2f) right | >= 99.5%% | %s | - |" % (accept, " | ".join(cells)))
+    cells = []
+    for _, insel in rows:
+        sel = lambda it, insel=insel: it[3] in NOISY_NOT_ANSWERS and insel(it) and it[0] in res
+        n = sum(1 for it in items if sel(it))
+        k = sum(1 for it in items if sel(it) and res[it[0]][0] and res[it[0]][1] >= accept)
+        cells.append("%d of %d" % (k, n))
+    lines.append("| other words and sentences at 10 dB in the accept band | - | %s | - |" % " | ".join(cells))
     print("\n".join(lines))
 
 

@@ -323,14 +323,17 @@ int main(int argc, char **argv)
         if (snr < 1e8 && nn) {
             int k = ci++ % nn;
             double ps = rms_active(x, n);
-            size_t off = (size_t)rand() % (nnoise[k] - tot);
+            /* a clip longer than the noise wraps around it */
+            size_t nk = nnoise[k],
+                   off = (size_t)rand() % (nk > tot ? nk - tot : nk);
             double pn = 0;
             for (size_t i = 0; i < tot; i++)
-                pn += (double)noise[k][off + i] * noise[k][off + i];
+                pn +=
+                    (double)noise[k][(off + i) % nk] * noise[k][(off + i) % nk];
             pn /= tot;
             double g = pn > 0 ? sqrt(ps / pn / pow(10, snr / 10)) : 0;
             for (size_t i = 0; i < tot; i++) {
-                double v = y[i] + g * noise[k][off + i];
+                double v = y[i] + g * noise[k][(off + i) % nk];
                 y[i] = (int16_t)(v > 32767 ? 32767 : v < -32768 ? -32768 : v);
             }
         }
