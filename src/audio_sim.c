@@ -206,6 +206,14 @@ void vk_audio_sim_on_prompt(vk_audio *a, int64_t t, const char *id,
     s->last_action = (int)(st - s->sc->steps);
     s->repeats = 0;
     perform(s, st, t + (int64_t)(st->barge * VK_AUDIO_RATE));
+    /* Further barges naming this same prompt go into it too, each at its
+     * own time from the prompt's start (a false alarm, then an answer). */
+    while (st->prompt[0] && (next = peek_action(s)) && next->barge > 0 &&
+           strcmp(next->prompt, st->prompt) == 0) {
+        st = next_action(s, true);
+        s->last_action = (int)(st - s->sc->steps);
+        perform(s, st, t + (int64_t)(st->barge * VK_AUDIO_RATE));
+    }
 }
 
 void vk_audio_sim_on_listen(vk_audio *a, int64_t t, const char *last_prompt)

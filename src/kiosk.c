@@ -1084,12 +1084,15 @@ static void barge_feed(vk_kiosk *k, vk_asr_state st, const vk_heard *h,
          * for "yep" there costs a person the crisis numbers they did not
          * need; a real yes held back until the question ends could cost
          * the moment (e2e.barge_sign3). */
-        bool agree =
-            passes_agree(h) ||
-            (question && vk_dialog_toward_crisis(k->dialog, h->meaning));
+        bool crisis =
+            question && vk_dialog_toward_crisis(k->dialog, h->meaning);
+        bool agree = passes_agree(h) || crisis;
+        /* Unpaused (the prompt's one pause went on a false alarm), only the
+         * accept band acts, but for that same yes or not sure: held back,
+         * it would wait for the question to end and a reprompt. */
         bool act = h->meaning[0] && agree &&
                    (h->confidence >= VK_ASR_ACCEPT ||
-                    (k->barge_paused && unsure_ok(h)));
+                    ((k->barge_paused || crisis) && unsure_ok(h)));
         if (act && question) {
             /* on_heard acts on a control without stopping the speech. */
             k->barge_paused = false;

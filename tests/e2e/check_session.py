@@ -26,6 +26,7 @@ synthesiser; only the sound card is simulated.  Expectations:
                           user's speech (the prompt went silent while the
                           person was still speaking)
   heard_meaning=M         some recognition result meant M
+  before=A,B              an event of type A comes before the first of type B
   control_during=P:C      control C acted (by voice: no key pressed) while
                           prompt P was playing (barge-in over a prompt that
                           asks nothing)
@@ -272,6 +273,11 @@ def main():
                 if n < int(val):
                     fail("%d barge-in pauses inside the user's speech, "
                          "expected at least %s" % (n, val), events)
+            elif key == "before":  # before=A,B: an event A comes before the first B
+                a, b = val.split(",")
+                tb = next((e["t"] for e in events if e["type"] == b), None)
+                if tb is None or not any(e["type"] == a and e["t"] < tb for e in events):
+                    fail("no %s event before the first %s" % (a, b), events)
             elif key == "heard_meaning":
                 if not any(e["type"] == "heard" and e.get("meaning") == val
                            for e in events):
