@@ -1261,7 +1261,8 @@ void vk_asr_reset(vk_asr *a)
     a->overflow = 0;
     apply_pending(a);
     memset(&a->res, 0, sizeof a->res);
-    memset(a->rv_hyp, 0, sizeof a->rv_hyp);
+    /* rv_hyp is the worker's (decode_pass2 sets it before every use): not
+     * touched here, where the worker may still be writing it. */
 }
 
 static long path_ascr(ps_decoder_t *ps)

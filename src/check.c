@@ -291,31 +291,6 @@ static void warn_if_long(const vk_check_opts *o, const vk_script *s,
                       : "split it into two steps, or cut words");
 }
 
-static void check_lengths(const vk_check_opts *o, const vk_script *s,
-                          vk_diag *warnings)
-{
-    static const char *const keys[] = {"text", "text_again", "help"};
-    for (int i = 0; i < vk_script_step_count(s); i++) {
-        const vk_step *st = vk_script_step_at(s, i);
-        const char *vals[] = {st->text, st->text_again, st->help};
-        for (int k = 0; k < 3; k++) {
-            if (!vals[k])
-                continue;
-            const char *file;
-            int line = vk_script_value_line(s, st->id, keys[k], &file);
-            warn_if_long(o, s, st, keys[k], vals[k], file, line, warnings);
-        }
-    }
-    static const char *const sys[] = {"noinput.2", "nomatch.2", "help",
-                                      "noinput.3", "nomatch.3", "timeout"};
-    for (size_t k = 0; k < sizeof sys / sizeof sys[0]; k++) {
-        const char *file;
-        int line = vk_script_system_line(s, sys[k], &file);
-        warn_if_long(o, s, NULL, sys[k], vk_script_system(s, sys[k]), file,
-                     line, warnings);
-    }
-}
-
 /* ---- what the kiosk can say at once ---------------------------------------
  */
 
@@ -333,10 +308,32 @@ static int count_sentences(const char *text)
     return n;
 }
 
-/* Every step's text with the contacts filled in must fit what the dialog
- * and the kiosk's sentence queue hold (dialog.h); otherwise the end of the
+/* A step's text with the contacts filled in must fit what the dialog and
+ * the kiosk's sentence queue hold (dialog.h); otherwise the end of the
  * list, which is where the national crisis lines come, would be cut. */
-static void check_capacity(const vk_script *s, vk_diag *errors)
+static void check_fits(const vk_script *s, const vk_step *st, const char *key,
+                       const char *text, const char *file, int line,
+                       vk_diag *errors)
+{
+    char *full = vk_script_sample_text(s, st, text);
+    size_t len = strlen(full);
+    int n = count_sentences(full);
+    free(full);
+    if (len < VK_DIALOG_MAX_TEXT && n <= VK_DIALOG_MAX_SENTENCES)
+        return;
+    vk_diag_add(errors, file, line,
+                "[%s] '%s' comes to %zu characters in %d sentences "
+                "with the contacts filled in, more than the kiosk "
+                "can say at once (%d characters, %d sentences): "
+                "list fewer contacts, or shorten them",
+                st->id, key, len, n, VK_DIALOG_MAX_TEXT - 1,
+                VK_DIALOG_MAX_SENTENCES);
+}
+
+/* Every step's texts must fit (errors); long ones are warned about (when
+ * `warnings` is given), and so are the long system prompts. */
+static void check_texts(const vk_check_opts *o, const vk_script *s,
+                        vk_diag *errors, vk_diag *warnings)
 {
     static const char *const keys[] = {"text", "text_again", "help"};
     for (int i = 0; i < vk_script_step_count(s); i++) {
@@ -345,23 +342,47 @@ static void check_capacity(const vk_script *s, vk_diag *errors)
         for (int k = 0; k < 3; k++) {
             if (!vals[k])
                 continue;
-            char *full = vk_script_sample_text(s, st, vals[k]);
-            size_t len = strlen(full);
-            int n = count_sentences(full);
-            free(full);
-            if (len < VK_DIALOG_MAX_TEXT && n <= VK_DIALOG_MAX_SENTENCES)
-                continue;
             const char *file;
             int line = vk_script_value_line(s, st->id, keys[k], &file);
-            vk_diag_add(errors, file, line,
-                        "[%s] '%s' comes to %zu characters in %d sentences "
-                        "with the contacts filled in, more than the kiosk "
-                        "can say at once (%d characters, %d sentences): "
-                        "list fewer contacts, or shorten them",
-                        st->id, keys[k], len, n, VK_DIALOG_MAX_TEXT - 1,
-                        VK_DIALOG_MAX_SENTENCES);
+            check_fits(s, st, keys[k], vals[k], file, line, errors);
+            if (warnings)
+                warn_if_long(o, s, st, keys[k], vals[k], file, line, warnings);
         }
     }
+    if (!warnings)
+        return;
+    static const char *const sys[] = {"noinput.2", "nomatch.2", "help",
+                                      "noinput.3", "nomatch.3", "timeout"};
+    for (size_t k = 0; k < sizeof sys / sizeof sys[0]; k++) {
+        const char *file;
+        int line = vk_script_system_line(s, sys[k], &file);
+        warn_if_long(o, s, NULL, sys[k], vk_script_system(s, sys[k]), file,
+                     line, warnings);
+    }
+}
+
+/* The script's voice must be one eSpeak NG can load: with any other, every
+ * sentence fails and the kiosk would run mute (it falls back to en-us and
+ * says so in the log; kiosk.c).  Only where a synthesiser is at hand. */
+static void check_voice(const vk_check_opts *o, const vk_script *s,
+                        vk_diag *errors)
+{
+    if (!o->tts)
+        return;
+    const char *voice = vk_script_voice(s);
+    int16_t *pcm = NULL;
+    size_t n;
+    if (vk_tts_say(o->tts, voice, VK_TTS_DEFAULT_RATE, "a", &pcm, &n) ==
+        VK_OK) {
+        free(pcm);
+        return;
+    }
+    const char *file = NULL;
+    int line = vk_script_value_line(s, "kiosk", "voice", &file);
+    vk_diag_add(errors, file, line,
+                "[kiosk] voice: eSpeak NG cannot speak with '%s' (the "
+                "voices it has: `espeak-ng --voices`)",
+                voice);
 }
 
 /* ---- all together
@@ -378,10 +399,10 @@ int vk_check_run(const vk_check_opts *o, vk_diag *errors, vk_diag *warnings,
     /* The site's settings.ini too, so `check` and a reload refuse it. */
     if (o->src.site_dir)
         vk_settings_check(o->src.site_dir, errors);
-    if (s)
-        check_capacity(s, errors);
-    if (s && warnings)
-        check_lengths(o, s, warnings);
+    if (s) {
+        check_texts(o, s, errors, warnings);
+        check_voice(o, s, errors);
+    }
     int n = vk_diag_count(errors) - before;
     if (script_out && n == 0)
         *script_out = s;

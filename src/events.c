@@ -4,6 +4,7 @@
 
 #include <cjson/cJSON.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -47,8 +48,18 @@ static void finish(vk_events *e, cJSON *o)
     if (e->out) {
         char *s = cJSON_PrintUnformatted(o);
         if (s) {
-            fprintf(e->out, "%s\n", s);
-            fflush(e->out);
+            if (fprintf(e->out, "%s\n", s) < 0 || fflush(e->out) != 0) {
+                /* A display that went away (a closed pipe), a full disk:
+                 * the kiosk goes on without its events.  (simulate's room
+                 * writes into the same stream: told once.) */
+                static bool told;
+                if (!told)
+                    fprintf(stderr, "voice-kiosk: the event stream cannot "
+                                    "be written any more; going on without "
+                                    "it\n");
+                told = true;
+                e->out = NULL;
+            }
             cJSON_free(s);
         }
     }

@@ -34,6 +34,7 @@
 #include "session.h"
 #include "ssml.h"
 
+#define FALLBACK_VOICE "en-us"
 #define QUEUE_MAX 256
 /* Room for the longest prompt `check` lets through, and what follows it. */
 _Static_assert(QUEUE_MAX >= 2 * VK_DIALOG_MAX_SENTENCES, "queue too short");
@@ -77,6 +78,8 @@ struct vk_kiosk {
     vk_audio *sim;
 
     sentence queue[QUEUE_MAX];
+    char voice_tried[64]; /* usable_voice(): the voice name last tried */
+    bool voice_bad;       /* ... and eSpeak NG could not speak with it */
     int qhead, qlen;
     const char *pending_listen; /* context to listen in once the queue drains */
     const char *ending;         /* end reason once the queue drains */
@@ -270,12 +273,35 @@ static void enqueue_prompt(vk_kiosk *k, const char *id, const char *text,
 
 /* Starts making the sentence's audio (it plays as it comes: the first
  * chunk is ready long before the whole sentence). */
+/* The script's voice, or en-us if eSpeak NG cannot load it (a typo, or a
+ * voice this eSpeak NG lacks; `check` refuses both): every sentence would
+ * fail, and a kiosk that says nothing is no kiosk.  Tried once per voice
+ * name, and the log says so once. */
+static const char *usable_voice(vk_kiosk *k)
+{
+    const char *v = vk_script_voice(k->script);
+    if (strcmp(v, k->voice_tried) != 0) {
+        snprintf(k->voice_tried, sizeof k->voice_tried, "%s", v);
+        int16_t *pcm = NULL;
+        size_t n;
+        k->voice_bad =
+            vk_tts_say(k->tts, v, VK_TTS_DEFAULT_RATE, "a", &pcm, &n) != VK_OK;
+        free(pcm);
+        if (k->voice_bad)
+            fprintf(stderr,
+                    "voice-kiosk: eSpeak NG cannot speak with the voice "
+                    "'%s'; speaking with %s instead (`voice-kiosk check` "
+                    "names the line to fix)\n",
+                    v, FALLBACK_VOICE);
+    }
+    return k->voice_bad ? FALLBACK_VOICE : v;
+}
+
 static void synth(vk_kiosk *k, sentence *s)
 {
     if (s->job || !s->text)
         return;
-    s->job = vk_tts_start(k->tts, vk_script_voice(k->script), k->ctl.rate_wpm,
-                          s->text);
+    s->job = vk_tts_start(k->tts, usable_voice(k), k->ctl.rate_wpm, s->text);
 }
 
 /* Copies up to n samples of the sentence's audio from where it is; *end

@@ -4,6 +4,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include <getopt.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -174,6 +175,9 @@ static int number(const char *opt, const char *s, double lo, double hi,
 
 int main(int argc, char **argv)
 {
+    /* A reader of --events (a display) that goes away must not kill the
+     * kiosk: the write fails instead, and the kiosk goes on (events.c). */
+    signal(SIGPIPE, SIG_IGN);
     vk_cli c;
     vk_cli_defaults(&c);
     const char *command = "run";

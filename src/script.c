@@ -750,8 +750,6 @@ vk_script *vk_script_load_src(const vk_script_src *src, vk_diag *diag,
     const char *file = s->flow->path;
     const vk_ini_section *kiosk = vk_ini_find(s->flow, "kiosk");
     const vk_ini_section *sys = vk_ini_find(s->flow, "system");
-    s->start = kv_value(kiosk, "start");
-    s->voice = kv_value(kiosk, "voice");
     s->clinic = kv_value(kiosk, "clinic");
     for (int i = 0; kiosk && i < kiosk->nkv; i++)
         if (!word_in("start voice clinic", kiosk->kv[i].key,
@@ -766,6 +764,9 @@ vk_script *vk_script_load_src(const vk_script_src *src, vk_diag *diag,
         vk_ssml_check(s->clinic, vk_ini_get(kiosk, "clinic")->file,
                       vk_ini_get(kiosk, "clinic")->line, "clinic", diag);
     fill_clinic(s, diag);
+    /* After fill_clinic, which replaces the values that use {clinic}. */
+    s->start = kv_value(kiosk, "start");
+    s->voice = kv_value(kiosk, "voice");
     if (!kiosk || !s->start)
         vk_diag_add(diag, kiosk ? kiosk->file : file, kiosk ? kiosk->line : 1,
                     "[kiosk] needs 'start = <first step>'");

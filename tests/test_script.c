@@ -297,6 +297,30 @@ static void site_overrides_entry_by_entry(void **state)
     vk_test_rmdir(shipped);
 }
 
+/* A [kiosk] value may use {clinic} too: it is read after the name is
+ * filled in (it was read before, and then freed under it). */
+static void kiosk_values_use_the_clinic_name(void **state)
+{
+    (void)state;
+    char *shipped = vk_test_dir(), *site = vk_test_dir();
+    char lang[4200];
+    snprintf(lang, sizeof lang, "%s/xx-XX", site);
+    assert_int_equal(mkdir(lang, 0700), 0);
+    char *flow = minimal_flow("crisis", "");
+    vk_test_write(shipped, "flow.ini", flow);
+    free(flow);
+    vk_test_write(shipped, "contacts.ini", contacts);
+    vk_test_write(lang, "flow.ini",
+                  "[kiosk]\nclinic = Hill\nstart = {clinic}\n");
+    vk_diag *d = vk_diag_create();
+    vk_script_src src = {shipped, site, "xx-XX"};
+    assert_null(vk_script_load_src(&src, d, NULL));
+    assert_true(vk_test_diag_has(d, "start: no step called 'Hill'"));
+    vk_diag_destroy(d);
+    vk_test_rmdir(site);
+    vk_test_rmdir(shipped);
+}
+
 static void site_dir_order(void **state)
 {
     (void)state;
@@ -321,6 +345,7 @@ int main(void)
         cmocka_unit_test(ssml_refuses_mistakes),
         cmocka_unit_test(ssml_plain_is_the_caption),
         cmocka_unit_test(site_overrides_entry_by_entry),
+        cmocka_unit_test(kiosk_values_use_the_clinic_name),
         cmocka_unit_test(site_dir_order),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# A site's voice that eSpeak NG cannot load (a typo):
+#   1. `check` refuses it at the [kiosk] voice line (exit 2);
+#   2. a kiosk that runs anyway is not mute: it speaks with en-us and says
+#      so once in the log (every sentence failed before: a silent kiosk).
+# usage: bad_voice.sh KIOSK SCENARIO
+set -uo pipefail
+kiosk=$1 scenario=$2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail() { echo "FAIL: $*"; exit 1; }
+mkdir -p "$tmp/site/en-US"
+printf '; a typo in the voice\n[kiosk]\nvoice = en-uss\n' > "$tmp/site/en-US/flow.ini"
+out=$("$kiosk" check --site "$tmp/site" 2>&1); status=$?
+echo "$out" | grep -v warning
+[ "$status" -eq 2 ] || fail "check exit $status, want 2"
+echo "$out" | grep -q "$tmp/site/en-US/flow.ini:3: \[kiosk\] voice: eSpeak NG cannot speak with 'en-uss'" ||
+  fail "no file:line for the voice"
+"$kiosk" simulate "$scenario" --site "$tmp/site" --record "$tmp/s.wav" --quiet \
+  2> "$tmp/err" || fail "simulate failed: $(cat "$tmp/err")"
+[ "$(grep -c "cannot speak with the voice 'en-uss'; speaking with en-us instead" "$tmp/err")" -eq 1 ] ||
+  fail "the log does not say once that the voice was replaced: $(cat "$tmp/err")"
+python3 - "$tmp/s.wav" <<'PY' || exit 1
+import sys, wave, array
+w = wave.open(sys.argv[1])
+x = array.array("h", w.readframes(w.getnframes()))
+right = x[1::2] if w.getnchannels() == 2 else x  # the speaker
+peak = max(abs(v) for v in right)
+if peak < 1000:
+    sys.exit("FAIL: the kiosk was mute (speaker peak %d)" % peak)
+print("speaker peak %d: it spoke" % peak)
+PY
+echo ok
