@@ -366,6 +366,31 @@ static int shipped_file_missing(const char *path, const char *what,
     return 1;
 }
 
+/* The means must be a sphinxbase binary file ("s3" header up to
+ * "endhdr"): PocketSphinx exits the whole process, silently (its log is
+ * off), on one that is not, such as a text file left by a broken copy.
+ * 1 = broken, with a message naming it and the fix. */
+static int means_broken(const char *path, char *errbuf, size_t errlen)
+{
+    if (!path)
+        return 0;
+    char head[4096] = "";
+    FILE *f = fopen(path, "rb");
+    size_t n = f ? fread(head, 1, sizeof head - 1, f) : 0;
+    if (f)
+        fclose(f);
+    head[n] = '\0';
+    if (n >= 3 && memcmp(head, "s3\n", 3) == 0 && strstr(head, "endhdr\n"))
+        return 0;
+    if (errbuf && errlen)
+        snprintf(errbuf, errlen,
+                 "the kiosk's adapted acoustic means at %s are not a "
+                 "PocketSphinx means file (a broken copy?); reinstall "
+                 "voice-kiosk, or run it from its source tree",
+                 path);
+    return 1;
+}
+
 /* The live VAD's threshold (PocketSphinx's default is 2.0).  3.0 cuts
  * less of the room's noise into utterances: on bench/recognition_bench.py,
  * with the second pass refitted for it, noise accepted 7 -> 3 of 36,
@@ -869,7 +894,8 @@ vk_err vk_asr_create(const vk_asr_opts *opts, vk_asr **out, char *errbuf,
     if (rv_env && *rv_env && atoi(rv_env) == 0)
         rivals = NULL;
     if (shipped_file_missing(means, "adapted acoustic means", errbuf, errlen) ||
-        shipped_file_missing(rivals, "rival words", errbuf, errlen))
+        shipped_file_missing(rivals, "rival words", errbuf, errlen) ||
+        means_broken(means, errbuf, errlen))
         return VK_ERR_MODEL;
     if (!getenv("VK_ASR_DEBUG"))
         err_set_logfp(NULL);

@@ -106,6 +106,15 @@ if [ -f "$yes_clip" ]; then
   [ $st -eq 0 ] && [ "$(echo "$out" | cut -f3)" = yes ] &&
     pass "the unpacked binary recognises a real yes" ||
     fail "the unpacked binary did not recognise yes (status $st): $out"
+  # A means file that is not one (a text file, as a broken copy leaves)
+  # made PocketSphinx end the process with status 1 and no word; now 3.
+  cp "$means" "$WORK/means.good"
+  printf 'version https://git-lfs.github.com/spec/v1\n' > "$means"
+  out=$("$WORK/root/usr/bin/voice-kiosk" recognize "$yes_clip" 2>&1); st=$?
+  [ $st -eq 3 ] && echo "$out" | grep -qF "$means" &&
+    pass "broken acoustic means: status 3, the path named" ||
+    fail "broken acoustic means not reported (status $st): $out"
+  cp "$WORK/means.good" "$means"
   # One at a time: the rival words first (the means are read before them).
   for f in rivals means; do
     path=$(dirname "$means")/$f
