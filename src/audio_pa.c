@@ -114,8 +114,10 @@ typedef struct vk_audio_pa {
      * is paced by its main device; a stalled second device must not slow
      * it down. */
     bool no_wait;
-    /* Loop thread only: samples ever accepted into spk. */
+    /* Loop thread only: samples ever accepted into spk, and silence
+     * dropped to keep the queue short (see queue_cap). */
     size_t spk_written;
+    size_t spk_trimmed;
     /* flush_output() publishes spk_written here; the output callback
      * discards queued samples until it has consumed that many. */
     _Atomic size_t flush_mark;
@@ -448,11 +450,40 @@ static vk_err pa_read(vk_audio *base, int16_t *mic, size_t n)
  * (the caller writes faster than real time; the rest is dropped), at once
  * for an output-only device (no_wait), and
  * VK_ERR_DEVICE if the playback stream has stopped. */
+static bool all_zero(const int16_t *x, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (x[i])
+            return false;
+    return true;
+}
+
+/* After the loop stalls (busy elsewhere for a moment), it catches up on
+ * the microphone's backlog and writes as much speaker audio at once.  That
+ * would stay queued for good: every later prompt, and its echo, late by
+ * the length of the stall (a 600 ms stall, 665 ms round trip instead of
+ * 110, ten seconds later), the echo past the canceller's 250 ms reach.  So
+ * digital silence written while more than this is queued is dropped:
+ * nothing that is heard is lost, and the queue is back to normal at the
+ * first pause. */
+static size_t queue_cap(vk_audio_pa *a)
+{
+    size_t bite = atomic_load_explicit(&a->out_bite, memory_order_relaxed);
+    if (bite < VK_AUDIO_FRAME)
+        bite = VK_AUDIO_FRAME;
+    return VK__PA_PREROLL + 2 * bite + VK_AUDIO_FRAME;
+}
+
 static vk_err pa_write(vk_audio *base, const int16_t *spk, size_t n)
 {
     vk_audio_pa *a = (vk_audio_pa *)base;
     if (device_gone(a, a->out))
         return VK_ERR_DEVICE;
+    size_t queued = vk_ring_capacity(a->spk) - vk_ring_space(a->spk);
+    if (queued > queue_cap(a) && all_zero(spk, n)) {
+        a->spk_trimmed += n;
+        return VK_OK;
+    }
     size_t done = 0;
     long long start = now_ms();
     while (done < n) {
@@ -515,11 +546,12 @@ static void debug_stats(vk_audio_pa *a)
     fprintf(stderr,
             "audio_pa: latency in=%.1f ms out=%.1f ms; output callback "
             "<= %lu samples; mic dropped=%lu; speaker zero-filled=%lu, "
-            "underruns=%lu; xrun callbacks=%lu\n",
+            "underruns=%lu; xrun callbacks=%lu; silence dropped=%zu\n",
             ii ? ii->inputLatency * 1000 : -1.0,
             oi ? oi->outputLatency * 1000 : -1.0, atomic_load(&a->out_bite),
             atomic_load(&a->mic_dropped), atomic_load(&a->spk_zero_filled),
-            atomic_load(&a->spk_underruns), atomic_load(&a->xrun_flags));
+            atomic_load(&a->spk_underruns), atomic_load(&a->xrun_flags),
+            a->spk_trimmed);
 }
 
 /* Closes the streams and frees everything.  The caller holds pa_lock. */

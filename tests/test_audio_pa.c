@@ -353,6 +353,63 @@ static int test_loopback(void)
     return failures ? 1 : 0;
 }
 
+/* ---- stall: the speaker queue after the loop is late ------------------- */
+
+/* Runs the loop (read a frame, write a frame) for at most `frames`; a
+ * 20 ms burst of 1 kHz goes out at frame 5.  Returns the time from its
+ * write to its return through kiosk_loop, in ms, or -1. */
+static long burst_round_trip(vk_audio *a, int frames)
+{
+    int16_t in[FRAME], out[FRAME];
+    long sent = -1, t = 0;
+    for (int k = 0; k < frames; k++) {
+        if (vk_audio_read(a, in, FRAME) != VK_OK)
+            return -1;
+        for (int i = 0; sent >= 0 && i < FRAME; i++)
+            if (abs(in[i]) > 3000)
+                return (t + i - sent) * 1000 / RATE;
+        for (int i = 0; i < FRAME; i++)
+            out[i] = k == 5 ? tone_sample(1000, (size_t)i, 12000) : 0;
+        if (k == 5)
+            sent = t;
+        if (vk_audio_write(a, out, FRAME) != VK_OK)
+            return -1;
+        t += FRAME;
+    }
+    return -1;
+}
+
+/* A loop that stalls for a second (busy elsewhere) then catches up on the
+ * microphone's backlog writes a second of speaker audio at once; the
+ * round trip after it must come back to what it was, not stay a second
+ * longer (the silence it wrote is dropped while the queue is long). */
+static int test_stall(void)
+{
+    alarm(30);
+    vk_audio *a = open_or_die("kiosk_loop", "kiosk_speaker");
+    int16_t in[FRAME], out[FRAME] = {0};
+    for (int k = 0; k < 25; k++) {
+        CHECK(vk_audio_read(a, in, FRAME) == VK_OK, "settle read %d", k);
+        CHECK(vk_audio_write(a, out, FRAME) == VK_OK, "settle write %d", k);
+    }
+    long before = burst_round_trip(a, 100);
+    struct timespec stall = {1, 0};
+    nanosleep(&stall, NULL);
+    for (int k = 0; k < 75; k++) { /* the backlog, then 0.5 s more */
+        CHECK(vk_audio_read(a, in, FRAME) == VK_OK, "catch-up read %d", k);
+        CHECK(vk_audio_write(a, out, FRAME) == VK_OK, "catch-up write %d", k);
+    }
+    long after = burst_round_trip(a, 150);
+    vk_audio_destroy(a);
+    printf("stall: round trip %ld ms before a 1 s stall, %ld ms after\n",
+           before, after);
+    CHECK(before > 0 && after > 0, "the burst did not come back");
+    CHECK(after < before + 400,
+          "the queue kept the stall: %ld ms after, %ld ms before", after,
+          before);
+    return failures ? 1 : 0;
+}
+
 /* ---- lost: device loss must not hang ------------------------------------- */
 
 static int test_lost(const char *flag_path)
@@ -494,13 +551,15 @@ int main(int argc, char **argv)
         return gen_tone(atof(argv[2]), atof(argv[3]), argv[4]);
     if (strcmp(mode, "loopback") == 0)
         return test_loopback();
+    if (strcmp(mode, "stall") == 0)
+        return test_stall();
     if (strcmp(mode, "lost") == 0 && argc == 3)
         return test_lost(argv[2]);
     if (strcmp(mode, "nodevice") == 0)
         return test_nodevice();
     fprintf(stderr,
             "usage: %s tone FILE | check-speaker REC WRITTEN | loopback | "
-            "lost FLAGFILE | nodevice | gen-tone HZ SECS FILE\n"
+            "stall | lost FLAGFILE | nodevice | gen-tone HZ SECS FILE\n"
             "Run it through tests/pa/run_pa_test.sh.\n",
             argv[0]);
     return 2;

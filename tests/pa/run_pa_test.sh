@@ -158,6 +158,9 @@ check "$BIN" check-speaker "$WORK/speaker.raw" "$WORK/written.raw"
 step "loopback: latency and flush_output"
 check "$BIN" loopback
 
+step "stall: the speaker queue is back to normal after the loop stalls"
+check "$BIN" stall
+
 # PulseAudio moves a stream whose sink goes away to another sink, so
 # unloading one null sink is no loss at all; unloading all leaves the
 # streams nowhere to go and the server kills them.
