@@ -64,6 +64,7 @@ typedef struct sentence {
     vk_tts_job *job; /* its audio, made on the synthesis thread */
     size_t pos;      /* samples played */
     bool failed;     /* eSpeak refused it: a short silence instead */
+    bool fallback;   /* made in FALLBACK_VOICE (voice_failed) */
     size_t pad;      /* samples of that silence still to play */
 } sentence;
 
@@ -78,7 +79,7 @@ struct vk_kiosk {
     vk_audio *sim;
 
     sentence queue[QUEUE_MAX];
-    char voice_tried[64]; /* usable_voice(): the voice name last tried */
+    char voice_tried[64]; /* voice_failed(): the voice name last tried */
     bool voice_bad;       /* ... and eSpeak NG could not speak with it */
     int qhead, qlen;
     const char *pending_listen; /* context to listen in once the queue drains */
@@ -273,12 +274,26 @@ static void enqueue_prompt(vk_kiosk *k, const char *id, const char *text,
 
 /* Starts making the sentence's audio (it plays as it comes: the first
  * chunk is ready long before the whole sentence). */
-/* The script's voice, or en-us if eSpeak NG cannot load it (a typo, or a
- * voice this eSpeak NG lacks; `check` refuses both): every sentence would
- * fail, and a kiosk that says nothing is no kiosk.  Tried once per voice
- * name, and the log says so once. */
-static const char *usable_voice(vk_kiosk *k)
+static void synth(vk_kiosk *k, sentence *s)
 {
+    if (s->job || !s->text)
+        return;
+    const char *v = vk_script_voice(k->script);
+    s->fallback = k->voice_bad && strcmp(v, k->voice_tried) == 0;
+    s->job = vk_tts_start(k->tts, s->fallback ? FALLBACK_VOICE : v,
+                          k->ctl.rate_wpm, s->text);
+}
+
+/* A sentence eSpeak NG refused outright.  If what it cannot load is the
+ * script's voice (a typo, or a voice this eSpeak NG lacks; `check`
+ * refuses both), every sentence would fail and the kiosk would say
+ * nothing: the sentence, and the rest, are made again in en-us, and the
+ * log says so once.  The voice is tried only when a sentence fails, so a
+ * working one costs nothing.  True if the sentence is to be made again. */
+static bool voice_failed(vk_kiosk *k, sentence *s)
+{
+    if (!s->job || s->pos || s->failed || s->fallback || !vk_tts_failed(s->job))
+        return false;
     const char *v = vk_script_voice(k->script);
     if (strcmp(v, k->voice_tried) != 0) {
         snprintf(k->voice_tried, sizeof k->voice_tried, "%s", v);
@@ -294,14 +309,11 @@ static const char *usable_voice(vk_kiosk *k)
                     "names the line to fix)\n",
                     v, FALLBACK_VOICE);
     }
-    return k->voice_bad ? FALLBACK_VOICE : v;
-}
-
-static void synth(vk_kiosk *k, sentence *s)
-{
-    if (s->job || !s->text)
-        return;
-    s->job = vk_tts_start(k->tts, usable_voice(k), k->ctl.rate_wpm, s->text);
+    if (!k->voice_bad)
+        return false;
+    vk_tts_release(s->job);
+    s->job = NULL;
+    return true;
 }
 
 /* Copies up to n samples of the sentence's audio from where it is; *end
@@ -420,6 +432,8 @@ static bool render(vk_kiosk *k, int16_t *out, size_t n, bool *personal)
            (!k->ctl.paused || k->queue[k->qhead].aside)) {
         sentence *s = &k->queue[k->qhead];
         synth(k, s);
+        if (voice_failed(k, s))
+            synth(k, s);
         *personal |= s->personal;
         bool end = false, first = s->pos == 0 && !s->failed;
         size_t take = sentence_audio(s, out + o, n - o, &end);
