@@ -292,7 +292,8 @@ static void synth(vk_kiosk *k, sentence *s)
  * working one costs nothing.  True if the sentence is to be made again. */
 static bool voice_failed(vk_kiosk *k, sentence *s)
 {
-    if (!s->job || s->pos || s->failed || s->fallback || !vk_tts_failed(s->job))
+    if (!s->job || s->pos || s->failed || s->fallback ||
+        !vk_tts_refused(s->job)) /* never waits for a job still running */
         return false;
     const char *v = vk_script_voice(k->script);
     if (strcmp(v, k->voice_tried) != 0) {

@@ -255,6 +255,14 @@ bool vk_tts_failed(vk_tts_job *j)
     return failed;
 }
 
+bool vk_tts_refused(vk_tts_job *j)
+{
+    pthread_mutex_lock(&g.mu);
+    bool refused = j->done && j->failed != 0;
+    pthread_mutex_unlock(&g.mu);
+    return refused;
+}
+
 void vk_tts_release(vk_tts_job *j)
 {
     if (!j)

@@ -52,6 +52,9 @@ size_t vk_tts_read(vk_tts_job *job, size_t pos, int16_t *out, size_t max,
 
 /* Waits for the job to end; true if eSpeak NG refused it (no samples). */
 bool vk_tts_failed(vk_tts_job *job);
+/* The same without waiting: true only if the job has already ended,
+ * refused. */
+bool vk_tts_refused(vk_tts_job *job);
 
 /* Lets go of a job; one still running is stopped.  NULL is a no-op. */
 void vk_tts_release(vk_tts_job *job);
