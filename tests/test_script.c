@@ -225,18 +225,26 @@ static void ssml_plain_is_the_caption(void **state)
     assert_true(vk_ssml_has_markup("A &amp; B"));
 }
 
+/* A shipped folder with the minimal flow, and a site folder with an empty
+ * xx-XX language folder (its path in lang, 4200 bytes). */
+static void shipped_and_site(char **shipped, char **site, char *lang)
+{
+    *shipped = vk_test_dir();
+    *site = vk_test_dir();
+    snprintf(lang, 4200, "%s/xx-XX", *site);
+    assert_int_equal(mkdir(lang, 0700), 0);
+    char *flow = minimal_flow("crisis", "");
+    vk_test_write(*shipped, "flow.ini", flow);
+    free(flow);
+}
+
 /* The site folder overrides the shipped files key by key; every value keeps
  * the file and line it came from. */
 static void site_overrides_entry_by_entry(void **state)
 {
     (void)state;
-    char *shipped = vk_test_dir(), *site = vk_test_dir();
-    char lang[4200];
-    snprintf(lang, sizeof lang, "%s/xx-XX", site);
-    assert_int_equal(mkdir(lang, 0700), 0);
-    char *flow = minimal_flow("crisis", "");
-    vk_test_write(shipped, "flow.ini", flow);
-    free(flow);
+    char *shipped, *site, lang[4200];
+    shipped_and_site(&shipped, &site, lang);
     vk_test_write(shipped, "contacts.ini",
                   "[desk]\nname = Desk\nphone = 555 0100\ncrisis = yes\n"
                   "[old]\nname = Old line\nphone = 0800 123 456\n");
@@ -302,13 +310,8 @@ static void site_overrides_entry_by_entry(void **state)
 static void kiosk_values_use_the_clinic_name(void **state)
 {
     (void)state;
-    char *shipped = vk_test_dir(), *site = vk_test_dir();
-    char lang[4200];
-    snprintf(lang, sizeof lang, "%s/xx-XX", site);
-    assert_int_equal(mkdir(lang, 0700), 0);
-    char *flow = minimal_flow("crisis", "");
-    vk_test_write(shipped, "flow.ini", flow);
-    free(flow);
+    char *shipped, *site, lang[4200];
+    shipped_and_site(&shipped, &site, lang);
     vk_test_write(shipped, "contacts.ini", contacts);
     vk_test_write(lang, "flow.ini",
                   "[kiosk]\nclinic = Hill\nstart = {clinic}\n");
