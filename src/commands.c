@@ -6,6 +6,8 @@
 #define _XOPEN_SOURCE 700 /* realpath */
 #include "commands.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,6 +38,8 @@
 #include "service.h"
 #include "script.h"
 #include "site.h"
+#include "site_copy.h"
+#include "state.h"
 #include "tts.h"
 #include "wav.h"
 
@@ -155,12 +159,59 @@ static bool site_ok(const vk_cli *c)
 /* ---- shared set-up --------------------------------------------------------
  */
 
+/* How long a start waits for a display to open the --events FIFO. */
+#define EVENTS_READER_WAIT_MS 5000
+
+/* Opens the --events file.  A FIFO (a display reading the stream live) is
+ * opened without blocking: with no reader after EVENTS_READER_WAIT_MS the
+ * kiosk goes on without events, and the stream stays non-blocking, so a
+ * display that stops reading can never stall the audio loop (its stream
+ * is given up instead: events.c).  Returns false only if the file cannot
+ * be written; *out is NULL when there is no stream. */
+static bool open_events(const char *path, FILE **out)
+{
+    *out = NULL;
+    if (!path)
+        return true;
+    struct stat st;
+    if (stat(path, &st) != 0 || !S_ISFIFO(st.st_mode)) {
+        *out = fopen(path, "w");
+        return *out != NULL;
+    }
+    int fd = -1;
+    for (int ms = 0; fd < 0 && ms <= EVENTS_READER_WAIT_MS; ms += 50) {
+        fd = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+        if (fd < 0 && errno != ENXIO)
+            return false;
+        if (fd < 0)
+            nanosleep(&(struct timespec){0, 50 * 1000000L}, NULL);
+    }
+    if (fd < 0) {
+        fprintf(stderr,
+                "voice-kiosk: nothing reads the event stream %s (a display "
+                "that is not running?); going on without it\n",
+                path);
+        return true;
+    }
+    *out = fdopen(fd, "w");
+    if (!*out)
+        close(fd);
+    return *out != NULL;
+}
+
 typedef struct parts {
     vk_settings settings; /* settings.ini with the command line over it */
     vk_content *content;
     const vk_script *script;
     vk_recognizer *rec;
     vk_tts *tts;
+    /* The live kiosk keeps a copy of the site files that passed in its
+     * state folder, and starts from it when they are broken
+     * (site_copy.h); other commands leave state_dir empty. */
+    char state_dir[4096];
+    const char *lang;
+    const char *site_dir;
+    char copy_dir[4096]; /* the copy in use at the start, or "" */
 } parts;
 
 static void parts_free(parts *p)
@@ -170,22 +221,73 @@ static void parts_free(parts *p)
     vk_content_destroy(p->content);
 }
 
+/* Keeps the site files that just passed as the copy to start from. */
+static void keep_site_copy(const parts *p)
+{
+    char err[8400];
+    if (p->state_dir[0] && vk_site_copy_save(p->site_dir, p->lang, p->state_dir,
+                                             err, sizeof err) != VK_OK)
+        fprintf(stderr,
+                "voice-kiosk: %s; a restart while the site files have "
+                "problems will not start\n",
+                err);
+}
+
 /* The kiosk asks before each session: a reload happens here, if any. */
 static const vk_script *next_script(void *ctx)
 {
-    vk_content *content = ctx;
-    vk_content_refresh(content, stderr);
-    return vk_content_script(content);
+    parts *p = ctx;
+    if (vk_content_refresh(p->content, stderr))
+        keep_site_copy(p);
+    return vk_content_script(p->content);
+}
+
+/* The prompts and contacts: the site's files, or, for the live kiosk when
+ * they have problems, the last good copy of them.  Prints the problems;
+ * returns NULL if there is nothing to start from. */
+static vk_content *load_content(const vk_cli *c, parts *p)
+{
+    vk_check_opts co;
+    check_opts(c, &co);
+    vk_diag *diag = vk_diag_create();
+    vk_content *content = vk_content_create(&co, NULL, diag);
+    vk_diag_print(diag, stderr);
+    vk_diag_destroy(diag);
+    char saved[32];
+    if (content) {
+        keep_site_copy(p);
+    } else if (p->state_dir[0] &&
+               vk_site_copy_find(p->state_dir, c->lang, p->copy_dir,
+                                 sizeof p->copy_dir, saved, sizeof saved)) {
+        diag = vk_diag_create();
+        content = vk_content_create(&co, p->copy_dir, diag);
+        vk_diag_print(diag, stderr);
+        vk_diag_destroy(diag);
+        if (content)
+            fprintf(stderr,
+                    "voice-kiosk: the site files have the problems above, "
+                    "so the kiosk starts from the last good copy of them, "
+                    "saved %s UTC in %s. Fix them: the kiosk takes them "
+                    "between sessions as soon as they pass `voice-kiosk "
+                    "check`\n",
+                    saved, p->copy_dir);
+    }
+    if (!content) {
+        p->copy_dir[0] = '\0';
+        fprintf(stderr, "voice-kiosk: the prompts have problems; "
+                        "see `voice-kiosk check`\n");
+    }
+    return content;
 }
 
 /* The site's settings.ini, then the command line over it.  Problems are
  * printed; returns an exit status. */
-static int load_settings(const vk_cli *c, vk_settings *s)
+static int load_settings(const vk_cli *c, const char *site_dir, vk_settings *s)
 {
     vk_settings_default(s);
-    if (c->site_dir) {
-        char path[4096];
-        snprintf(path, sizeof path, "%s/settings.ini", c->site_dir);
+    if (site_dir) {
+        char path[4200];
+        snprintf(path, sizeof path, "%s/settings.ini", site_dir);
         vk_diag *diag = vk_diag_create();
         bool ok = vk_settings_load(s, path, diag);
         vk_diag_print(diag, stderr);
@@ -237,26 +339,23 @@ static int load_recognizer(const vk_cli *c, const vk_settings *set,
 }
 
 /* Loads what a talking kiosk needs; prints the problems and returns an exit
- * status if something is wrong. */
-static int load_parts(const vk_cli *c, parts *p)
+ * status if something is wrong.  `live`: the kiosk itself, which keeps the
+ * last good copy of the site files (site_copy.h). */
+static int load_parts(const vk_cli *c, parts *p, bool live)
 {
     memset(p, 0, sizeof *p);
     if (!site_ok(c))
         return VK_EXIT_BAD_INPUT;
-    vk_diag *diag = vk_diag_create();
-    vk_check_opts co;
-    check_opts(c, &co);
-    p->content = vk_content_create(&co, diag);
-    p->script = p->content ? vk_content_script(p->content) : NULL;
-    if (!p->script) {
-        vk_diag_print(diag, stderr);
-        fprintf(stderr, "voice-kiosk: the prompts have problems; "
-                        "see `voice-kiosk check`\n");
-        vk_diag_destroy(diag);
+    p->lang = c->lang;
+    p->site_dir = c->site_dir;
+    if (live)
+        vk_state_dir(p->state_dir, sizeof p->state_dir);
+    p->content = load_content(c, p);
+    if (!p->content)
         return VK_EXIT_BAD_INPUT;
-    }
-    vk_diag_destroy(diag);
-    int st = load_settings(c, &p->settings);
+    p->script = vk_content_script(p->content);
+    int st = load_settings(c, p->copy_dir[0] ? p->copy_dir : c->site_dir,
+                           &p->settings);
     if (st == VK_EXIT_OK)
         st = load_recognizer(c, &p->settings, &p->rec);
     if (st != VK_EXIT_OK) {
@@ -293,7 +392,7 @@ static vk_captions *open_captions(const vk_cli *c)
 static void watch_content(vk_kiosk_opts *o, parts *p)
 {
     o->next_script = next_script;
-    o->next_script_ctx = p->content;
+    o->next_script_ctx = p;
 }
 
 /* ---- check ----------------------------------------------------------------
@@ -445,7 +544,7 @@ int vk_cmd_recognize(const vk_cli *c)
     }
     vk_recognizer *rec;
     vk_settings set;
-    int st = load_settings(c, &set);
+    int st = load_settings(c, c->site_dir, &set);
     if (st == VK_EXIT_OK)
         st = load_recognizer(c, &set, &rec);
     if (st != VK_EXIT_OK)
@@ -547,13 +646,13 @@ int vk_cmd_simulate(const vk_cli *c)
     }
     vk_diag_destroy(diag);
     parts p;
-    int st = load_parts(c, &p);
+    int st = load_parts(c, &p, false);
     if (st != VK_EXIT_OK) {
         vk_scenario_destroy(sc);
         return st;
     }
     FILE *events = NULL;
-    if (c->events_path && !(events = fopen(c->events_path, "w"))) {
+    if (!open_events(c->events_path, &events)) {
         fprintf(stderr, "voice-kiosk: cannot write %s\n", c->events_path);
         parts_free(&p);
         vk_scenario_destroy(sc);
@@ -714,7 +813,7 @@ static vk_err open_device(const vk_cli *c, const vk_settings *set,
 int vk_cmd_selftest(const vk_cli *c)
 {
     parts p;
-    int st = load_parts(c, &p);
+    int st = load_parts(c, &p, false);
     if (st != VK_EXIT_OK)
         return st;
     vk_kiosk_opts ko;
@@ -746,7 +845,7 @@ static void on_hup(int sig)
 static void first_start_selftest(const parts *p, vk_audio *dev, vk_service *svc)
 {
     char dir[4096];
-    vk_selftest_state_dir(dir, sizeof dir);
+    vk_state_dir(dir, sizeof dir);
     if (vk_selftest_passed_before(dir))
         return;
     vk_service_status(svc, "first start: self-test");
@@ -773,7 +872,7 @@ int vk_cmd_run(const vk_cli *c)
 {
     vk_service *svc = vk_service_create();
     parts p;
-    int st = load_parts(c, &p);
+    int st = load_parts(c, &p, true);
     if (st != VK_EXIT_OK) {
         /* The messages above went to the journal; the unit fails with this
          * exit status and systemd does not restart it (see the unit). */
@@ -822,7 +921,7 @@ int vk_cmd_run(const vk_cli *c)
         ko.headphones_missing = true;
     }
     FILE *events = NULL;
-    if (c->events_path && !(events = fopen(c->events_path, "w")))
+    if (!open_events(c->events_path, &events))
         fprintf(stderr,
                 "voice-kiosk: cannot write %s; going on without "
                 "events\n",
@@ -850,7 +949,10 @@ int vk_cmd_run(const vk_cli *c)
         printf("voice-kiosk is listening. Speak, or press any key, to "
                "begin.\n");
     fflush(stdout);
-    vk_service_ready(svc, "listening");
+    vk_service_ready(svc, p.copy_dir[0]
+                              ? "listening; started from the last good copy "
+                                "of the site files, see the log"
+                              : "listening");
     vk_err e = vk_kiosk_run(k, dev, NULL, vk_keys_term_poll, keys);
     vk_service_stopping(svc, e == VK_OK ? "stopping" : vk_strerror(e));
     vk_keys_term_destroy(keys);

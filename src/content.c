@@ -29,6 +29,7 @@ struct vk_content {
     vk_script *script;  /* in use */
     vk_script *retired; /* the one before, kept one more round */
     int refused;
+    bool from_copy;      /* the script in use came from the copy */
     stamp settings_told; /* settings.ini as the log last described it */
 };
 
@@ -74,7 +75,8 @@ static bool changed(const vk_content *c)
     return false;
 }
 
-vk_content *vk_content_create(const vk_check_opts *o, vk_diag *errors)
+vk_content *vk_content_create(const vk_check_opts *o, const char *copy_dir,
+                              vk_diag *errors)
 {
     vk_content *c = vk_calloc(1, sizeof *c);
     c->prompts_dir = dup_or_null(o->src.prompts_dir);
@@ -100,7 +102,11 @@ vk_content *vk_content_create(const vk_check_opts *o, vk_diag *errors)
     take_stamps(c);
     c->settings_told = c->stamps[4];
     reload_requested = 0;
-    if (vk_check_run(&c->opts, errors, NULL, &c->script) != 0) {
+    vk_check_opts first = c->opts;
+    if (copy_dir)
+        first.src.site_dir = copy_dir;
+    c->from_copy = copy_dir != NULL;
+    if (vk_check_run(&first, errors, NULL, &c->script) != 0) {
         vk_content_destroy(c);
         return NULL;
     }
@@ -124,6 +130,11 @@ void vk_content_destroy(vk_content *c)
 const vk_script *vk_content_script(const vk_content *c)
 {
     return c->script;
+}
+
+bool vk_content_from_copy(const vk_content *c)
+{
+    return c->from_copy;
 }
 
 int vk_content_refused(const vk_content *c)
@@ -167,9 +178,16 @@ bool vk_content_refresh(vk_content *c, FILE *log)
                     st.size != c->settings_told.size ||
                     st.mtime_ns != c->settings_told.mtime_ns;
     c->settings_told = st;
+    /* Started from the copy: its settings.ini is the one in use. */
+    settings = settings || (c->from_copy && st.exists);
+    bool was_copy = c->from_copy;
+    c->from_copy = false;
     if (log) {
-        fprintf(log, "voice-kiosk: prompts reloaded (%s)\n",
-                asked ? "asked to" : "the files changed");
+        fprintf(log, "voice-kiosk: prompts reloaded (%s)%s\n",
+                asked ? "asked to" : "the files changed",
+                was_copy ? "; the site files pass the check now and are "
+                           "used instead of the last good copy"
+                         : "");
         if (settings)
             fprintf(log, "voice-kiosk: settings.ini changed: it passed "
                          "the check, and takes effect when the kiosk "

@@ -11,6 +11,10 @@
  * replaces the old one, and one that fails is refused: its problems go to
  * the log as file:line and the last good script keeps running.
  *
+ * At a start with broken site files the kiosk can begin from the last
+ * good copy of them (site_copy.h); the site's own files are watched as
+ * ever, and replace the copy's script once they pass.
+ *
  * Watched: the shipped prompts/<lang>/flow.ini and contacts.ini, and the
  * site's <lang>/flow.ini, <lang>/contacts.ini and settings.ini.
  */
@@ -28,8 +32,14 @@ typedef struct vk_content vk_content;
 
 /* Checks and loads the files named by `o` (the strings are copied; o->tts
  * is not used: no lengths are measured on a reload).  Returns NULL if they
- * have errors (all in `errors`).  Free with vk_content_destroy(). */
-vk_content *vk_content_create(const vk_check_opts *o, vk_diag *errors);
+ * have errors (all in `errors`).  Free with vk_content_destroy().
+ *
+ * With `copy_dir` (a site folder: site_copy.h) the first script is loaded
+ * from it instead of o's site folder, which is still the one watched and
+ * reloaded: the kiosk starts from the last good copy of the site files
+ * and takes the site's own as soon as they pass. */
+vk_content *vk_content_create(const vk_check_opts *o, const char *copy_dir,
+                              vk_diag *errors);
 /* Frees it and its scripts.  NULL is a no-op. */
 void vk_content_destroy(vk_content *c);
 
@@ -45,6 +55,9 @@ void vk_content_request_reload(void);
  * changed; on errors writes them to `log` (may be NULL) and keeps the
  * script.  Returns true if the script was replaced. */
 bool vk_content_refresh(vk_content *c, FILE *log);
+
+/* True while the script in use is the one from `copy_dir`. */
+bool vk_content_from_copy(const vk_content *c);
 
 /* How many reloads were refused since creation (for tests and status). */
 int vk_content_refused(const vk_content *c);

@@ -27,12 +27,31 @@ typedef struct reader {
 static char *read_line(char *str, int num, void *stream)
 {
     reader *r = stream;
-    if (!fgets(str, num, r->f))
+    /* fgets, but a NUL byte (a binary file, a bad copy) is seen and left
+     * out rather than taken for the end of a very long line. */
+    int n = 0, c = 0, nuls = 0;
+    while (n < num - 1 && (c = fgetc(r->f)) != EOF) {
+        if (c == '\0') {
+            nuls++;
+            continue;
+        }
+        str[n++] = (char)c;
+        if (c == '\n')
+            break;
+    }
+    if (n == 0 && nuls == 0)
         return NULL;
+    str[n] = '\0';
     r->line++;
-    size_t len = strlen(str);
-    if (len > 0 && str[len - 1] != '\n' && !feof(r->f)) {
-        int c;
+    if (nuls)
+        vk_diag_add(r->diag, r->ini->path, r->line,
+                    "line has %d NUL byte%s: is this a text file? Save it "
+                    "as plain text (UTF-8)",
+                    nuls, nuls == 1 ? "" : "s");
+    /* Full without its newline: longer, unless the newline (or the end)
+     * comes next. */
+    c = n == num - 1 && str[n - 1] != '\n' ? fgetc(r->f) : '\n';
+    if (c != '\n' && c != EOF) {
         while ((c = fgetc(r->f)) != EOF && c != '\n') {
         }
         vk_diag_add(r->diag, r->ini->path, r->line,

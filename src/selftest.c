@@ -7,12 +7,13 @@
 #define _POSIX_C_SOURCE 200809L
 #include "selftest.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+
+#include "state.h"
 
 #define RATE VK_AUDIO_RATE
 #define FRAME VK_AUDIO_FRAME
@@ -147,20 +148,6 @@ vk_err vk_selftest_run(vk_recognizer *rec, vk_tts *tts, vk_audio *dev,
     return e;
 }
 
-void vk_selftest_state_dir(char *out, size_t len)
-{
-    const char *sd = getenv("STATE_DIRECTORY");
-    const char *xdg = getenv("XDG_STATE_HOME");
-    const char *home = getenv("HOME");
-    if (sd && *sd)
-        snprintf(out, len, "%.*s", (int)strcspn(sd, ":"), sd);
-    else if (xdg && *xdg == '/')
-        snprintf(out, len, "%s/voice-kiosk", xdg);
-    else
-        snprintf(out, len, "%s/.local/state/voice-kiosk",
-                 home && *home ? home : ".");
-}
-
 bool vk_selftest_passed_before(const char *state_dir)
 {
     char p[4096];
@@ -169,26 +156,10 @@ bool vk_selftest_passed_before(const char *state_dir)
     return stat(p, &st) == 0;
 }
 
-/* mkdir -p, for a state folder outside systemd (which makes its own). */
-static bool make_dirs(const char *dir)
-{
-    char p[4096];
-    snprintf(p, sizeof p, "%s", dir);
-    for (char *s = p + 1; *s; s++) {
-        if (*s != '/')
-            continue;
-        *s = '\0';
-        if (mkdir(p, 0700) != 0 && errno != EEXIST)
-            return false;
-        *s = '/';
-    }
-    return mkdir(p, 0700) == 0 || errno == EEXIST;
-}
-
 vk_err vk_selftest_remember(const char *state_dir)
 {
     char p[4096];
-    if (!make_dirs(state_dir))
+    if (!vk_state_make_dirs(state_dir))
         return VK_ERR_IO;
     snprintf(p, sizeof p, "%s/" MARK, state_dir);
     FILE *f = fopen(p, "w");

@@ -58,11 +58,6 @@ vk_err vk_selftest_run(vk_recognizer *rec, vk_tts *tts, vk_audio *dev,
                        const vk_selftest_opts *opts,
                        vk_selftest_result *out) VK_WARN_UNUSED;
 
-/* Writes the folder that keeps the mark into out: $STATE_DIRECTORY (set
- * by systemd's StateDirectory=; the first of a list), else
- * $XDG_STATE_HOME/voice-kiosk, else $HOME/.local/state/voice-kiosk. */
-void vk_selftest_state_dir(char *out, size_t len);
-
 /* True if a self-test in `state_dir` has already heard yes. */
 bool vk_selftest_passed_before(const char *state_dir);
 

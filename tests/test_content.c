@@ -5,7 +5,9 @@
  *     problem is logged at the site file's line;
  *   - a good edit is spoken at the next session;
  *   - a reload asked for (SIGHUP's path) with no change keeps the text;
- *   - the content is looked at only when a session starts. */
+ *   - the content is looked at only when a session starts;
+ *   - a start from the last good copy of the site files (site_copy.h)
+ *     gives way to the site's own once they pass. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -107,53 +109,82 @@ static char *read_log(world *w)
     return t;
 }
 
-static void reload_between_sessions(void **state)
+/* The files of a kiosk: a copy of the shipped prompts, an empty site
+ * folder, a log and an event stream. */
+static void world_open(world *w)
 {
-    (void)state;
-    world w = {0};
-    w.tmp = vk_test_dir();
-    w.prompts = vk_test_dir();
-    w.site = vk_test_dir();
-    w.site_lang = vk_malloc(4200);
-    snprintf(w.site_lang, 4200, "%s/en-US", w.site);
-    assert_int_equal(mkdir(w.site_lang, 0700), 0);
-    copy_file(VK_TEST_SOURCE_DIR "/prompts/en-US/flow.ini", w.prompts,
+    memset(w, 0, sizeof *w);
+    w->tmp = vk_test_dir();
+    w->prompts = vk_test_dir();
+    w->site = vk_test_dir();
+    w->site_lang = vk_malloc(4200);
+    snprintf(w->site_lang, 4200, "%s/en-US", w->site);
+    assert_int_equal(mkdir(w->site_lang, 0700), 0);
+    copy_file(VK_TEST_SOURCE_DIR "/prompts/en-US/flow.ini", w->prompts,
               "flow.ini");
-    copy_file(VK_TEST_SOURCE_DIR "/prompts/en-US/contacts.ini", w.prompts,
+    copy_file(VK_TEST_SOURCE_DIR "/prompts/en-US/contacts.ini", w->prompts,
               "contacts.ini");
-    vk_test_write(w.tmp, "stop.scn", "key q\nkey 1\nkey 2\n");
-    snprintf(w.scn_path, sizeof w.scn_path, "%s/stop.scn", w.tmp);
-    snprintf(w.log_path, sizeof w.log_path, "%s/log.txt", w.tmp);
-    snprintf(w.events_path, sizeof w.events_path, "%s/events.jsonl", w.tmp);
-    w.log = fopen(w.log_path, "w+");
-    w.events = fopen(w.events_path, "w+");
-    assert_non_null(w.log);
-    assert_non_null(w.events);
+    vk_test_write(w->tmp, "stop.scn", "key q\nkey 1\nkey 2\n");
+    snprintf(w->scn_path, sizeof w->scn_path, "%s/stop.scn", w->tmp);
+    snprintf(w->log_path, sizeof w->log_path, "%s/log.txt", w->tmp);
+    snprintf(w->events_path, sizeof w->events_path, "%s/events.jsonl", w->tmp);
+    w->log = fopen(w->log_path, "w+");
+    w->events = fopen(w->events_path, "w+");
+    assert_non_null(w->log);
+    assert_non_null(w->events);
+}
 
+/* The content (from copy_dir, or the site), the recogniser, the voice and
+ * the kiosk. */
+static void world_start(world *w, const char *copy_dir)
+{
     vk_check_opts co = {
-        .src = {w.prompts, w.site, "en-US"},
+        .src = {w->prompts, w->site, "en-US"},
         .grammars_dir = VK_TEST_SOURCE_DIR "/grammars",
     };
     vk_diag *d = vk_diag_create();
-    w.content = vk_content_create(&co, d);
+    w->content = vk_content_create(&co, copy_dir, d);
     vk_diag_print(d, stderr);
-    assert_non_null(w.content);
+    assert_non_null(w->content);
     vk_diag_destroy(d);
     d = vk_diag_create();
     char err[1024];
-    assert_int_equal(
-        vk_recognizer_create(co.grammars_dir, NULL, d, &w.rec, err, sizeof err),
-        VK_OK);
+    assert_int_equal(vk_recognizer_create(co.grammars_dir, NULL, d, &w->rec,
+                                          err, sizeof err),
+                     VK_OK);
     vk_diag_destroy(d);
-    assert_int_equal(vk_tts_create(&w.tts, err, sizeof err), VK_OK);
+    assert_int_equal(vk_tts_create(&w->tts, err, sizeof err), VK_OK);
     vk_kiosk_opts ko;
     vk_kiosk_default_opts(&ko);
     ko.simulate = true;
-    ko.events = w.events;
+    ko.events = w->events;
     ko.max_seconds = 600;
     ko.next_script = hook;
-    ko.next_script_ctx = &w;
-    w.kiosk = vk_kiosk_create(vk_content_script(w.content), w.rec, w.tts, &ko);
+    ko.next_script_ctx = w;
+    w->kiosk =
+        vk_kiosk_create(vk_content_script(w->content), w->rec, w->tts, &ko);
+}
+
+static void world_close(world *w)
+{
+    vk_kiosk_destroy(w->kiosk);
+    vk_tts_destroy(w->tts);
+    vk_recognizer_destroy(w->rec);
+    vk_content_destroy(w->content);
+    fclose(w->log);
+    fclose(w->events);
+    vk_test_rmdir(w->site_lang);
+    vk_test_rmdir(w->site);
+    vk_test_rmdir(w->prompts);
+    vk_test_rmdir(w->tmp);
+}
+
+static void reload_between_sessions(void **state)
+{
+    (void)state;
+    world w;
+    world_open(&w);
+    world_start(&w, NULL);
 
     /* 1: the shipped greeting. */
     char *g = run_session(&w);
@@ -226,22 +257,62 @@ static void reload_between_sessions(void **state)
     /* Looked at once per session, never during one. */
     assert_int_equal(w.hook_calls, 7);
 
-    vk_kiosk_destroy(w.kiosk);
-    vk_tts_destroy(w.tts);
-    vk_recognizer_destroy(w.rec);
-    vk_content_destroy(w.content);
-    fclose(w.log);
-    fclose(w.events);
-    vk_test_rmdir(w.site_lang);
-    vk_test_rmdir(w.site);
-    vk_test_rmdir(w.prompts);
-    vk_test_rmdir(w.tmp);
+    world_close(&w);
+}
+
+/* A start with broken site files, from the last good copy of them: the
+ * copy's greeting is spoken, a reload of the still broken files is
+ * refused, and once they are fixed they replace the copy's script (and
+ * the log says so, with the settings note: the copy's settings.ini was in
+ * use). */
+static void start_from_copy(void **state)
+{
+    (void)state;
+    world w;
+    world_open(&w);
+    char *copy = vk_test_dir();
+    char copy_lang[4200];
+    snprintf(copy_lang, sizeof copy_lang, "%s/en-US", copy);
+    assert_int_equal(mkdir(copy_lang, 0700), 0);
+    vk_test_write(copy_lang, "flow.ini",
+                  "[greeting]\ntext = Welcome back. Nothing is recorded.\n");
+    vk_test_write(w.site_lang, "flow.ini",
+                  "[greeting]\ntext = <emphasis>Broken.\n");
+    vk_test_write(w.site, "settings.ini", "[timing]\nno_answer = 12\n");
+    world_start(&w, copy);
+    assert_true(vk_content_from_copy(w.content));
+
+    char *g = run_session(&w);
+    assert_string_equal(g, "Welcome back. Nothing is recorded.");
+    free(g);
+    vk_content_request_reload();
+    g = run_session(&w);
+    assert_string_equal(g, "Welcome back. Nothing is recorded.");
+    free(g);
+    assert_int_equal(vk_content_refused(w.content), 1);
+    assert_true(vk_content_from_copy(w.content));
+
+    vk_test_write(w.site_lang, "flow.ini",
+                  "[greeting]\ntext = Fixed. Nothing is recorded.\n");
+    g = run_session(&w);
+    assert_string_equal(g, "Fixed. Nothing is recorded.");
+    free(g);
+    assert_false(vk_content_from_copy(w.content));
+    char *log = read_log(&w);
+    assert_non_null(strstr(log, "used instead of the last good copy"));
+    assert_non_null(strstr(log, "settings.ini changed"));
+    free(log);
+
+    vk_test_rmdir(vk_strdup(copy_lang));
+    vk_test_rmdir(copy);
+    world_close(&w);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(reload_between_sessions),
+        cmocka_unit_test(start_from_copy),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -128,6 +128,11 @@ site_contact_ampersand)
   printf '[desk]\nname = Smith & Jones practice\n' >"$scontacts"
   file=$scontacts line=2
   want="'name': a bare '&' is not allowed in spoken text" ;;
+site_nul_byte)
+  # A NUL byte (a binary file, a bad copy) was reported as a line too long.
+  printf '; site\n[greeting]\ntext = Hello\0 there.\n' >"$sflow"
+  file=$sflow line=3
+  want="line has 1 NUL byte: is this a text file?" ;;
 long_prompt)
   # A warning, not an error: check still passes.
   status_want=0

@@ -33,6 +33,7 @@ for want in 'Type=notify' 'WatchdogSec=[1-9][0-9]*s' 'Restart=on-failure' \
             'DynamicUser=yes' 'SupplementaryGroups=audio' \
             'PrivateNetwork=yes' 'RestrictAddressFamilies=AF_UNIX' \
             'ProtectSystem=strict' 'ProtectHome=yes' 'PrivateTmp=yes' \
+            'StateDirectory=voice-kiosk' \
             'NoNewPrivileges=yes' 'CapabilityBoundingSet=' \
             'RestartPreventExitStatus=2 3' 'ExecReload=/bin/kill -HUP \$MAINPID' \
             'StandardError=journal' 'ExecStart=/usr/bin/voice-kiosk --quiet.*'; do

@@ -14,6 +14,7 @@
 
 #include "mem.h"
 #include "selftest.h"
+#include "state.h"
 #include "test_util.h"
 
 #define RATE VK_AUDIO_RATE
@@ -230,16 +231,16 @@ static void state_dir_and_mark(void **state)
     char want[4096], got[4096];
 
     setenv("STATE_DIRECTORY", "/var/lib/a:/var/lib/b", 1);
-    vk_selftest_state_dir(got, sizeof got);
+    vk_state_dir(got, sizeof got);
     assert_string_equal(got, "/var/lib/a");
     unsetenv("STATE_DIRECTORY");
     setenv("XDG_STATE_HOME", tmp, 1);
-    vk_selftest_state_dir(got, sizeof got);
+    vk_state_dir(got, sizeof got);
     snprintf(want, sizeof want, "%s/voice-kiosk", tmp);
     assert_string_equal(got, want);
     unsetenv("XDG_STATE_HOME");
     setenv("HOME", tmp, 1);
-    vk_selftest_state_dir(got, sizeof got);
+    vk_state_dir(got, sizeof got);
     snprintf(want, sizeof want, "%s/.local/state/voice-kiosk", tmp);
     assert_string_equal(got, want);
 

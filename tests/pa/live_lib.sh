@@ -70,7 +70,9 @@ live_start_kiosk() {
   rm -f "$WORK/keys" "$WORK/events.jsonl"
   mkfifo "$WORK/keys"
   mkdir -p "$WORK/cwd"
-  (cd "$WORK/cwd" && exec "$KIOSK" --events "$WORK/events.jsonl" --quiet "$@" \
+  # Its state folder (the site copy, src/site_copy.h) is the test's own.
+  (cd "$WORK/cwd" && STATE_DIRECTORY="$WORK/state" \
+     exec "$KIOSK" --events "$WORK/events.jsonl" --quiet "$@" \
      <"$WORK/keys" >"$WORK/kiosk.out" 2>"$WORK/kiosk.err") &
   KPID=$!
   exec 3>"$WORK/keys"

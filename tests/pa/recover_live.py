@@ -82,7 +82,9 @@ class Kiosk:
             [exe, "--input-device", "kiosk_mic", "--output-device",
              "kiosk_speaker", "--events", self.events_path, "--quiet"] + extra,
             cwd=self.cwd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
-            stderr=self.err)
+            stderr=self.err,
+            # its state folder (the site copy) is the test's own
+            env=dict(os.environ, STATE_DIRECTORY=os.path.join(self.dir, "state")))
         procs.append(self.proc)
         self.events = []
         self.seen_at = []  # wall time each event was first seen

@@ -15,7 +15,9 @@
 #      server, which is memory, not a file; and libjack's metadata
 #      database in /dev/shm/jack_db-UID, see below); nothing new in its empty
 #      working folder or its empty HOME (but libpulse's auth cookie, see
-#      below);
+#      below); its state folder ($STATE_DIRECTORY, as systemd gives it)
+#      holds only the copy of the site files it keeps for a restart
+#      (src/site_copy.h): here no site folder, so an empty copy;
 #  (b) no answer in the live event stream (no values, no words, no answer
 #      meanings, no answer keys) nor in its stderr/stdout;
 #  (d) no network: every socket the kiosk holds at any sample is a Unix
@@ -81,7 +83,7 @@ fail() {
 eval "$("$SERVER" env)"
 
 mkfifo "$WORK/keys"
-mkdir "$WORK/cwd" "$WORK/home"
+mkdir "$WORK/cwd" "$WORK/home" "$WORK/state"
 # The kiosk runs in an empty folder with an empty HOME, so any file it
 # wrote there would show; strace sees everything else.
 TRACE=()
@@ -99,7 +101,8 @@ fi
 (for fd in $(ls /proc/$BASHPID/fd); do
    [ "$fd" -gt 2 ] && eval "exec $fd>&-"
  done
- cd "$WORK/cwd" && HOME="$WORK/home" exec "${TRACE[@]}" "${NETNS[@]}" \
+ cd "$WORK/cwd" && HOME="$WORK/home" STATE_DIRECTORY="$WORK/state" \
+   exec "${TRACE[@]}" "${NETNS[@]}" \
    "$KIOSK" --input-device kiosk_mic --output-device kiosk_speaker \
    --rate 400 --events "$WORK/events.jsonl" --quiet \
    <"$WORK/keys" >"$WORK/kiosk.out" 2>"$WORK/kiosk.err") &
@@ -205,7 +208,7 @@ wait "$SPID"; SPID=""; KPID=""
 wait "$WPID"
 
 # (a) and (d), from the watcher.
-python3 - "$WORK/watch.json" "$WORK/events.jsonl" "$WORK/kiosk.out" "$WORK/kiosk.err" <<'PY' || fail "descriptor checks"
+python3 - "$WORK/watch.json" "$WORK/events.jsonl" "$WORK/kiosk.out" "$WORK/kiosk.err" "$WORK/state" <<'PY' || fail "descriptor checks"
 import json, sys
 w = json.load(open(sys.argv[1]))
 ok = True
@@ -220,8 +223,12 @@ ok = True
 # cannot stop it; the systemd unit's PrivateDevices=yes gives the service
 # a /dev/shm of its own that goes with it (see docs/hardening.md).
 import re
+# And the copy of the site files in the state folder (src/site_copy.h),
+# whose contents are checked below.
+copy = re.escape(sys.argv[5]) + r"/site-en-US(\.new|\.old)?/"
 def allowed(path, fds):
     return (path in sys.argv[2:5] + ["/dev/null"] or path.startswith("/memfd:")
+            or re.match(copy, path) is not None
             or re.match(r"/dev/shm/jack_db-\d+/[\w.]+$", path) is not None)
 bad = {p: f for p, f in w["written"].items() if not allowed(p, f)}
 print("watcher: %d samples; open for writing: %s" % (w["samples"], w["written"]))
@@ -247,9 +254,18 @@ PY
 others=$(find "$WORK/home" -mindepth 1 ! -path "$WORK/home/.config" \
   ! -path "$WORK/home/.config/pulse" ! -path "$WORK/home/.config/pulse/cookie")
 [ -z "$others" ] || fail "files in HOME: $others"
-[ ${#TRACE[@]} -eq 0 ] || python3 - "$WORK/trace" "$WORK/events.jsonl" <<'PY' || fail "trace checks"
+# The state folder: the copy of the (here absent) site files and its note
+# of where they came from, nothing else.
+state=$(cd "$WORK/state" && find . -mindepth 1 | sort | tr '\n' ' ')
+[ "$state" = "./site-en-US ./site-en-US/README ./site-en-US/en-US " ] ||
+  fail "the state folder holds more than the site copy: $state"
+head -1 "$WORK/state/site-en-US/README" | grep -q "^saved .* UTC from (no site folder" ||
+  fail "the site copy's note: $(head -1 "$WORK/state/site-en-US/README")"
+[ ${#TRACE[@]} -eq 0 ] || python3 - "$WORK/trace" "$WORK/events.jsonl" "$WORK/state" <<'PY' || fail "trace checks"
 import re, sys
 trace, events_path = sys.argv[1], sys.argv[2]
+# The site copy is made, renamed and written in the state folder only.
+copy = re.escape(sys.argv[3]) + r"(/site-en-US(\.new|\.old)?(/|\b)|\b)"
 writes, sockets, problems = [], [], []
 for line in open(trace):
     m = re.match(r"\s*(\d+)\s+(\w+)\((.*)", line)
@@ -261,11 +277,15 @@ for line in open(trace):
     if call in ("open", "openat", "openat2", "creat"):
         path = re.search(r'"((?:[^"\\]|\\.)*)"', args)
         path = path.group(1) if path else "?"
+        if re.match(copy, path):
+            continue
         if call == "creat" or re.search(r"O_WRONLY|O_RDWR|O_CREAT|O_TRUNC", args):
             writes.append(path)
     elif call in ("mkdir", "mkdirat", "rename", "renameat", "renameat2",
                   "link", "linkat", "symlink", "symlinkat", "truncate"):
-        problems.append(line.strip())
+        paths = re.findall(r'"((?:[^"\\]|\\.)*)"', args)
+        if not paths or not all(re.match(copy, p) for p in paths):
+            problems.append(line.strip())
     elif call == "socket":
         sockets.append(args.split(",")[0])
 allowed = {events_path, "/dev/null", "/dev/tty"}
