@@ -293,7 +293,7 @@ static void synth(vk_kiosk *k, sentence *s)
 static bool voice_failed(vk_kiosk *k, sentence *s)
 {
     if (!s->job || s->pos || s->failed || s->fallback ||
-        !vk_tts_refused(s->job)) /* never waits for a job still running */
+        !vk_tts_refused(s->job)) /* waits no longer than the read after */
         return false;
     const char *v = vk_script_voice(k->script);
     if (strcmp(v, k->voice_tried) != 0) {

@@ -258,6 +258,8 @@ bool vk_tts_failed(vk_tts_job *j)
 bool vk_tts_refused(vk_tts_job *j)
 {
     pthread_mutex_lock(&g.mu);
+    while (!j->done && j->out.n == 0)
+        pthread_cond_wait(&g.cv, &g.mu);
     bool refused = j->done && j->failed != 0;
     pthread_mutex_unlock(&g.mu);
     return refused;

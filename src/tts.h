@@ -52,8 +52,8 @@ size_t vk_tts_read(vk_tts_job *job, size_t pos, int16_t *out, size_t max,
 
 /* Waits for the job to end; true if eSpeak NG refused it (no samples). */
 bool vk_tts_failed(vk_tts_job *job);
-/* The same without waiting: true only if the job has already ended,
- * refused. */
+/* The same, waiting only as long as vk_tts_read(job, 0, ...) would: until
+ * the job's first samples are there (false at once) or it has ended. */
 bool vk_tts_refused(vk_tts_job *job);
 
 /* Lets go of a job; one still running is stopped.  NULL is a no-op. */
