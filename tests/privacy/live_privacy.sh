@@ -261,11 +261,14 @@ state=$(cd "$WORK/state" && find . -mindepth 1 | sort | tr '\n' ' ')
   fail "the state folder holds more than the site copy: $state"
 head -1 "$WORK/state/site-en-US/README" | grep -q "^saved .* UTC from (no site folder" ||
   fail "the site copy's note: $(head -1 "$WORK/state/site-en-US/README")"
-[ ${#TRACE[@]} -eq 0 ] || python3 - "$WORK/trace" "$WORK/events.jsonl" "$WORK/state" <<'PY' || fail "trace checks"
+[ ${#TRACE[@]} -eq 0 ] || python3 - "$WORK/trace" "$WORK/events.jsonl" "$WORK/state" "$WORK/home" <<'PY' || fail "trace checks"
 import re, sys
 trace, events_path = sys.argv[1], sys.argv[2]
-# The site copy is made, renamed and written in the state folder only.
-copy = re.escape(sys.argv[3]) + r"(/site-en-US(\.new|\.old)?(/|\b)|\b)"
+# The site copy is made, renamed and written in the state folder only;
+# libpulse's cookie and libjack's database are allowed as above.
+copy = (re.escape(sys.argv[3]) + r"(/site-en-US(\.new|\.old)?(/|\b)|\b)"
+        + "|" + re.escape(sys.argv[4]) + r"/\.config(/pulse(/cookie)?)?$"
+        + r"|/dev/shm/jack_db-\d+(/[\w.]+)?$")
 writes, sockets, problems = [], [], []
 for line in open(trace):
     m = re.match(r"\s*(\d+)\s+(\w+)\((.*)", line)
