@@ -257,8 +257,9 @@ static vk_content *load_content(const vk_cli *c, parts *p)
     if (content) {
         keep_site_copy(p);
     } else if (p->state_dir[0] &&
-               vk_site_copy_find(p->state_dir, c->lang, p->copy_dir,
-                                 sizeof p->copy_dir, saved, sizeof saved)) {
+               vk_site_copy_find(p->state_dir, c->site_dir, c->lang,
+                                 p->copy_dir, sizeof p->copy_dir, saved,
+                                 sizeof saved)) {
         diag = vk_diag_create();
         content = vk_content_create(&co, p->copy_dir, diag);
         vk_diag_print(diag, stderr);

@@ -16,6 +16,7 @@
 #include "state.h"
 
 #define NAME_FMT "%s/site-%s"
+#define NO_SITE "(no site folder: the shipped files)"
 
 /* The site folder's files, relative to it: [0] is the shared settings, the
  * others are per language. */
@@ -85,7 +86,7 @@ static bool write_readme(const char *dir, const char *site_dir)
             "it starts from\nthese and says so in its log.  Do not edit "
             "them here: edit the site\nfolder, run `voice-kiosk check`, and "
             "this copy follows.\n",
-            when, site_dir ? site_dir : "(no site folder: the shipped files)");
+            when, site_dir ? site_dir : NO_SITE);
     bool ok = fflush(f) == 0 && fsync(fileno(f)) == 0;
     return fclose(f) == 0 && ok;
 }
@@ -149,10 +150,35 @@ vk_err vk_site_copy_save(const char *site_dir, const char *lang,
     return VK_OK;
 }
 
-bool vk_site_copy_find(const char *state_dir, const char *lang, char *out,
-                       size_t len, char *saved, size_t savedlen)
+/* True if the README's first line says the copy is of site_dir; its time
+ * goes into saved. */
+static bool is_copy_of(const char *readme, const char *site_dir, char *saved,
+                       size_t savedlen)
 {
-    char dir[4096], readme[4200];
+    FILE *f = fopen(readme, "r");
+    if (!f)
+        return false;
+    char line[4400] = "", day[17], hm[6];
+    int from = 0;
+    bool ok = fgets(line, sizeof line, f) &&
+              sscanf(line, "saved %16[0-9-] %5[0-9:] UTC from %n", day, hm,
+                     &from) == 2 &&
+              from > 0;
+    fclose(f);
+    if (!ok)
+        return false;
+    line[strcspn(line, "\n")] = '\0';
+    if (strcmp(line + from, site_dir ? site_dir : NO_SITE) != 0)
+        return false;
+    snprintf(saved, savedlen, "%s %s", day, hm);
+    return true;
+}
+
+bool vk_site_copy_find(const char *state_dir, const char *site_dir,
+                       const char *lang, char *out, size_t len, char *saved,
+                       size_t savedlen)
+{
+    char dir[4096], readme[4400], sub[4400];
     snprintf(dir, sizeof dir, NAME_FMT, state_dir, lang);
     /* A swap cut short leaves only the old copy. */
     const char *tries[2] = {"", ".old"};
@@ -161,19 +187,9 @@ bool vk_site_copy_find(const char *state_dir, const char *lang, char *out,
         if (n < 0 || (size_t)n >= len)
             return false;
         snprintf(readme, sizeof readme, "%s/README", out);
-        char sub[4200];
         snprintf(sub, sizeof sub, "%s/%s", out, lang);
-        FILE *f = is_dir(sub) ? fopen(readme, "r") : NULL;
-        if (!f)
-            continue;
-        char line[128] = "", day[17], hm[6];
-        bool ok = fgets(line, sizeof line, f) &&
-                  sscanf(line, "saved %16[0-9-] %5[0-9:]", day, hm) == 2;
-        fclose(f);
-        if (ok) {
-            snprintf(saved, savedlen, "%s %s", day, hm);
+        if (is_dir(sub) && is_copy_of(readme, site_dir, saved, savedlen))
             return true;
-        }
     }
     return false;
 }

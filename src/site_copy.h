@@ -39,10 +39,13 @@ vk_err vk_site_copy_save(const char *site_dir, const char *lang,
                          const char *state_dir, char *err,
                          size_t errlen) VK_WARN_UNUSED;
 
-/* If a complete copy for `lang` is in `state_dir`, writes its folder into
- * out (a site folder to load), and when it was saved (UTC, "YYYY-MM-DD
- * HH:MM") into saved, and returns true. */
-bool vk_site_copy_find(const char *state_dir, const char *lang, char *out,
-                       size_t len, char *saved, size_t savedlen);
+/* If a complete copy for `lang` of the site folder `site_dir` (NULL: the
+ * copy of no site folder) is in `state_dir`, writes its folder into out (a
+ * site folder to load), and when it was saved (UTC, "YYYY-MM-DD HH:MM")
+ * into saved, and returns true.  A copy of another site folder (the kiosk
+ * started with another --site) is not this one's last good version. */
+bool vk_site_copy_find(const char *state_dir, const char *site_dir,
+                       const char *lang, char *out, size_t len, char *saved,
+                       size_t savedlen);
 
 #endif

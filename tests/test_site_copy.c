@@ -53,12 +53,12 @@ static void save_find_replace(void **state)
     vk_test_write(lang_dir, "contacts.ini", "[a]\nname = A\n");
 
     /* Nothing saved yet. */
-    assert_false(
-        vk_site_copy_find(st, "en-US", copy, sizeof copy, saved, sizeof saved));
+    assert_false(vk_site_copy_find(st, site, "en-US", copy, sizeof copy, saved,
+                                   sizeof saved));
     assert_int_equal(vk_site_copy_save(site, "en-US", st, err, sizeof err),
                      VK_OK);
-    assert_true(
-        vk_site_copy_find(st, "en-US", copy, sizeof copy, saved, sizeof saved));
+    assert_true(vk_site_copy_find(st, site, "en-US", copy, sizeof copy, saved,
+                                  sizeof saved));
     char want[4200];
     snprintf(want, sizeof want, "%s/site-en-US", st);
     assert_string_equal(copy, want);
@@ -73,8 +73,8 @@ static void save_find_replace(void **state)
     assert_non_null(strstr(t, site));
     free(t);
     /* Another language has no copy. */
-    assert_false(
-        vk_site_copy_find(st, "es-ES", copy, sizeof copy, saved, sizeof saved));
+    assert_false(vk_site_copy_find(st, site, "es-ES", copy, sizeof copy, saved,
+                                   sizeof saved));
 
     /* The site drops its contacts and changes its greeting. */
     char path[4400];
@@ -83,8 +83,8 @@ static void save_find_replace(void **state)
     vk_test_write(lang_dir, "flow.ini", "[greeting]\ntext = Hello.\n");
     assert_int_equal(vk_site_copy_save(site, "en-US", st, err, sizeof err),
                      VK_OK);
-    assert_true(
-        vk_site_copy_find(st, "en-US", copy, sizeof copy, saved, sizeof saved));
+    assert_true(vk_site_copy_find(st, site, "en-US", copy, sizeof copy, saved,
+                                  sizeof saved));
     t = read_in(copy, "en-US/flow.ini");
     assert_string_equal(t, "[greeting]\ntext = Hello.\n");
     free(t);
@@ -92,11 +92,17 @@ static void save_find_replace(void **state)
     assert_false(exists(st, "site-en-US.old"));
     assert_false(exists(st, "site-en-US.new"));
 
-    /* No site folder: an empty copy, which is still a copy. */
+    /* A copy of another site folder is not this one's. */
+    assert_false(vk_site_copy_find(st, "/etc/other-site", "en-US", copy,
+                                   sizeof copy, saved, sizeof saved));
+
+    /* No site folder: an empty copy, which is still a copy (of none). */
     assert_int_equal(vk_site_copy_save(NULL, "en-US", st, err, sizeof err),
                      VK_OK);
-    assert_true(
-        vk_site_copy_find(st, "en-US", copy, sizeof copy, saved, sizeof saved));
+    assert_false(vk_site_copy_find(st, site, "en-US", copy, sizeof copy, saved,
+                                   sizeof saved));
+    assert_true(vk_site_copy_find(st, NULL, "en-US", copy, sizeof copy, saved,
+                                  sizeof saved));
     assert_false(exists(copy, "settings.ini"));
     assert_false(exists(copy, "en-US/flow.ini"));
     assert_true(exists(copy, "en-US"));
@@ -122,14 +128,14 @@ static void cut_short_and_unwritable(void **state)
     snprintf(a, sizeof a, "%s/site-en-US", st);
     snprintf(b, sizeof b, "%s/site-en-US.old", st);
     assert_int_equal(rename(a, b), 0);
-    assert_true(
-        vk_site_copy_find(st, "en-US", copy, sizeof copy, saved, sizeof saved));
+    assert_true(vk_site_copy_find(st, site, "en-US", copy, sizeof copy, saved,
+                                  sizeof saved));
     assert_string_equal(copy, b);
     /* The next save makes a whole copy again and clears the old one. */
     assert_int_equal(vk_site_copy_save(site, "en-US", st, err, sizeof err),
                      VK_OK);
-    assert_true(
-        vk_site_copy_find(st, "en-US", copy, sizeof copy, saved, sizeof saved));
+    assert_true(vk_site_copy_find(st, site, "en-US", copy, sizeof copy, saved,
+                                  sizeof saved));
     assert_string_equal(copy, a);
     assert_false(exists(st, "site-en-US.old"));
 
@@ -137,8 +143,8 @@ static void cut_short_and_unwritable(void **state)
      * make one, but a hand-made folder can) is not taken. */
     snprintf(b, sizeof b, "%s/README", a);
     assert_int_equal(remove(b), 0);
-    assert_false(
-        vk_site_copy_find(st, "en-US", copy, sizeof copy, saved, sizeof saved));
+    assert_false(vk_site_copy_find(st, site, "en-US", copy, sizeof copy, saved,
+                                   sizeof saved));
     assert_int_equal(vk_site_copy_save(site, "en-US", st, err, sizeof err),
                      VK_OK);
 
@@ -150,8 +156,8 @@ static void cut_short_and_unwritable(void **state)
     assert_int_equal(vk_site_copy_save(site, "en-US", bad, err, sizeof err),
                      VK_ERR_IO);
     assert_non_null(strstr(err, bad));
-    assert_true(
-        vk_site_copy_find(st, "en-US", copy, sizeof copy, saved, sizeof saved));
+    assert_true(vk_site_copy_find(st, site, "en-US", copy, sizeof copy, saved,
+                                  sizeof saved));
     char *t = read_in(copy, "en-US/flow.ini");
     assert_string_equal(t, "[greeting]\ntext = Hi.\n");
     free(t);

@@ -7,7 +7,8 @@
 #   1. good site files: the kiosk goes on, and the copy holds them;
 #   2. broken site files: the problem is logged at its file:line, and the
 #      kiosk starts from the copy (exit 4, not 2); the copy is unchanged;
-#   3. broken site files and no copy: exit 2, as before;
+#   3. broken site files and no copy (or a copy of another site folder):
+#      exit 2, as before;
 #   4. `simulate` (a developer's command) neither reads nor writes a copy.
 # usage: site_copy.sh KIOSK SCENARIO
 set -uo pipefail
@@ -43,6 +44,15 @@ grep -q "starts from the last good copy of them, saved .* UTC in $copy" "$tmp/er
 grep -q "Welcome to the clinic kiosk" "$copy/en-US/flow.ini" ||
   fail "the broken files replaced the copy"
 echo "2. broken files: started from the copy"
+
+# Another site folder, broken: the copy is of the first one, not of it.
+mkdir -p "$tmp/other/en-US"
+cp "$tmp/site/en-US/flow.ini" "$tmp/other/en-US/flow.ini"
+"$kiosk" run --site "$tmp/other" --quiet --input-device no-such-mic \
+  --output-device no-such-speaker 2> "$tmp/err"; status=$?
+[ "$status" -eq 2 ] || fail "another broken site folder: exit $status, want 2"
+! grep -q "last good copy" "$tmp/err" || fail "another site folder used the copy"
+echo "2b. another broken site folder: refused, the copy not used"
 
 "$kiosk" simulate "$scenario" --site "$tmp/site" --quiet > /dev/null 2> "$tmp/err"; status=$?
 [ "$status" -eq 2 ] || fail "simulate with broken files: exit $status, want 2"
