@@ -14,6 +14,8 @@
 #             T moves them less); everything else stays the stock model's.
 #             The kiosk's acoustic/en-us/means are TAU=1000 with no options
 #             (acoustic/README.md).  Unset: MAP of all four parts.
+#   lists.py --snr 20,10,5 adds noise-mixed copies of the clips (written
+#             to WORK/noisy, features in WORK/mfc/noisy).
 set -e
 here=$(cd "$(dirname "$0")" && pwd)
 "$here/../../../scripts/ensure-deps.sh" lab
@@ -25,7 +27,8 @@ PY=/usr/bin/python3  # Debian's python3, which has numpy
 mkdir -p "$W" "$O"
 [ -s "$W/mdef.txt" ] || pocketsphinx_mdef_convert -text $M/mdef "$W/mdef.txt" 2>/dev/null
 [ -s "$W/mixture_weights" ] || $PY "$here/sendump.py" expand $M/sendump "$W/mixture_weights"
-$PY "$here/lists.py" "$W/list" --data "$D" "$@"
+rm -rf "$W/noisy"
+$PY "$here/lists.py" "$W/list" --data "$D" --mix-dir "$W/noisy" "$@"
 # MFCCs with the model's own front end (feat.params)
 FE="-lowerf 130 -upperf 6800 -nfilt 25 -transform dct -lifter 22 -samprate 16000 -ei wav -eo mfc -mswav yes"
 grep '^real/' "$W/list.fileids" | sed 's#^real/##' > "$W/real.ids" || true
@@ -34,6 +37,9 @@ grep '^synth/' "$W/list.fileids" | sed 's#^synth/##' > "$W/synth.ids" || true
 if [ -s "$W/synth.ids" ]; then
     sphinx_fe $FE -c "$W/synth.ids" -di "${SYNTH_DIR:?set SYNTH_DIR}" -do "$W/mfc/synth" >/dev/null 2>&1
 fi
+# the noise-mixed copies of lists.py --snr (multi-condition adaptation)
+grep '^noisy/' "$W/list.fileids" | sed 's#^noisy/##' > "$W/noisy.ids" || true
+[ -s "$W/noisy.ids" ] && sphinx_fe $FE -c "$W/noisy.ids" -di "$W/noisy" -do "$W/mfc/noisy" >/dev/null 2>&1
 # one Baum-Welch pass over the adaptation data with the stock model ...
 rm -rf "$W/acc" && mkdir "$W/acc"
 $ST/bw -hmmdir $M -moddeffn "$W/mdef.txt" -ts2cbfn .ptm. -feat 1s_c_d_dd \
