@@ -5,6 +5,7 @@
 #include "site_copy.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <ftw.h>
 #include <stdio.h>
 #include <string.h>
@@ -140,13 +141,21 @@ vk_err vk_site_copy_save(const char *site_dir, const char *lang,
         remove_tree(fresh);
         return VK_ERR_IO;
     }
-    /* The swap: at every moment one complete copy is dir or old. */
+    /* The swap: at every moment one complete copy is dir, old or fresh
+     * (whose README, written last, says it is complete). */
     if (!remove_tree(old) || (rename(dir, old) != 0 && errno != ENOENT) ||
         rename(fresh, dir) != 0) {
         snprintf(err, errlen, "cannot replace %s: %s", dir, strerror(errno));
         return VK_ERR_IO;
     }
     remove_tree(old);
+    /* The renames themselves reach the disk before a power cut can undo
+     * them. */
+    int fd = open(state_dir, O_RDONLY | O_DIRECTORY);
+    if (fd >= 0) {
+        fsync(fd);
+        close(fd);
+    }
     return VK_OK;
 }
 
@@ -180,9 +189,9 @@ bool vk_site_copy_find(const char *state_dir, const char *site_dir,
 {
     char dir[4096], readme[4400], sub[4400];
     snprintf(dir, sizeof dir, NAME_FMT, state_dir, lang);
-    /* A swap cut short leaves only the old copy. */
-    const char *tries[2] = {"", ".old"};
-    for (int i = 0; i < 2; i++) {
+    /* A swap cut short leaves only the old copy, or only the new one. */
+    const char *tries[3] = {"", ".old", ".new"};
+    for (int i = 0; i < 3; i++) {
         int n = snprintf(out, len, "%s%s", dir, tries[i]);
         if (n < 0 || (size_t)n >= len)
             return false;

@@ -139,6 +139,17 @@ static void cut_short_and_unwritable(void **state)
     assert_string_equal(copy, a);
     assert_false(exists(st, "site-en-US.old"));
 
+    /* Cut short after the old copy was cleared: only the new one, whose
+     * README says it is complete. */
+    snprintf(b, sizeof b, "%s/site-en-US.new", st);
+    assert_int_equal(rename(a, b), 0);
+    assert_true(vk_site_copy_find(st, site, "en-US", copy, sizeof copy, saved,
+                                  sizeof saved));
+    assert_string_equal(copy, b);
+    assert_int_equal(vk_site_copy_save(site, "en-US", st, err, sizeof err),
+                     VK_OK);
+    assert_false(exists(st, "site-en-US.new"));
+
     /* A copy without its README (a save cut short before the swap cannot
      * make one, but a hand-made folder can) is not taken. */
     snprintf(b, sizeof b, "%s/README", a);
