@@ -20,8 +20,8 @@
  * Only the files the site has are there; a site with none is an empty
  * copy (the shipped script, as it was).  The copy is replaced whole: it is
  * written beside the old one (its README last) and swapped in by renames,
- * so a power cut leaves one complete copy or the other.  Nothing personal is in it: these
- * are the staff's files.
+ * so a power cut leaves one complete copy or the other.  Nothing personal is in
+ * it: these are the staff's files.
  */
 #ifndef VK_SITE_COPY_H
 #define VK_SITE_COPY_H

@@ -113,6 +113,24 @@ static void save_find_replace(void **state)
     free(st);
 }
 
+/* The copy left as site-en-US<suffix> only, as a swap cut short would. */
+static void swap_cut_short(const char *st, const char *site, const char *suffix)
+{
+    char a[4200], b[4400], copy[4096], saved[32], err[8400];
+    snprintf(a, sizeof a, "%s/site-en-US", st);
+    snprintf(b, sizeof b, "%s%s", a, suffix);
+    assert_int_equal(rename(a, b), 0);
+    assert_true(vk_site_copy_find(st, site, "en-US", copy, sizeof copy, saved,
+                                  sizeof saved));
+    assert_string_equal(copy, b);
+    assert_int_equal(vk_site_copy_save(site, "en-US", st, err, sizeof err),
+                     VK_OK);
+    assert_true(vk_site_copy_find(st, site, "en-US", copy, sizeof copy, saved,
+                                  sizeof saved));
+    assert_string_equal(copy, a);
+    assert_false(exists(st, b + strlen(st) + 1));
+}
+
 static void cut_short_and_unwritable(void **state)
 {
     (void)state;
@@ -124,31 +142,13 @@ static void cut_short_and_unwritable(void **state)
     assert_int_equal(vk_site_copy_save(site, "en-US", st, err, sizeof err),
                      VK_OK);
 
-    /* A power cut between the two renames leaves only the old copy. */
+    /* A power cut between the two renames leaves only the old copy; one
+     * after the old copy was cleared, only the new one (whose README says
+     * it is complete).  Either is found, and the next save makes a whole
+     * copy again and clears it. */
     snprintf(a, sizeof a, "%s/site-en-US", st);
-    snprintf(b, sizeof b, "%s/site-en-US.old", st);
-    assert_int_equal(rename(a, b), 0);
-    assert_true(vk_site_copy_find(st, site, "en-US", copy, sizeof copy, saved,
-                                  sizeof saved));
-    assert_string_equal(copy, b);
-    /* The next save makes a whole copy again and clears the old one. */
-    assert_int_equal(vk_site_copy_save(site, "en-US", st, err, sizeof err),
-                     VK_OK);
-    assert_true(vk_site_copy_find(st, site, "en-US", copy, sizeof copy, saved,
-                                  sizeof saved));
-    assert_string_equal(copy, a);
-    assert_false(exists(st, "site-en-US.old"));
-
-    /* Cut short after the old copy was cleared: only the new one, whose
-     * README says it is complete. */
-    snprintf(b, sizeof b, "%s/site-en-US.new", st);
-    assert_int_equal(rename(a, b), 0);
-    assert_true(vk_site_copy_find(st, site, "en-US", copy, sizeof copy, saved,
-                                  sizeof saved));
-    assert_string_equal(copy, b);
-    assert_int_equal(vk_site_copy_save(site, "en-US", st, err, sizeof err),
-                     VK_OK);
-    assert_false(exists(st, "site-en-US.new"));
+    swap_cut_short(st, site, ".old");
+    swap_cut_short(st, site, ".new");
 
     /* A copy without its README (a save cut short before the swap cannot
      * make one, but a hand-made folder can) is not taken. */
