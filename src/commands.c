@@ -212,6 +212,7 @@ typedef struct parts {
     const char *lang;
     const char *site_dir;
     char copy_dir[4096]; /* the copy in use at the start, or "" */
+    vk_service *svc;     /* the live kiosk's systemd link, or NULL */
 } parts;
 
 static void parts_free(parts *p)
@@ -233,12 +234,29 @@ static void keep_site_copy(const parts *p)
                 err);
 }
 
+/* The live kiosk's STATUS= line (`systemctl status`): "listening", and
+ * what staff should know about the prompts in use. */
+static void say_listening(const parts *p, bool ready)
+{
+    const char *state = vk_content_state(p->content);
+    char line[512];
+    snprintf(line, sizeof line, "listening%s%s", state ? "; " : "",
+             state ? state : "");
+    if (ready)
+        vk_service_ready(p->svc, line);
+    else
+        vk_service_status(p->svc, line);
+}
+
 /* The kiosk asks before each session: a reload happens here, if any. */
 static const vk_script *next_script(void *ctx)
 {
     parts *p = ctx;
+    const char *before = vk_content_state(p->content);
     if (vk_content_refresh(p->content, stderr))
         keep_site_copy(p);
+    if (p->svc && vk_content_state(p->content) != before)
+        say_listening(p, false);
     return vk_content_script(p->content);
 }
 
@@ -950,10 +968,8 @@ int vk_cmd_run(const vk_cli *c)
         printf("voice-kiosk is listening. Speak, or press any key, to "
                "begin.\n");
     fflush(stdout);
-    vk_service_ready(svc, p.copy_dir[0]
-                              ? "listening; started from the last good copy "
-                                "of the site files, see the log"
-                              : "listening");
+    p.svc = svc;
+    say_listening(&p, true);
     vk_err e = vk_kiosk_run(k, dev, NULL, vk_keys_term_poll, keys);
     vk_service_stopping(svc, e == VK_OK ? "stopping" : vk_strerror(e));
     vk_keys_term_destroy(keys);

@@ -29,8 +29,10 @@ struct vk_content {
     vk_script *script;  /* in use */
     vk_script *retired; /* the one before, kept one more round */
     int refused;
-    bool from_copy;      /* the script in use came from the copy */
-    stamp settings_told; /* settings.ini as the log last described it */
+    bool last_refused;      /* the last reload was refused */
+    bool from_copy;         /* the script in use came from the copy */
+    bool started_from_copy; /* ... and it did at the start */
+    stamp settings_told;    /* settings.ini as the log last described it */
 };
 
 static volatile sig_atomic_t reload_requested;
@@ -106,6 +108,7 @@ vk_content *vk_content_create(const vk_check_opts *o, const char *copy_dir,
     if (copy_dir)
         first.src.site_dir = copy_dir;
     c->from_copy = copy_dir != NULL;
+    c->started_from_copy = c->from_copy;
     if (vk_check_run(&first, errors, NULL, &c->script) != 0) {
         vk_content_destroy(c);
         return NULL;
@@ -142,6 +145,23 @@ int vk_content_refused(const vk_content *c)
     return c->refused;
 }
 
+const char *vk_content_state(const vk_content *c)
+{
+    if (c->last_refused && c->from_copy)
+        return "running the last good copy of the site files; the changed "
+               "files still have problems, see the log";
+    if (c->last_refused)
+        return "the changed prompts were refused and the last good version "
+               "runs, see the log";
+    if (c->from_copy)
+        return "started from the last good copy of the site files, see the "
+               "log";
+    if (c->started_from_copy)
+        return "the fixed site files are in use; their settings.ini applies "
+               "at the next restart";
+    return NULL;
+}
+
 bool vk_content_refresh(vk_content *c, FILE *log)
 {
     bool asked = reload_requested;
@@ -155,6 +175,7 @@ bool vk_content_refresh(vk_content *c, FILE *log)
     int n = vk_check_run(&c->opts, errors, NULL, &fresh);
     if (n != 0) {
         c->refused++;
+        c->last_refused = true;
         if (log) {
             fprintf(log,
                     "voice-kiosk: the changed prompts were refused (%d "
@@ -167,6 +188,7 @@ bool vk_content_refresh(vk_content *c, FILE *log)
         return false;
     }
     vk_diag_destroy(errors);
+    c->last_refused = false;
     vk_script_destroy(c->retired);
     c->retired = c->script;
     c->script = fresh;

@@ -56,6 +56,12 @@ void vk_content_request_reload(void);
  * script.  Returns true if the script was replaced. */
 bool vk_content_refresh(vk_content *c, FILE *log);
 
+/* What staff should know about the prompts in use, for `systemctl
+ * status`: refused changes, a start from the copy, or fixed files taken
+ * after one; NULL when all is as it should be.  A static string, so a
+ * caller can compare pointers to see a change. */
+const char *vk_content_state(const vk_content *c);
+
 /* True while the script in use is the one from `copy_dir`. */
 bool vk_content_from_copy(const vk_content *c);
 

@@ -190,6 +190,7 @@ static void reload_between_sessions(void **state)
     char *g = run_session(&w);
     assert_non_null(strstr(g, "Hello."));
     free(g);
+    assert_null(vk_content_state(w.content));
 
     /* 2: a broken site edit (an SSML tag left open) is refused. */
     vk_test_write(w.site_lang, "flow.ini",
@@ -199,6 +200,8 @@ static void reload_between_sessions(void **state)
     assert_null(strstr(g, "Welcome"));
     free(g);
     assert_int_equal(vk_content_refused(w.content), 1);
+    assert_non_null(strstr(vk_content_state(w.content),
+                           "refused and the last good version runs"));
     char *log = read_log(&w);
     char want[4400];
     snprintf(want, sizeof want,
@@ -219,6 +222,7 @@ static void reload_between_sessions(void **state)
     assert_string_equal(g, "Welcome, friend. Nothing is recorded.");
     free(g);
     assert_int_equal(vk_content_refused(w.content), 1);
+    assert_null(vk_content_state(w.content));
 
     /* 4: a reload asked for with nothing changed keeps the same words. */
     const vk_script *before = vk_content_script(w.content);
@@ -281,6 +285,8 @@ static void start_from_copy(void **state)
     vk_test_write(w.site, "settings.ini", "[timing]\nno_answer = 12\n");
     world_start(&w, copy);
     assert_true(vk_content_from_copy(w.content));
+    assert_non_null(
+        strstr(vk_content_state(w.content), "started from the last good copy"));
 
     char *g = run_session(&w);
     assert_string_equal(g, "Welcome back. Nothing is recorded.");
@@ -291,6 +297,8 @@ static void start_from_copy(void **state)
     free(g);
     assert_int_equal(vk_content_refused(w.content), 1);
     assert_true(vk_content_from_copy(w.content));
+    assert_non_null(strstr(vk_content_state(w.content),
+                           "the changed files still have problems"));
 
     vk_test_write(w.site_lang, "flow.ini",
                   "[greeting]\ntext = Fixed. Nothing is recorded.\n");
@@ -298,6 +306,8 @@ static void start_from_copy(void **state)
     assert_string_equal(g, "Fixed. Nothing is recorded.");
     free(g);
     assert_false(vk_content_from_copy(w.content));
+    assert_non_null(
+        strstr(vk_content_state(w.content), "the fixed site files are in use"));
     char *log = read_log(&w);
     assert_non_null(strstr(log, "used instead of the last good copy"));
     assert_non_null(strstr(log, "settings.ini changed"));

@@ -7,7 +7,10 @@
 #      exit 0;
 #   2. the next start skips the self-test;
 #   3. a bad prompts folder at start: file:line errors, STATUS=failed...,
-#      exit 2 (the unit does not restart on it).
+#      exit 2 (the unit does not restart on it);
+#   4. broken site files at a restart: READY=1 from the last good copy of
+#      them, and STATUS= says so; once they are fixed, the next session
+#      (started by a spoken "yes") takes them, and STATUS= says that.
 # The notification socket is the test's own (NOTIFY_SOCKET), as systemd's.
 #
 #   tests/deploy/service_live.sh SOURCE_DIR VOICE_KIOSK_BINARY
@@ -141,5 +144,40 @@ check(code == 2, "exit status %d with a bad prompts folder (want 2)" % code)
 check(re.search(re.escape(bad) + r"/flow.ini:\d+: ", log) is not None, "the error names file:line")
 check(any("STATUS=failed: bad configuration" in m for _, m in msgs), "STATUS=failed: bad configuration")
 check(not any(m.startswith("READY=1") for _, m in msgs), "never READY=1")
+sock.close()
+
+# 5. Broken site files at a restart, with a copy of the good ones.
+site = os.path.join(work, "site")
+os.makedirs(os.path.join(site, "en-US"))
+flow = os.path.join(site, "en-US", "flow.ini")
+def write_greeting(text):
+    with open(flow, "w") as f:
+        f.write("[greeting]\ntext = %s\n" % text)
+def ready_line(msgs):
+    return next((m for _, m in msgs if m.startswith("READY=1")), "")
+write_greeting("Welcome to the clinic kiosk. Nothing is recorded.")
+p, sock, err = start(["--site", site], state)
+msgs = []
+receive(sock, msgs, time.monotonic() + 30, ready_line)
+check(ready_line(msgs) == "READY=1\nSTATUS=listening", "good site files: %r" % ready_line(msgs))
+p.send_signal(signal.SIGTERM)
+p.wait(timeout=10)
+sock.close()
+write_greeting("<emphasis>Welcome")
+p, sock, err = start(["--site", site], state)
+msgs = []
+receive(sock, msgs, time.monotonic() + 30, ready_line)
+check("started from the last good copy" in ready_line(msgs), "broken site files: %r" % ready_line(msgs))
+write_greeting("Welcome back to the clinic kiosk. Nothing is recorded.")
+fixed = lambda m: any("the fixed site files are in use" in x for _, x in m)
+t0 = time.monotonic()
+while time.monotonic() - t0 < 40 and p.poll() is None and not fixed(msgs):
+    subprocess.run(["paplay", "-d", "kiosk_micfeed", yes])
+    receive(sock, msgs, time.monotonic() + 2.0, fixed)
+check(fixed(msgs), "fixed site files: STATUS says they are in use (%.1f s)" % (time.monotonic() - t0))
+p.send_signal(signal.SIGTERM)
+p.wait(timeout=10)
+err.seek(0)
+check("used instead of the last good copy" in err.read(), "the log says the copy is no longer used")
 sys.exit(1 if fails else 0)
 PY
