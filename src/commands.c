@@ -56,12 +56,6 @@
 #define VK_SITE_DIR "/etc/voice-kiosk"
 #endif
 
-static bool is_dir(const char *p)
-{
-    struct stat st;
-    return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
 /* Where the shipped prompts, grammars and acoustic means are.  A binary inside
  * the build tree uses its sources' files (edit, rebuild nothing, run).  An
  * installed binary, PREFIX/bin/voice-kiosk, uses PREFIX/share/voice-kiosk: the
@@ -76,20 +70,20 @@ static void data_path(const char *rel, char *out, size_t len)
     size_t blen = realpath(VK_BINARY_DIR, build) ? strlen(build) : 0;
     if (blen && strncmp(exe, build, blen) == 0 && exe[blen] == '/') {
         snprintf(out, len, "%s/%s", VK_SOURCE_DIR, rel);
-        if (is_dir(out))
+        if (vk_site_dir_exists(out))
             return;
     }
     char *slash = strrchr(exe, '/');
     if (slash && slash - exe >= 4 && strncmp(slash - 4, "/bin", 4) == 0) {
         snprintf(out, len, "%.*s/share/voice-kiosk/%s", (int)(slash - 4 - exe),
                  exe, rel);
-        if (is_dir(out))
+        if (vk_site_dir_exists(out))
             return;
     }
     snprintf(out, len, "%s/%s", VK_SOURCE_DIR, rel);
-    bool in_sources = is_dir(out);
+    bool in_sources = vk_site_dir_exists(out);
     snprintf(out, len, "%s/%s", VK_DATA_DIR, rel);
-    if (!is_dir(out) && in_sources)
+    if (!vk_site_dir_exists(out) && in_sources)
         snprintf(out, len, "%s/%s", VK_SOURCE_DIR, rel);
 }
 
@@ -133,7 +127,7 @@ static bool lang_has_model(const char *lang)
     for (const char *p = lang; *p && n + 1 < (int)sizeof path; p++)
         path[n++] = (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
     path[n] = '\0';
-    return is_dir(path);
+    return vk_site_dir_exists(path);
 }
 
 static void check_opts(const vk_cli *c, vk_check_opts *o)
@@ -148,7 +142,7 @@ static void check_opts(const vk_cli *c, vk_check_opts *o)
 /* A site folder that was asked for must be there. */
 static bool site_ok(const vk_cli *c)
 {
-    if (c->site_opt && !is_dir(c->site_opt)) {
+    if (c->site_opt && !vk_site_dir_exists(c->site_opt)) {
         fprintf(stderr, "voice-kiosk: the site folder %s does not exist\n",
                 c->site_opt);
         return false;

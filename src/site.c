@@ -21,8 +21,7 @@ const char *vk_site_dir(const char *explicit_dir)
     const char *env = getenv(VK_SITE_ENV);
     if (env && *env)
         return env;
-    struct stat st;
-    if (stat(VK_SITE_DEFAULT_DIR, &st) == 0 && S_ISDIR(st.st_mode))
+    if (vk_site_dir_exists(VK_SITE_DEFAULT_DIR))
         return VK_SITE_DEFAULT_DIR;
     return NULL;
 }
@@ -41,6 +40,12 @@ bool vk_site_file_exists(const char *path)
 {
     struct stat st;
     return path && stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+bool vk_site_dir_exists(const char *path)
+{
+    struct stat st;
+    return path && stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
 static vk_ini_section *find(vk_ini *ini, const char *name)

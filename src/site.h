@@ -43,6 +43,9 @@ bool vk_site_path(const char *site_dir, const char *lang, const char *name,
 /* True if `path` is a regular file that exists. */
 bool vk_site_file_exists(const char *path);
 
+/* True if `path` is a folder that exists. */
+bool vk_site_dir_exists(const char *path);
+
 /* Merges `over` (a site file) into `base` (the shipped file), entry by
  * entry: a key set in the site replaces the shipped value (and keeps the
  * site's file and line), a new key or [section] is added with the site's

@@ -42,12 +42,6 @@ static bool remove_tree(const char *dir)
     return nftw(dir, remove_one, 8, FTW_DEPTH | FTW_PHYS) == 0;
 }
 
-static bool is_dir(const char *p)
-{
-    struct stat st;
-    return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
 /* Copies from to to, synced to disk before it counts. */
 static bool copy_file(const char *from, const char *to)
 {
@@ -197,7 +191,8 @@ bool vk_site_copy_find(const char *state_dir, const char *site_dir,
             return false;
         snprintf(readme, sizeof readme, "%s/README", out);
         snprintf(sub, sizeof sub, "%s/%s", out, lang);
-        if (is_dir(sub) && is_copy_of(readme, site_dir, saved, savedlen))
+        if (vk_site_dir_exists(sub) &&
+            is_copy_of(readme, site_dir, saved, savedlen))
             return true;
     }
     return false;
