@@ -17,6 +17,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "audio_sink.h"
 #include "dsp.h"
 #include "mem.h"
 #include "wav.h"
@@ -70,6 +71,9 @@ typedef struct sim {
      * as a real handle to a vanished device is */
     bool unplug_pending, unplugged;
     int64_t unplug_at, unplug_until;
+    /* the headphones (opts.phones) fail for good at phones_off_at */
+    bool phones_off_pending;
+    int64_t phones_off_at;
     unsigned gen;
 } sim;
 
@@ -101,6 +105,11 @@ static bool speaking(const sim *s, int64_t t)
 /* Schedules step st's audio or key to start at sample `at`. */
 static void perform(sim *s, const vk_sc_step *st, int64_t at)
 {
+    if (st->kind == VK_SC_PHONES_OFF) {
+        s->phones_off_pending = true;
+        s->phones_off_at = at;
+        return;
+    }
     if (st->kind == VK_SC_UNPLUG) {
         s->unplug_pending = true;
         s->unplug_at = at;
@@ -287,6 +296,13 @@ static void update_plug(sim *s)
         s->unplugged = false;
         vk_events_simple(s->opts.events, (double)s->now / VK_AUDIO_RATE,
                          "replug");
+    }
+    if (s->phones_off_pending && s->now >= s->phones_off_at) {
+        s->phones_off_pending = false;
+        if (s->opts.phones)
+            vk_audio_sink_fail(s->opts.phones);
+        vk_events_simple(s->opts.events, (double)s->now / VK_AUDIO_RATE,
+                         "phones_off");
     }
 }
 

@@ -31,6 +31,9 @@ typedef struct vk_sim_opts {
      * wall clock paces the loop, as live): for measuring what the kiosk
      * does in the time it has, e.g. work on another thread. */
     bool realtime;
+    /* The private-listening headphones (an audio_sink, borrowed), which a
+     * `phones_off` step makes fail; NULL = none. */
+    vk_audio *phones;
 } vk_sim_opts;
 
 /* Creates the room for `sc` (borrowed; must outlive it).  Free with

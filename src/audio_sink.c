@@ -1,6 +1,7 @@
 /* audio_sink: the WAV-writing output device (see audio_sink.h). */
 #include "audio_sink.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,6 +11,7 @@
 typedef struct sink {
     vk_audio base;
     vk_wav_writer *wav;
+    bool failed; /* vk_audio_sink_fail: every write fails from now on */
 } sink;
 
 static vk_err sink_read(vk_audio *a, int16_t *mic, size_t n)
@@ -21,7 +23,14 @@ static vk_err sink_read(vk_audio *a, int16_t *mic, size_t n)
 
 static vk_err sink_write(vk_audio *a, const int16_t *spk, size_t n)
 {
+    if (((sink *)a)->failed)
+        return VK_ERR_DEVICE;
     return vk_wav_write(((sink *)a)->wav, spk, n) == VK_OK ? VK_OK : VK_ERR_IO;
+}
+
+void vk_audio_sink_fail(vk_audio *a)
+{
+    ((sink *)a)->failed = true;
 }
 
 static void sink_destroy(vk_audio *a)

@@ -15,4 +15,8 @@
 vk_err vk_audio_sink_open(const char *path, vk_audio **out, char *errbuf,
                           size_t errlen) VK_WARN_UNUSED;
 
+/* From now on every write fails as an unplugged device's does
+ * (VK_ERR_DEVICE): the scenario step `phones_off`. */
+void vk_audio_sink_fail(vk_audio *a);
+
 #endif

@@ -326,7 +326,7 @@ static void check_fits(const vk_script *s, const vk_step *st, const char *key,
                 "with the contacts filled in, more than the kiosk "
                 "can say at once (%d characters, %d sentences): "
                 "list fewer contacts, or shorten them",
-                st->id, key, len, n, VK_DIALOG_MAX_TEXT - 1,
+                st ? st->id : "system", key, len, n, VK_DIALOG_MAX_TEXT - 1,
                 VK_DIALOG_MAX_SENTENCES);
 }
 
@@ -349,6 +349,11 @@ static void check_texts(const vk_check_opts *o, const vk_script *s,
                 warn_if_long(o, s, st, keys[k], vals[k], file, line, warnings);
         }
     }
+    /* The one [system] prompt with the contacts in it. */
+    const char *tc_file;
+    int tc_line = vk_script_system_line(s, "timeout.crisis", &tc_file);
+    check_fits(s, NULL, "timeout.crisis", vk_script_system(s, "timeout.crisis"),
+               tc_file, tc_line, errors);
     if (!warnings)
         return;
     static const char *const sys[] = {"noinput.2", "nomatch.2", "help",

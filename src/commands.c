@@ -691,8 +691,10 @@ int vk_cmd_simulate(const vk_cli *c)
     }
     watch_content(&ko, &p);
     vk_kiosk *k = vk_kiosk_create(p.script, p.rec, p.tts, &ko);
-    vk_sim_opts so = {
-        .record_path = c->record_path, .tts = p.tts, .realtime = c->realtime};
+    vk_sim_opts so = {.record_path = c->record_path,
+                      .tts = p.tts,
+                      .realtime = c->realtime,
+                      .phones = ko.headphones};
     /* The room writes its ground truth into the same event stream. */
     vk_events *ev = vk_events_create(events, true);
     so.events = ev;

@@ -39,6 +39,7 @@ struct vk_dialog {
     bool stopped;
     bool ended;
     bool safety;
+    bool crisis_said; /* the crisis contacts were begun this session */
 };
 
 /* ---- output helpers ------------------------------------------------------ */
@@ -202,6 +203,7 @@ static void enter(vk_dialog *d, const vk_step *st, vk_actions *out)
         break;
     case VK_STEP_CRISIS: {
         push(out, VK_ACT_CRISIS);
+        d->crisis_said = true;
         char *list = contact_list(d, true);
         var v[] = {{"crisis_contacts", list}};
         speak(d, out, st->id, expand(st->text, v, 1));
@@ -523,6 +525,12 @@ void vk_dialog_on_input(vk_dialog *d, const vk_input *in, vk_actions *out)
      * safety moment, so it is taken at once. */
     bool safety_q = d->cur->type == VK_STEP_QUESTION &&
                     (d->cur->on_yes || d->cur->on_unsure);
+    /* A skip there passes the crisis contacts by, and an unsure "skip" may
+     * be a yes misheard: it is asked again (a sure one, or the key, skips). */
+    if (safety_q && !sure && strcmp(m, "skip") == 0 && d->mode == MODE_NORMAL) {
+        reprompt(d, out, false);
+        return;
+    }
     bool safety_path = vk_dialog_toward_crisis(d, m);
     /* The other way round, a spoken "no" there is always said back, however
      * sure the recogniser is: in noise a "yes" can come out as a confident
@@ -550,9 +558,29 @@ void vk_dialog_on_inactive(vk_dialog *d, vk_actions *out)
 {
     if (d->ended)
         return;
+    /* Someone who was given the crisis contacts and then went quiet may
+     * still be there, and may have paused them or not heard them to the
+     * end: they are said once more, as a safety message, before the
+     * goodbye. */
+    if (d->crisis_said) {
+        d->safety = true;
+        char *list = contact_list(d, true);
+        var v[] = {{"crisis_contacts", list}};
+        say_system(d, out, "timeout.crisis", v, 1);
+        free(list);
+    }
     d->safety = false;
     say_system(d, out, "timeout", NULL, 0);
     end_session(d, out, "timeout");
+}
+
+void vk_dialog_say_again(vk_dialog *d, vk_actions *out)
+{
+    if (d->ended || !d->cur)
+        return;
+    /* A pending "Is that right?" or "Do you want to stop?" was not heard
+     * either: enter() starts the step over in its normal mode. */
+    enter(d, d->cur, out);
 }
 
 void vk_dialog_on_device_back(vk_dialog *d, vk_actions *out)
@@ -560,9 +588,7 @@ void vk_dialog_on_device_back(vk_dialog *d, vk_actions *out)
     if (d->ended || !d->cur)
         return;
     say_system(d, out, "device.back", NULL, 0);
-    /* A pending "Is that right?" or "Do you want to stop?" was not heard
-     * either: enter() starts the step over in its normal mode. */
-    enter(d, d->cur, out);
+    vk_dialog_say_again(d, out);
 }
 
 bool vk_dialog_toward_crisis(const vk_dialog *d, const char *meaning)

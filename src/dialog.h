@@ -87,13 +87,19 @@ void vk_dialog_start(vk_dialog *d, vk_actions *out);
 void vk_dialog_on_spoken(vk_dialog *d, vk_actions *out);
 /* Something happened while listening (or, for barge-in, while speaking). */
 void vk_dialog_on_input(vk_dialog *d, const vk_input *in, vk_actions *out);
-/* The person has been gone for the inactivity timeout. */
+/* The person has been gone for the inactivity timeout: the [system]
+ * timeout goodbye, and the session ends.  If the crisis contacts were
+ * begun in this session, [system] timeout.crisis says them once more
+ * first, as a safety message. */
 void vk_dialog_on_inactive(vk_dialog *d, vk_actions *out);
 /* The microphone or speaker was gone and is back, and what was being
  * said or asked was cut off: says the [system] device.back notice, then
  * the current step again from its start (a question is asked again, a
  * crisis message is said again in full).  Nothing if the session ended. */
 void vk_dialog_on_device_back(vk_dialog *d, vk_actions *out);
+/* The current step again from its start, without a notice (the caller
+ * says its own).  Nothing if the session ended. */
+void vk_dialog_say_again(vk_dialog *d, vk_actions *out);
 /* True if `meaning` (an answer meaning: "yes", "unsure") would be taken at
  * once toward the crisis contacts now: the current step is a question
  * whose branch for it leads there (sign 3), asked normally (not a

@@ -355,6 +355,9 @@ static void start_sentence(vk_kiosk *k, sentence *s, int64_t at)
     double t = (double)at / RATE;
     /* Prompts may carry SSML (ssml.h); captions and events show the words. */
     if (s->prompt_text && !s->started) {
+        /* A new prompt: barge-in's one false alarm (barge_feed) is its own. */
+        k->pause_spent = false;
+        k->early_spent = false;
         snprintf(k->current_prompt, sizeof k->current_prompt, "%s", s->id);
         char *whole = vk_ssml_plain(s->prompt_text);
         vk_events_prompt(k->ev, t, s->id, whole);
@@ -663,6 +666,14 @@ static void listen_from_now(vk_kiosk *k, const char *context)
     k->asr_epoch = k->t;
 }
 
+/* What a paused kiosk listens for: the person's commands ("continue"),
+ * and, when a question is waiting to be asked (paused in the middle of
+ * it), its answers too: a yes to sign 3 must not wait for the question. */
+static const char *paused_context(const vk_kiosk *k)
+{
+    return k->pending_listen ? k->pending_listen : "command";
+}
+
 static void set_paused(vk_kiosk *k, bool paused)
 {
     k->ctl.paused = paused;
@@ -673,7 +684,7 @@ static void set_paused(vk_kiosk *k, bool paused)
             /* Hear "continue" (and the other commands) meanwhile. */
             k->pause_listening = true;
             k->barge_armed = false;
-            listen_from_now(k, "command");
+            listen_from_now(k, paused_context(k));
         }
         /* A paused kiosk waits for the person, as when it listens. */
         if (k->sim)
@@ -709,6 +720,11 @@ static bool handle_control(vk_kiosk *k, const char *meaning)
 {
     if (!vk_controls_is_control(meaning))
         return false;
+    /* A session that timed out says its goodbye (and the crisis numbers
+     * before it) to the end: paused, it would hold the session and its
+     * answers open with nobody there. */
+    if (k->ending && strcmp(meaning, "pause") == 0 && !k->ctl.paused)
+        return true;
     bool was_paused = k->ctl.paused;
     int rate = k->ctl.rate_wpm;
     vk_ctl_result r = vk_controls_apply(&k->ctl, meaning);
@@ -805,23 +821,27 @@ static void on_heard(vk_kiosk *k, const vk_heard *h)
     deliver(k, &in);
 }
 
-/* Heard while paused: a control acts; any other command goes on and is
- * taken as if the speech had not been paused. */
+static bool unsure_ok(const vk_heard *h);
+
+/* Heard while paused: a control acts; any other command or answer goes on
+ * and is taken as if the speech had not been paused (an unsure answer is
+ * said back by the dialog, but a yes or not sure toward the crisis
+ * contacts, which is taken at once). */
 static void on_heard_paused(vk_kiosk *k, const vk_heard *h)
 {
     vk_events_heard(k->ev, now_s(k), h->meaning, h->words, h->confidence);
     if (!h->meaning[0]) {
-        listen_from_now(k, "command");
+        listen_from_now(k, paused_context(k));
         return;
     }
     touch(k);
     if (handle_control(k, h->meaning)) {
         if (k->ctl.paused)
-            listen_from_now(k, "command");
+            listen_from_now(k, paused_context(k));
         return;
     }
     set_paused(k, false);
-    if (k->pending_listen && h->confidence >= VK_ASR_ACCEPT) {
+    if (k->pending_listen && (h->confidence >= VK_ASR_ACCEPT || unsure_ok(h))) {
         interrupt(k);
         vk_input in = {.kind = VK_IN_SPEECH,
                        .meaning = h->meaning,
@@ -931,6 +951,10 @@ static bool device_away(vk_kiosk *k, vk_audio *dev)
         vk_events_simple(k->ev, now_s(k), "device_back");
         if (k->active) {
             k->last_activity += k->t - k->dev_lost_at;
+            /* The notice and the step said again must be heard, even if
+             * the person had paused the speech before the loss. */
+            if (k->ctl.paused)
+                set_paused(k, false);
             vk_actions acts = {0};
             vk_dialog_on_device_back(k->dialog, &acts);
             perform(k, &acts);
@@ -947,8 +971,10 @@ static bool device_away(vk_kiosk *k, vk_audio *dev)
  * stalled).  From now on everything goes to the speaker, as when they are
  * missing at start: a person who cannot see the screen must still hear
  * the summary and the contacts, above all the crisis contacts.  The
- * notice is said at once and the sentence it cuts off starts again after
- * it; each later session starts with it too. */
+ * notice is said at once; after it the sentence it cuts off starts again,
+ * or, in the summary, the contacts or the crisis contacts, the whole step
+ * (the seconds of it that went to the failing headphones may hold a phone
+ * number nobody heard).  Each later session starts with the notice too. */
 static void headphones_gone(vk_kiosk *k)
 {
     k->opts.headphones_missing = true;
@@ -957,11 +983,22 @@ static void headphones_gone(vk_kiosk *k)
                     "Connect them again: the kiosk tries them between "
                     "sessions.\n");
     vk_events_simple(k->ev, now_s(k), "headphones_missing");
-    if (k->active) {
+    if (!k->active)
+        return;
+    const sentence *s = k->qlen > 0 ? &k->queue[k->qhead] : NULL;
+    if (s && s->personal && !s->aside) {
+        interrupt(k);
+        k->listening = false;
+        k->pending_listen = NULL;
+        k->barge_armed = false;
+        vk_actions acts = {0};
+        vk_dialog_say_again(k->dialog, &acts);
+        perform(k, &acts);
+    } else {
         listen_after_aside(k);
-        say_aside(k, "system.headphones.missing",
-                  vk_script_system(k->script, "headphones.missing"));
     }
+    say_aside(k, "system.headphones.missing",
+              vk_script_system(k->script, "headphones.missing"));
 }
 
 /* Between sessions, headphones that were missing or failed are tried
@@ -1083,9 +1120,13 @@ static void barge_feed(vk_kiosk *k, vk_asr_state st, const vk_heard *h,
          * are keys there, so that no sound can cut it short. */
         if (st != VK_ASR_DONE)
             return;
+        /* "softer" only back down to the site's volume: someone nearby
+         * must not make the numbers hard to hear (a key still can). */
+        bool quieter =
+            strcmp(h->meaning, "softer") == 0 && k->ctl.volume_db <= 0.0;
         bool keeps_playing = vk_controls_is_control(h->meaning) &&
                              strcmp(h->meaning, "pause") != 0 &&
-                             strcmp(h->meaning, "continue") != 0;
+                             strcmp(h->meaning, "continue") != 0 && !quieter;
         if (!(h->confidence >= VK_ASR_ACCEPT &&
               (keeps_playing || strcmp(h->meaning, "repeat") == 0) &&
               barge_control(k, h)))
@@ -1195,11 +1236,15 @@ vk_err vk_kiosk_run(vk_kiosk *k, vk_audio *dev, vk_audio *sim, vk_key_fn keys,
          * during a question, the person's controls during any other prompt,
          * and over a safety message only confident controls that leave it
          * playing (barge_feed). */
-        bool safety = vk_dialog_in_safety(k->dialog);
+        bool safety = vk_dialog_in_safety(k->dialog) ||
+                      (k->qlen > 0 && k->queue[k->qhead].safety);
         bool barge = k->opts.barge_in && !k->opts.keys_only && k->active &&
                      !k->ctl.paused && k->qlen > 0 && !k->listening &&
                      !k->pause_listening;
-        bool question = barge && !safety && prompt_asks_input(k);
+        /* Everything said on the way to a question (a reprompt, the help,
+         * the question itself) takes its answers: a person who knows the
+         * answer need not wait for the help to end. */
+        bool question = barge && !safety && k->pending_listen;
         const char *bctx = question ? k->pending_listen : "command";
         if (barge && (!k->barge_armed || strcmp(bctx, k->barge_context))) {
             k->barge_armed = true;

@@ -124,9 +124,14 @@ static int parse_action(const char *file, int line, char *verb, char *rest,
         }
         return 1;
     }
+    if (strcmp(verb, "phones_off") == 0 && !*rest) {
+        st->kind = VK_SC_PHONES_OFF;
+        return 1;
+    }
     vk_diag_add(diag, file, line,
                 "barge must be followed by 'say TEXT', "
-                "'play FILE', 'key K' or 'unplug SECONDS', not '%s'",
+                "'play FILE', 'key K', 'unplug SECONDS' or 'phones_off', "
+                "not '%s'",
                 verb);
     return 0;
 }
@@ -154,7 +159,8 @@ static int parse_line(const char *file, int line, char *text, vk_sc_step *st,
         /* An optional prompt id: barge into that prompt, whatever it is,
          * instead of the next question. */
         if (strcmp(v, "say") != 0 && strcmp(v, "play") != 0 &&
-            strcmp(v, "key") != 0 && strcmp(v, "unplug") != 0 && *rest) {
+            strcmp(v, "key") != 0 && strcmp(v, "unplug") != 0 &&
+            strcmp(v, "phones_off") != 0 && *rest) {
             snprintf(st->prompt, sizeof st->prompt, "%s", v);
             v = word(&rest);
         }

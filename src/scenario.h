@@ -14,16 +14,17 @@
 #include "diag.h"
 
 typedef enum {
-    VK_SC_SAY,     /* text */
-    VK_SC_PLAY,    /* pcm */
-    VK_SC_KEY,     /* key */
-    VK_SC_SILENT,  /* seconds */
-    VK_SC_VOICE,   /* text = voice name */
-    VK_SC_DELAY,   /* seconds */
-    VK_SC_NOISE,   /* pcm, db (SNR) */
-    VK_SC_CONFIRM, /* text = "yes" | "no", or key */
-    VK_SC_ECHO,    /* seconds = delay, db = gain, reverb; off: seconds < 0 */
-    VK_SC_UNPLUG   /* seconds: the microphone and speaker vanish this long */
+    VK_SC_SAY,       /* text */
+    VK_SC_PLAY,      /* pcm */
+    VK_SC_KEY,       /* key */
+    VK_SC_SILENT,    /* seconds */
+    VK_SC_VOICE,     /* text = voice name */
+    VK_SC_DELAY,     /* seconds */
+    VK_SC_NOISE,     /* pcm, db (SNR) */
+    VK_SC_CONFIRM,   /* text = "yes" | "no", or key */
+    VK_SC_ECHO,      /* seconds = delay, db = gain, reverb; off: seconds < 0 */
+    VK_SC_UNPLUG,    /* seconds: the microphone and speaker vanish this long */
+    VK_SC_PHONES_OFF /* the private-listening headphones fail for good */
 } vk_sc_kind;
 
 typedef struct vk_sc_step {

@@ -57,6 +57,7 @@ static const struct {
     {"back.first", ""},
     {"skip.done", ""},
     {"timeout", ""},
+    {"timeout.crisis", "crisis_contacts"},
     {"choices.answer", ""},
     {"keys.answer", ""},
     {"choices.menu", ""},
@@ -93,6 +94,9 @@ static const struct {
     const char *text;
 } system_defaults[] = {
     {"device.back", "Sorry, the sound stopped for a moment. Here it is again."},
+    {"timeout.crisis",
+     "Before this session ends, here are the crisis numbers once more. "
+     "{crisis_contacts}"},
     {"headphones.missing",
      "The headphones are not connected. Everything will be said out loud, "
      "on the speaker, your results and the contacts too."},

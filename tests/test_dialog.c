@@ -415,6 +415,55 @@ static void inactivity_ends_with_timeout(void **state)
     assert_string_equal(f->acts.items[f->acts.count - 1].reason, "timeout");
 }
 
+/* The index of the SPEAK action with this id, or -1. */
+static int spoken_at(const fixture *f, const char *id)
+{
+    for (int i = 0; i < f->acts.count; i++)
+        if (f->acts.items[i].type == VK_ACT_SPEAK &&
+            strcmp(f->acts.items[i].id, id) == 0)
+            return i;
+    return -1;
+}
+
+/* After the crisis contacts (here: the person went quiet at "hear them
+ * again?"), the timeout says them once more, as a safety message, before
+ * the goodbye; a session without a crisis only says goodbye. */
+static void inactivity_after_crisis_says_the_numbers_again(void **state)
+{
+    fixture *f = *state;
+    start(f);
+    vk_actions_clear(&f->acts);
+    vk_dialog_on_inactive(f->dialog, &f->acts);
+    assert_int_equal(spoken_at(f, "system.timeout.crisis"), -1);
+
+    to_sign_3(f);
+    key(f, '1');
+    assert_string_equal(last_spoken(f), "crisis.again");
+    vk_actions_clear(&f->acts);
+    vk_dialog_on_inactive(f->dialog, &f->acts);
+    int again = spoken_at(f, "system.timeout.crisis");
+    int bye = spoken_at(f, "system.timeout");
+    assert_true(again >= 0 && bye > again);
+    assert_true(f->acts.items[again].safety);
+    assert_false(f->acts.items[bye].safety);
+    assert_non_null(strstr(f->acts.items[again].text, "9 8 8"));
+    assert_string_equal(f->acts.items[f->acts.count - 1].reason, "timeout");
+}
+
+/* At sign 3 an unsure "skip" (maybe a yes misheard) would pass the crisis
+ * contacts by: it is asked again.  A sure one, or the key, skips. */
+static void sign_3_unsure_skip_is_asked_again(void **state)
+{
+    fixture *f = *state;
+    to_sign_3(f);
+    say(f, "skip", 0.5);
+    assert_string_equal(last_spoken(f), "system.nomatch.1");
+    assert_int_equal(vk_session_get(f->session, 3), VK_ANSWER_NONE);
+    say(f, "skip", 0.95);
+    assert_int_equal(vk_session_get(f->session, 3), VK_ANSWER_SKIPPED);
+    assert_string_equal(last_spoken(f), "sign.4");
+}
+
 static void not_sure_key_in_menu_is_not_understood(void **state)
 {
     fixture *f = *state;
@@ -476,6 +525,8 @@ int main(void)
         T(summary_speaks_the_counts),
         T(menu_silence_moves_on_to_contacts),
         T(inactivity_ends_with_timeout),
+        T(inactivity_after_crisis_says_the_numbers_again),
+        T(sign_3_unsure_skip_is_asked_again),
         T(not_sure_key_in_menu_is_not_understood),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -14,12 +14,16 @@ synthesiser; only the sound card is simulated.  Expectations:
   contacts                the contacts start, and come after every answer
   prompt=ID               the prompt ID is spoken at least once
   prompt_order=A,B|C,D    these prompts start in this order (B|C: either)
+  next=A:B                the prompt started right after the first A is B
+                          (nothing in between: no "Is that right?")
   keys_only               no user speech at all, only keys
   heard_min=N             at least N recognition results
   no_listening            no recognition result at all (a keys-only language)
   text=ID:WORDS           prompt ID is spoken and its text contains WORDS
   not_text=ID:WORDS       prompt ID never contains WORDS
   arg=VALUE               pass VALUE to simulate (repeat: arg=--lang arg=es-ES)
+  phones                  private listening: headphones (a WAV in a temporary
+                          folder, --headphones-record)
   interrupted=A,B         each of these prompts was cut short (barge-in)
   not_interrupted=A       no prompt A was cut short or paused while playing
   paused_in_speech=N      at least N barge-in pauses fall inside the virtual
@@ -30,6 +34,8 @@ synthesiser; only the sound card is simulated.  Expectations:
   control_during=P:C      control C acted (by voice: no key pressed) while
                           prompt P was playing (barge-in over a prompt that
                           asks nothing)
+  heard_not_acted=P:C     C was heard while prompt P played, and no control
+                          acted then
   no_self_hearing         nothing recognised with a meaning, no barge-in
                           pause, no nomatch reprompt (nobody spoke)
   audio                   the recording's right channel has speech in every
@@ -153,6 +159,9 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         ev_path = os.path.join(tmp, "events.jsonl")
         wav_path = os.path.join(tmp, "session.wav")
+        if "phones" in expectations:
+            expectations.remove("phones")
+            extra += ["--headphones-record", os.path.join(tmp, "phones.wav")]
         proc = subprocess.run(
             [kiosk, "simulate", scenario, "--events", ev_path, "--record",
              wav_path, "--quiet"] + extra, capture_output=True, text=True,
@@ -219,6 +228,13 @@ def main():
                         fail("prompt %s not found in order %s" % (want, val),
                              events)
                     pos = min(hits) + 1
+            elif key == "next":
+                a, b = val.split(":")
+                if a not in prompts:
+                    fail("prompt %s never spoken" % a, events)
+                after = prompts[prompts.index(a) + 1:prompts.index(a) + 2]
+                if after != [b]:
+                    fail("after %s came %s, not %s" % (a, after, b), events)
             elif key == "keys_only":
                 if "user_speech" in types or "heard" in [
                         e["type"] for e in events if e.get("meaning")]:
@@ -282,7 +298,7 @@ def main():
                 if not any(e["type"] == "heard" and e.get("meaning") == val
                            for e in events):
                     fail("nothing heard as %s" % val, events)
-            elif key == "control_during":
+            elif key in ("control_during", "heard_not_acted"):
                 pid, ctl = val.split(":")
                 start = next((e["t"] for e in events if e["type"] == "prompt"
                               and e["id"] == pid), None)
@@ -291,6 +307,16 @@ def main():
                 end = next((e["t"] for e in events if e["type"] == "prompt_end"
                             and e["id"] == pid and e["t"] >= start), 1e9)
                 span = [e for e in events if start <= e["t"] <= end]
+                if key == "heard_not_acted":
+                    if not any(e["type"] == "heard" and e.get("meaning") == ctl
+                               for e in span):
+                        fail("%s not heard while %s played" % (ctl, pid),
+                             events)
+                    acted = [e for e in span if e["type"] == "control"]
+                    if acted:
+                        fail("a control acted while %s played: %s"
+                             % (pid, acted), events)
+                    continue
                 if not any(e["type"] == "control" and e["control"] == ctl
                            for e in span):
                     fail("no %s control while %s played" % (ctl, pid), events)
