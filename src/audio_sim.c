@@ -25,6 +25,7 @@
 #define VK_SIM_SPEECH_RMS 3277.0 /* -20 dBFS: a person at arm's length */
 #define VK_SIM_RETRIES 3         /* a person asked again answers again */
 #define VK_SIM_MAX_CLIPS 8
+#define VK_SIM_MAX_KEYS 8
 #define VK_SIM_ECHO_MAX (VK_AUDIO_RATE * 3) /* delay + reverb tail, samples */
 #define VK_SIM_DEFAULT_DELAY 0.6
 /* A real room is never digitally silent: a quiet noise floor (about
@@ -51,8 +52,12 @@ typedef struct sim {
     double delay;
     const vk_sc_step *confirm; /* how to answer "Is that right?" */
     clip clips[VK_SIM_MAX_CLIPS];
-    int key;
-    int64_t key_at;
+    /* keys to press, each at its sample (barges into one prompt can
+     * schedule several before the first is due) */
+    struct {
+        int key;
+        int64_t at;
+    } keys[VK_SIM_MAX_KEYS];
     const vk_sc_step *noise;
     double noise_gain;
     size_t noise_pos;
@@ -99,7 +104,10 @@ static bool speaking(const sim *s, int64_t t)
     for (int i = 0; i < VK_SIM_MAX_CLIPS; i++)
         if (s->clips[i].pcm && s->clips[i].start + (int64_t)s->clips[i].n > t)
             return true;
-    return s->key && s->key_at >= t;
+    for (int i = 0; i < VK_SIM_MAX_KEYS; i++)
+        if (s->keys[i].key && s->keys[i].at >= t)
+            return true;
+    return false;
 }
 
 /* Schedules step st's audio or key to start at sample `at`. */
@@ -117,8 +125,14 @@ static void perform(sim *s, const vk_sc_step *st, int64_t at)
         return;
     }
     if (st->kind == VK_SC_KEY) {
-        s->key = st->key;
-        s->key_at = at;
+        for (int i = 0; i < VK_SIM_MAX_KEYS; i++)
+            if (!s->keys[i].key) {
+                s->keys[i].key = st->key;
+                s->keys[i].at = at;
+                return;
+            }
+        fprintf(stderr, "%s:%d: more than %d keys waiting; this one is lost\n",
+                s->sc->path, st->line, VK_SIM_MAX_KEYS);
         return;
     }
     if (st->kind == VK_SC_PLAY) {
@@ -267,12 +281,16 @@ void vk_audio_sim_on_outcome(vk_audio *a, bool failed)
 int vk_audio_sim_key(vk_audio *a, int64_t t)
 {
     sim *s = (sim *)a;
-    if (s->key && s->key_at <= t) {
-        int k = s->key;
-        s->key = 0;
-        return k;
-    }
-    return 0;
+    int due = -1;
+    for (int i = 0; i < VK_SIM_MAX_KEYS; i++)
+        if (s->keys[i].key && s->keys[i].at <= t &&
+            (due < 0 || s->keys[i].at < s->keys[due].at))
+            due = i;
+    if (due < 0)
+        return 0;
+    int k = s->keys[due].key;
+    s->keys[due].key = 0;
+    return k;
 }
 
 bool vk_audio_sim_idle(const vk_audio *a, int64_t t)

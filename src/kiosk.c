@@ -801,7 +801,11 @@ static bool is_cursor_action(const char *a)
 static void on_heard(vk_kiosk *k, const vk_heard *h)
 {
     vk_events_heard(k->ev, now_s(k), h->meaning, h->words, h->confidence);
-    touch(k);
+    /* Only what is understood shows that the person is there: talk nearby,
+     * rejected again and again, must not hold a session (and its answers)
+     * open for ever. */
+    if (h->meaning[0] && h->confidence >= VK_ASR_CONFIRM)
+        touch(k);
     if (h->meaning[0] && handle_control(k, h->meaning)) {
         /* A control is not an answer: keep waiting for one. */
         if (k->listening) {
@@ -834,7 +838,8 @@ static void on_heard_paused(vk_kiosk *k, const vk_heard *h)
         listen_from_now(k, paused_context(k));
         return;
     }
-    touch(k);
+    if (h->confidence >= VK_ASR_CONFIRM)
+        touch(k);
     if (handle_control(k, h->meaning)) {
         if (k->ctl.paused)
             listen_from_now(k, paused_context(k));

@@ -36,6 +36,7 @@ synthesiser; only the sound card is simulated.  Expectations:
                           asks nothing)
   heard_not_acted=P:C     C was heard while prompt P played, and no control
                           acted then
+  control_count=C:N       exactly N control C acted in the session
   no_self_hearing         nothing recognised with a meaning, no barge-in
                           pause, no nomatch reprompt (nobody spoke)
   audio                   the recording's right channel has speech in every
@@ -228,6 +229,12 @@ def main():
                         fail("prompt %s not found in order %s" % (want, val),
                              events)
                     pos = min(hits) + 1
+            elif key == "control_count":
+                ctl, n = val.split(":")
+                got = sum(1 for e in events
+                          if e["type"] == "control" and e["control"] == ctl)
+                if got != int(n):
+                    fail("%d %s controls, not %s" % (got, ctl, n), events)
             elif key == "next":
                 a, b = val.split(":")
                 if a not in prompts:
