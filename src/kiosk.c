@@ -855,6 +855,22 @@ static void on_heard_paused(vk_kiosk *k, const vk_heard *h)
     }
 }
 
+/* A key during a prompt that asks nothing (the greeting, an explanation,
+ * the summary, the contacts, the crisis contacts): the speech stops.  R
+ * says the part again from its start; any other key goes on to what comes
+ * next (after the crisis contacts, the offer to hear them again). */
+static void key_over_telling(vk_kiosk *k, const char *action)
+{
+    interrupt(k);
+    if (strcmp(action, "repeat") == 0) {
+        vk_actions acts = {0};
+        vk_dialog_say_again(k->dialog, &acts);
+        perform(k, &acts);
+    }
+    /* Otherwise the queue is empty now: the loop's on_drained() lets the
+     * dialog go on, as at the end of the prompt. */
+}
+
 static void on_key(vk_kiosk *k, int key)
 {
     const char *action = vk_keymap_action(&k->opts.settings.keys, key);
@@ -870,12 +886,16 @@ static void on_key(vk_kiosk *k, int key)
         handle_cursor(k, action);
         return;
     }
-    if (k->ctl.paused)
-        set_paused(k, false);
-    /* A key is deliberate: it may stop any prompt that leads to a question,
-     * even a safety message. */
-    if (!k->listening && !k->pending_listen)
+    bool was_paused = k->ctl.paused;
+    if (was_paused)
+        set_paused(k, false); /* the key's only work: the speech goes on */
+    /* A key is deliberate: it may stop any prompt, even a safety
+     * message. */
+    if (!k->listening && !k->pending_listen) {
+        if (!was_paused && k->qlen > 0)
+            key_over_telling(k, action);
         return;
+    }
     interrupt(k);
     k->awaiting_reply = true;
     k->reply_speech_end = now_s(k);
