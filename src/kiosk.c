@@ -232,9 +232,6 @@ static bool personal_type(const vk_step *st)
  * business: with private listening they go only to the headphones. */
 static bool is_personal(const vk_kiosk *k, const char *id)
 {
-    /* "You answered yes." gives an answer away too. */
-    if (strcmp(id, "system.answer.taken") == 0)
-        return true;
     const vk_step *st = vk_script_step(k->script, id);
     if (!st)
         return false;
@@ -889,10 +886,9 @@ static void on_key(vk_kiosk *k, int key)
         handle_cursor(k, action);
         return;
     }
-    /* Paused, a key lets the speech go on; at a question it answers too. */
     bool was_paused = k->ctl.paused;
     if (was_paused)
-        set_paused(k, false);
+        set_paused(k, false); /* the key's only work: the speech goes on */
     /* A key is deliberate: it may stop any prompt, even a safety
      * message. */
     if (!k->listening && !k->pending_listen) {
