@@ -886,9 +886,10 @@ static void on_key(vk_kiosk *k, int key)
         handle_cursor(k, action);
         return;
     }
+    /* Paused, a key lets the speech go on; at a question it answers too. */
     bool was_paused = k->ctl.paused;
     if (was_paused)
-        set_paused(k, false); /* the key's only work: the speech goes on */
+        set_paused(k, false);
     /* A key is deliberate: it may stop any prompt, even a safety
      * message. */
     if (!k->listening && !k->pending_listen) {

@@ -13,7 +13,7 @@ vk_e2e(unplug unplug.scn answers=${N} answer_count=12 recovered=2.1
 vk_e2e(unplug_crisis unplug_crisis.scn answers=no,no,yes,,,,,,,,,
        crisis_before=sign.4 recovered=2.1
        prompt_order=sign.3,crisis,system.device.back,crisis,crisis.again
-       contacts end=completed)
+       finished=crisis contacts end=completed)
 vk_e2e(unplug_timeout unplug_timeout.scn answer_count=1 lost_timeout=60)
 
 # A device removed and added back on the CI audio server, once each way

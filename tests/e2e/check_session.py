@@ -37,6 +37,8 @@ synthesiser; only the sound card is simulated.  Expectations:
   heard_not_acted=P:C     C was heard while prompt P played, and no control
                           acted then
   control_count=C:N       exactly N control C acted in the session
+  finished=A              the last time prompt A was said, it played to its
+                          end (not cut short)
   no_self_hearing         nothing recognised with a meaning, no barge-in
                           pause, no nomatch reprompt (nobody spoke)
   audio                   the recording's right channel has speech in every
@@ -229,6 +231,12 @@ def main():
                         fail("prompt %s not found in order %s" % (want, val),
                              events)
                     pos = min(hits) + 1
+            elif key == "finished":
+                ends = [e for e in events
+                        if e["type"] == "prompt_end" and e["id"] == val]
+                if not ends or ends[-1].get("interrupted"):
+                    fail("prompt %s did not play to its end the last time"
+                         % val, events)
             elif key == "control_count":
                 ctl, n = val.split(":")
                 got = sum(1 for e in events

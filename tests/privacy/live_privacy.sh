@@ -196,7 +196,7 @@ printf 'q' >&3
 wait_for '"id":"system.stop.confirm"' 20
 wait_for '"type":"prompt_end","id":"system.stop.confirm"' 20
 printf '1' >&3
-# The contacts are read to the end (a key cannot cut them short), then
+# The contacts are read to the end (no key is pressed during them), then
 # the offer to hear them again: 2 = no.
 wait_for '"type":"prompt_end","id":"contacts.again"' 90
 printf '2' >&3
