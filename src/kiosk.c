@@ -419,6 +419,17 @@ static void interrupt(vk_kiosk *k)
     queue_clear(k);
 }
 
+/* The turn in progress is dropped (the device went, the headphones
+ * failed, the session timed out): the speech stops and nothing is
+ * listened for until the dialog says what comes next. */
+static void drop_turn(vk_kiosk *k)
+{
+    interrupt(k);
+    k->listening = false;
+    k->pending_listen = NULL;
+    k->barge_armed = false;
+}
+
 /* Fills one speaker frame; returns true if the queue ran dry in it.
  * *personal is set if any of it is for the headphones only. */
 static bool render(vk_kiosk *k, int16_t *out, size_t n, bool *personal)
@@ -965,10 +976,7 @@ static bool device_away(vk_kiosk *k, vk_audio *dev)
         k->dev_away = true;
         k->dev_lost_at = k->t;
         vk_events_simple(k->ev, now_s(k), "device_lost");
-        interrupt(k);
-        k->listening = false;
-        k->pending_listen = NULL;
-        k->barge_armed = false;
+        drop_turn(k);
         k->awaiting_reply = false;
         if (k->active && k->ending)
             end_unheard(k, k->ending); /* only the goodbye was left */
@@ -1013,10 +1021,7 @@ static void headphones_gone(vk_kiosk *k)
         return;
     const sentence *s = k->qlen > 0 ? &k->queue[k->qhead] : NULL;
     if (s && s->personal && !s->aside) {
-        interrupt(k);
-        k->listening = false;
-        k->pending_listen = NULL;
-        k->barge_armed = false;
+        drop_turn(k);
         vk_actions acts = {0};
         vk_dialog_say_again(k->dialog, &acts);
         perform(k, &acts);
@@ -1310,9 +1315,7 @@ vk_err vk_kiosk_run(vk_kiosk *k, vk_audio *dev, vk_audio *sim, vk_key_fn keys,
             vk_actions acts = {0};
             if (k->ctl.paused) /* the goodbye must play, then the wipe */
                 set_paused(k, false);
-            interrupt(k);
-            k->listening = false;
-            k->pending_listen = NULL;
+            drop_turn(k);
             vk_dialog_on_inactive(k->dialog, &acts);
             perform(k, &acts);
         }
