@@ -46,7 +46,14 @@
  * calls complete (vk_asr_set_complete) and it is in the accept band, the
  * utterance ends then (turn gap median 280 -> 130 ms on the all-yes
  * scenario).  Quiet is 25 dB under the utterance's loudest 10 ms, so in
- * steady noise the full window is kept.
+ * steady noise the full window is kept.  The live decoders' final result
+ * may still want the second pass, whose run-ahead job (started by the
+ * probe's count, not this one) is then seldom this audio's; when the audio
+ * comes at a card's pace (vk_asr_set_paced) the worker is given it and the
+ * utterance is held, still speech to the caller, until the pass is done
+ * (the hold), and the audio that comes meanwhile is fed after the result.
+ * Before the hold that pass ran on the loop thread: 96-112 ms of compute
+ * at p95 in a session whose answers were said back (README, Benchmarks).
  *
  * Rejection: with a small grammar PocketSphinx returns some grammar word for
  * almost any sound.  The phone loop is the best score any sequence of sounds
@@ -335,9 +342,19 @@ struct vk_asr {
     int job_ctx;      /* the context it decodes */
     unsigned job_utt; /* the utterance it was for */
     vk_asr_ahead_stats ahead;
+    /* An early end whose second pass the worker runs while the loop goes on
+     * (see "Early end" at the top; only when paced). */
+    int paced;  /* audio comes at a sound card's pace (set_paced) */
+    int held;   /* an early end waits for the worker's pass */
+    int held_q; /* its closing quiet, in 10 ms steps */
+    char held_live[sizeof((vk_asr_result *)0)->live_words]; /* live words */
+    int16_t *later;    /* audio not yet fed: came during a hold, or after a
+                          result in the same call */
+    size_t llen, lcap; /* samples held / room */
 };
 
 static vk_err load_rivals(vk_asr *a, const char *path);
+static void drop_later(vk_asr *a);
 
 static int file_exists(const char *p)
 {
@@ -978,6 +995,8 @@ void vk_asr_destroy(vk_asr *a)
     }
     forget_audio(a->buf, a->blen);
     forget_audio(a->buf2, a->bcap); /* a job the worker left at quit */
+    drop_later(a);
+    free(a->later);
     if (a->probe)
         fe_free(a->probe);
     free_decoders(a);
@@ -1282,6 +1301,7 @@ void vk_asr_reset(vk_asr *a)
     }
     a->in_speech = 0;
     a->pos = 0;
+    drop_later(a);
     forget_audio(a->buf, a->blen);
     a->blen = 0;
     a->overflow = 0;
@@ -1563,21 +1583,33 @@ static double utt_snr(const int16_t *x, size_t n)
     return snr;
 }
 
+/* The samples the second pass decodes of the buffered utterance, which
+ * ended after `silence_frames` quiet steps: of that quiet it keeps
+ * vk_asr_post_ms. */
+static size_t pass2_len(const vk_asr *a, int silence_frames)
+{
+    size_t n = a->blen, drop = 0;
+    int keep = vk_asr_post_ms / 10;
+    if (silence_frames > keep)
+        drop = (size_t)(silence_frames - keep) * VK_ASR_SUB;
+    return drop < n ? n - drop : n;
+}
+
+/* Whether the buffered utterance can have a second pass at all. */
+static int pass2_possible(const vk_asr *a)
+{
+    return a->ps2 && !a->overflow && a->blen;
+}
+
 /* Re-decodes the buffered utterance (pre-roll, speech, the trailing quiet)
  * at once with the second-pass decoders, whose CMN is computed over it.
  * Returns 0 (live result stands) if there is no second pass or the
  * utterance did not fit the buffer. */
 static int second_pass(vk_asr *a, int silence_frames)
 {
-    if (!a->ps2 || a->overflow || !a->blen)
+    if (!pass2_possible(a))
         return 0;
-    /* Of the quiet that ended the utterance, keep vk_asr_post_ms. */
-    size_t n = a->blen, drop = 0;
-    int keep = vk_asr_post_ms / 10;
-    if (silence_frames > keep)
-        drop = (size_t)(silence_frames - keep) * VK_ASR_SUB;
-    if (drop < n)
-        n -= drop;
+    size_t n = pass2_len(a, silence_frames);
     a->utt_snr = utt_snr(a->buf, n);
     if (a->worker_on) {
         pthread_mutex_lock(&a->mu);
@@ -1598,19 +1630,25 @@ static int second_pass(vk_asr *a, int silence_frames)
     return ok;
 }
 
+/* Hands the idle worker the second pass of the first n buffered samples.
+ * Called with a->mu held. */
+static void start_job_locked(vk_asr *a, size_t n)
+{
+    a->job_ctx = a->cur;
+    dither_copy(a->buf2, a->buf, n);
+    a->job_n = n;
+    a->job_utt = a->utt_id;
+    a->busy = 1;
+    pthread_cond_broadcast(&a->cv);
+}
+
 /* Hands the worker the second pass of the utterance as if it ended now
  * (the audio so far), unless it is still busy with an earlier one. */
 static void ahead_start(vk_asr *a)
 {
     pthread_mutex_lock(&a->mu);
-    if (!a->busy) {
-        a->job_ctx = a->cur;
-        dither_copy(a->buf2, a->buf, a->blen);
-        a->job_n = a->blen;
-        a->job_utt = a->utt_id;
-        a->busy = 1;
-        pthread_cond_broadcast(&a->cv);
-    }
+    if (!a->busy)
+        start_job_locked(a, a->blen);
     pthread_mutex_unlock(&a->mu);
 }
 
@@ -1666,21 +1704,28 @@ static void keep_audio(vk_asr *a, const int16_t *pcm, size_t k)
     a->blen += k;
 }
 
-/* Ends the utterance in both decoders and scores it; `silence_frames` of
- * trailing silence were heard after the speech. */
-static void finish_utt(vk_asr *a, int silence_frames)
+/* The live half of ending an utterance: ends both live decoders and
+ * scores what they heard.  Returns 1 if the result wants the second pass
+ * (it is not in the live accept band). */
+static int end_live(vk_asr *a)
 {
     ps_end_utt(a->ps);
     if (a->pl)
         ps_end_utt(a->pl);
     a->in_utt = 0;
     score_utt(a, a->ps, a->pl, NULL);
-    char live[sizeof a->res.live_words];
-    snprintf(live, sizeof live, "%s", a->res.words);
+    snprintf(a->held_live, sizeof a->held_live, "%s", a->res.words);
     a->lfeats = a->feats;
     a->did2 = 0;
-    if ((a->feats.raw < VK_ASR_RAW_ACCEPT_LIVE || !vk_asr_keep_live_accept) &&
-        second_pass(a, silence_frames)) {
+    return a->feats.raw < VK_ASR_RAW_ACCEPT_LIVE || !vk_asr_keep_live_accept;
+}
+
+/* The rest, after end_live: the second pass if `want2` (the worker's, if
+ * its job is this very audio), the checks, and the audio forgotten.
+ * `silence_frames` of quiet were heard after the speech. */
+static void end_result(vk_asr *a, int silence_frames, int want2)
+{
+    if (want2 && second_pass(a, silence_frames)) {
         a->did2 = 1;
         double r = a->feats.raw;
         double z = r <= 0 ? -10 : r >= 1 ? 10 : log(r / (1 - r));
@@ -1690,7 +1735,7 @@ static void finish_utt(vk_asr *a, int silence_frames)
         rival_check(a);
     }
     spare_check(a);
-    snprintf(a->res.live_words, sizeof a->res.live_words, "%s", live);
+    snprintf(a->res.live_words, sizeof a->res.live_words, "%s", a->held_live);
     forget_audio(a->buf, a->blen);
     a->blen = 0;
     a->res.end_s = (double)a->pos / VK_ASR_RATE - silence_frames / 100.0;
@@ -1698,27 +1743,110 @@ static void finish_utt(vk_asr *a, int silence_frames)
         a->res.end_s = a->res.start_s;
 }
 
+/* Ends the utterance in both decoders and scores it; `silence_frames` of
+ * trailing silence were heard after the speech. */
+static void finish_utt(vk_asr *a, int silence_frames)
+{
+    end_result(a, silence_frames, end_live(a));
+}
+
+/* Polls a hold: once the worker has done the second pass of exactly the
+ * audio this early end needs, the result is made and 1 returned.  An idle
+ * worker with some other job (the run-ahead's, for a different length) is
+ * given this one.  `wait`: block until it is done (the audio kept meanwhile
+ * reached its limit, or input ended). */
+static int hold_done(vk_asr *a, int wait)
+{
+    size_t n = pass2_len(a, a->held_q);
+    int done = 0;
+    pthread_mutex_lock(&a->mu);
+    for (;;) {
+        if (wait)
+            wait_idle_locked(a);
+        if (a->busy)
+            break;
+        if (a->job_n == n && a->job_utt == a->utt_id) {
+            done = 1;
+            break;
+        }
+        start_job_locked(a, n);
+        if (!wait)
+            break;
+    }
+    pthread_mutex_unlock(&a->mu);
+    if (!done)
+        return 0;
+    a->held = 0;
+    a->in_speech = 0;
+    a->ahead.held++;
+    end_result(a, a->held_q, 1);
+    apply_pending(a);
+    return 1;
+}
+
 /* Grammar-aware early end: after early_frames of quiet, if the words so far
  * are a whole phrase that nothing longer could change (asked of the
  * caller) and the confidence so far is in the accept band, the utterance
  * is over: waiting out the rest of the end window cannot change the
- * answer.  Returns 1 if the utterance was ended. */
-static int try_early_end(vk_asr *a)
+ * answer.  If the live decoders' final result then wants the second pass
+ * and the audio comes at a card's pace, the worker runs that pass while
+ * the utterance is held (it still counts as speech to the caller) instead
+ * of the loop waiting on it.  Returns VK_ASR_DONE if the utterance was
+ * ended, VK_ASR_SPEECH if it is held or goes on. */
+static vk_asr_state try_early_end(vk_asr *a)
 {
     if (!a->complete || a->early_frames <= 0 ||
         a->early_frames >= a->end_frames)
-        return 0;
+        return VK_ASR_SPEECH;
     int32 score = 0;
     const char *hyp = ps_get_hyp(a->ps, &score);
     if (!hyp || !*hyp)
-        return 0;
+        return VK_ASR_SPEECH;
     score_utt(a, a->ps, a->pl, NULL);
     if (!a->res.words[0] || a->feats.raw < VK_ASR_RAW_ACCEPT_LIVE ||
         !a->complete(a->complete_user, a->ctx[a->cur].name, a->res.words))
-        return 0;
-    finish_utt(a, a->quiet_frames);
+        return VK_ASR_SPEECH;
     a->early_ends++;
-    return 1;
+    int want2 = end_live(a);
+    if (want2 && a->paced && a->worker_on && pass2_possible(a)) {
+        a->held = 1;
+        a->held_q = a->quiet_frames;
+        hold_done(a, 0);
+        return VK_ASR_SPEECH;
+    }
+    end_result(a, a->quiet_frames, want2);
+    a->in_speech = 0;
+    apply_pending(a);
+    return VK_ASR_DONE;
+}
+
+/* Keeps n samples to be fed at the next call (vk_asr_feed). */
+static void keep_later(vk_asr *a, const int16_t *pcm, size_t n)
+{
+    if (!n)
+        return;
+    if (a->llen + n > a->lcap) {
+        size_t cap = a->lcap ? a->lcap : VK_ASR_RATE / 2;
+        while (cap < a->llen + n)
+            cap *= 2;
+        int16_t *b = vk_malloc(cap * sizeof *b);
+        if (a->llen)
+            memcpy(b, a->later, a->llen * sizeof *b);
+        forget_audio(a->later, a->llen);
+        free(a->later);
+        a->later = b;
+        a->lcap = cap;
+    }
+    memcpy(a->later + a->llen, pcm, n * sizeof *pcm);
+    a->llen += n;
+}
+
+/* Drops a hold and the audio kept for later (a reset). */
+static void drop_later(vk_asr *a)
+{
+    a->held = 0;
+    forget_audio(a->later, a->llen);
+    a->llen = 0;
 }
 
 static void start_utt(vk_asr *a)
@@ -1733,13 +1861,13 @@ static void start_utt(vk_asr *a)
     a->in_utt = 1;
 }
 
-vk_asr_state vk_asr_feed(vk_asr *a, const int16_t *pcm, size_t n)
+/* Feeds pcm in 10 ms steps until it ends or an utterance does (or is
+ * held); *used = the samples taken.  `st` = the state so far. */
+static vk_asr_state feed_steps(vk_asr *a, const int16_t *pcm, size_t n,
+                               size_t *used, vk_asr_state st)
 {
-    if (!a || a->cur < 0)
-        return VK_ASR_IDLE;
-    vk_asr_state st = a->in_speech ? VK_ASR_SPEECH : VK_ASR_IDLE;
     size_t i = 0;
-    while (i < n) {
+    while (i < n && st != VK_ASR_DONE && !a->held) {
         size_t k = n - i < VK_ASR_SUB ? n - i : VK_ASR_SUB;
         if (!a->in_utt)
             start_utt(a);
@@ -1774,18 +1902,62 @@ vk_asr_state vk_asr_feed(vk_asr *a, const int16_t *pcm, size_t n)
             if (e > a->peak)
                 a->peak = e;
             a->quiet_frames = e * 316.0 < a->peak ? a->quiet_frames + 1 : 0;
-            if (a->quiet_frames == a->early_frames && try_early_end(a)) {
-                a->in_speech = 0;
-                apply_pending(a);
-                /* The rest of this silence must not start a new utterance
-                 * at once: the VAD of the fresh utterance needs speech. */
-                st = VK_ASR_DONE;
-            } else if (a->worker_on) {
+            if (a->quiet_frames == a->early_frames)
+                st = try_early_end(a);
+            /* After an early end the rest of this silence must not start a
+             * new utterance at once: the VAD of the fresh one needs speech. */
+            if (st != VK_ASR_DONE && !a->held && a->worker_on)
                 run_ahead(a, quiet);
-            }
         }
     }
+    *used = i;
     return st;
+}
+
+/* Feeds pcm unless this call already has its result (or a hold); what is
+ * not fed is kept for the next call. */
+static vk_asr_state feed_part(vk_asr *a, const int16_t *pcm, size_t n,
+                              vk_asr_state st)
+{
+    size_t used = 0;
+    if (!n)
+        return st;
+    if (st != VK_ASR_DONE && !a->held)
+        st = feed_steps(a, pcm, n, &used, st);
+    keep_later(a, pcm + used, n - used);
+    return st;
+}
+
+/* At most one result per call: audio after it, and audio that comes while
+ * an early end is held, is kept and fed first at the next call.  A hold
+ * keeps at most VK_ASR_HOLD_MAX samples, then waits for the worker. */
+#define VK_ASR_HOLD_MAX (VK_ASR_RATE / 2)
+
+vk_asr_state vk_asr_feed(vk_asr *a, const int16_t *pcm, size_t n)
+{
+    if (!a || a->cur < 0)
+        return VK_ASR_IDLE;
+    if (a->held) {
+        keep_later(a, pcm, n);
+        return hold_done(a, a->llen >= VK_ASR_HOLD_MAX) ? VK_ASR_DONE
+                                                        : VK_ASR_SPEECH;
+    }
+    vk_asr_state st = a->in_speech ? VK_ASR_SPEECH : VK_ASR_IDLE;
+    if (a->llen) {
+        int16_t *old = a->later;
+        size_t on = a->llen, ocap = a->lcap;
+        a->later = NULL;
+        a->llen = a->lcap = 0;
+        st = feed_part(a, old, on, st);
+        forget_audio(old, on);
+        if (!a->later) { /* all of it was fed: its buffer serves again */
+            a->later = old;
+            a->lcap = ocap;
+        } else {
+            free(old);
+        }
+    }
+    return feed_part(a, pcm, n, st);
 }
 
 void vk_asr_set_complete(vk_asr *a, vk_asr_complete_fn fn, void *user)
@@ -1794,6 +1966,12 @@ void vk_asr_set_complete(vk_asr *a, vk_asr_complete_fn fn, void *user)
         return;
     a->complete = fn;
     a->complete_user = user;
+}
+
+void vk_asr_set_paced(vk_asr *a, int paced)
+{
+    if (a)
+        a->paced = paced;
 }
 
 void vk_asr_set_spared(vk_asr *a, vk_asr_complete_fn fn, void *user)
@@ -1812,7 +1990,23 @@ void vk_asr_get_result(const vk_asr *a, vk_asr_result *out)
 
 vk_asr_state vk_asr_flush(vk_asr *a)
 {
-    if (!a || !a->in_utt)
+    if (!a)
+        return VK_ASR_IDLE;
+    if (a->held) {
+        hold_done(a, 1);
+        return VK_ASR_DONE;
+    }
+    /* The audio kept for later comes first: it was heard before the end. */
+    while (a->llen) {
+        vk_asr_state st = vk_asr_feed(a, NULL, 0);
+        if (a->held) { /* it ended an utterance early */
+            hold_done(a, 1);
+            return VK_ASR_DONE;
+        }
+        if (st == VK_ASR_DONE)
+            return st;
+    }
+    if (!a->in_utt)
         return VK_ASR_IDLE;
     if (!a->in_speech) {
         ps_end_utt(a->ps);

@@ -116,7 +116,9 @@ vk_err vk_asr_set_context(vk_asr *asr, const char *name) VK_WARN_UNUSED;
 void vk_asr_reset(vk_asr *asr);
 
 /* Feeds n samples.  Returns VK_ASR_DONE once per utterance, right after it
- * ends; the result is then read with vk_asr_get_result(). */
+ * ends; the result is then read with vk_asr_get_result().  At most one
+ * result per call: samples after it are kept and fed first at the next
+ * call (or by vk_asr_flush). */
 vk_asr_state vk_asr_feed(vk_asr *asr, const int16_t *pcm, size_t n);
 
 /* Sets the phrase test that enables early endpointing (NULL = off); `user`
@@ -130,6 +132,15 @@ void vk_asr_set_complete(vk_asr *asr, vk_asr_complete_fn fn, void *user);
  * confirmed, and help).  `user` is borrowed. */
 void vk_asr_set_spared(vk_asr *asr, vk_asr_complete_fn fn, void *user);
 
+/* Tells the recogniser that the audio comes at a sound card's pace (the
+ * live kiosk, simulate --realtime).  An early end whose result wants the
+ * second pass then leaves that pass to the worker thread and reports
+ * VK_ASR_DONE a few steps later, instead of running it on the calling
+ * thread at once; the audio fed meanwhile is kept and fed after it.  The
+ * result is the same either way.  Off by default: faster than real time
+ * the hold would make the session clock depend on the worker's speed. */
+void vk_asr_set_paced(vk_asr *asr, int paced);
+
 /* Copies the result of the utterance that just ended. */
 void vk_asr_get_result(const vk_asr *asr, vk_asr_result *out);
 
@@ -138,6 +149,8 @@ void vk_asr_get_result(const vk_asr *asr, vk_asr_result *out);
 typedef struct vk_asr_ahead_stats {
     unsigned long ready;  /* second passes whose job was ready at the end */
     unsigned long at_end; /* second passes run at the end (no job matched) */
+    unsigned long held;   /* of `ready`: early ends whose pass the worker ran
+                             while the loop went on (vk_asr_set_paced) */
 } vk_asr_ahead_stats;
 
 /* Copies the counts since vk_asr_create(). */

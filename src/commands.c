@@ -636,6 +636,7 @@ static void write_stats(const char *path, const vk_kiosk_stats *s,
         fprintf(f, "speed_x\t%.1f\n", wall_s > 0 ? s->session_s / wall_s : 0);
         /* Second passes whose job the worker had ready at the end / all. */
         fprintf(f, "pass2_ready\t%lu/%lu\n", ah->ready, ah->ready + ah->at_end);
+        fprintf(f, "pass2_held\t%lu\n", ah->held);
     }
     free(gap);
     free(cpu);
@@ -690,6 +691,7 @@ int vk_cmd_simulate(const vk_cli *c)
         return VK_EXIT_BAD_INPUT;
     }
     watch_content(&ko, &p);
+    vk_recognizer_set_paced(p.rec, c->realtime);
     vk_kiosk *k = vk_kiosk_create(p.script, p.rec, p.tts, &ko);
     vk_sim_opts so = {.record_path = c->record_path,
                       .tts = p.tts,
@@ -946,6 +948,7 @@ int vk_cmd_run(const vk_cli *c)
     ko.on_tick = service_tick;
     ko.tick_ctx = svc;
     watch_content(&ko, &p);
+    vk_recognizer_set_paced(p.rec, true); /* a sound card's pace */
     vk_kiosk *k = vk_kiosk_create(p.script, p.rec, p.tts, &ko);
     struct sigaction sa = {0};
     sa.sa_handler = on_signal;

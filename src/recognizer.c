@@ -148,6 +148,11 @@ vk_asr_state vk_recognizer_feed(vk_recognizer *r, const int16_t *pcm, size_t n,
     return s;
 }
 
+void vk_recognizer_set_paced(vk_recognizer *r, bool paced)
+{
+    vk_asr_set_paced(r ? r->asr : NULL, paced);
+}
+
 void vk_recognizer_ahead_stats(const vk_recognizer *r, vk_asr_ahead_stats *out)
 {
     vk_asr_get_ahead_stats(r ? r->asr : NULL, out);

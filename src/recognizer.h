@@ -54,6 +54,8 @@ vk_asr_state vk_recognizer_feed(vk_recognizer *r, const int16_t *pcm, size_t n,
                                 vk_heard *out);
 /* Ends the utterance in progress (end of a file). */
 vk_asr_state vk_recognizer_flush(vk_recognizer *r, vk_heard *out);
+/* The audio comes at a sound card's pace (vk_asr_set_paced). */
+void vk_recognizer_set_paced(vk_recognizer *r, bool paced);
 /* How the second decoding pass ran (asr.h), for the benchmark. */
 void vk_recognizer_ahead_stats(const vk_recognizer *r, vk_asr_ahead_stats *out);
 
