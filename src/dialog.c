@@ -40,6 +40,7 @@ struct vk_dialog {
     bool ended;
     bool safety;
     bool crisis_said; /* the crisis contacts were begun this session */
+    bool confirmed;   /* the answer being taken was just said back */
 };
 
 /* ---- output helpers ------------------------------------------------------ */
@@ -342,6 +343,16 @@ static void answer_question(vk_dialog *d, const char *m, vk_actions *out)
                                                                  : q->next;
     if (strcmp(target, q->next) != 0)
         d->resume = q->next;
+    /* The answer taken is said back ("You answered no."), by voice or by
+     * key, as the standards ask of every input; not when it was just said
+     * back and confirmed, nor before the crisis contacts, which thank the
+     * person for it themselves and must not wait. */
+    const vk_step *to = vk_script_step(d->script, target);
+    if (!d->confirmed && !(to && to->type == VK_STEP_CRISIS)) {
+        const char *heard[] = {"", "heard.yes", "heard.no", "heard.unsure"};
+        var v[] = {{"heard", vk_script_system(d->script, heard[a])}};
+        say_system(d, out, "answer.taken", v, 1);
+    }
     go(d, target, out);
 }
 
@@ -435,7 +446,9 @@ static void on_confirmation(vk_dialog *d, const char *m, vk_actions *out)
         return;
     }
     if (yes) {
+        d->confirmed = true;
         act(d, d->pending, out);
+        d->confirmed = false;
     } else if (strcmp(m, "unsure") == 0 &&
                vk_dialog_toward_crisis(d, "unsure")) {
         /* "Not sure" in reply to "I heard no. Is that right?" on a question

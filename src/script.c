@@ -58,6 +58,7 @@ static const struct {
     {"skip.done", ""},
     {"timeout", ""},
     {"timeout.crisis", "crisis_contacts"},
+    {"answer.taken", "heard"},
     {"choices.answer", ""},
     {"keys.answer", ""},
     {"choices.menu", ""},
@@ -97,6 +98,7 @@ static const struct {
     {"timeout.crisis",
      "Before this session ends, here are the crisis numbers once more. "
      "{crisis_contacts}"},
+    {"answer.taken", "You answered {heard}."},
     {"headphones.missing",
      "The headphones are not connected. Everything will be said out loud, "
      "on the speaker, your results and the contacts too."},

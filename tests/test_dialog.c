@@ -450,6 +450,38 @@ static void inactivity_after_crisis_says_the_numbers_again(void **state)
     assert_string_equal(f->acts.items[f->acts.count - 1].reason, "timeout");
 }
 
+/* An answer taken is said back ("You answered no."), by voice or key; not
+ * one just confirmed, and not a yes on the way to the crisis contacts. */
+static void answers_are_said_back_when_taken(void **state)
+{
+    fixture *f = *state;
+    start(f);
+    say(f, "no", 0.95);
+    int at = spoken_at(f, "system.answer.taken");
+    assert_true(at >= 0 && at < spoken_at(f, "sign.2"));
+    assert_string_equal(f->acts.items[at].text, "You answered no.");
+    key(f, '3');
+    at = spoken_at(f, "system.answer.taken");
+    assert_true(at >= 0);
+    assert_string_equal(f->acts.items[at].text, "You answered not sure.");
+    say(f, "no", 0.95); /* sign 3: "I heard no. Is that right?" */
+    assert_string_equal(last_spoken(f), "system.confirm");
+    say(f, "yes", 0.95);
+    assert_int_equal(spoken_at(f, "system.answer.taken"), -1);
+    assert_string_equal(last_spoken(f), "sign.4");
+    key(f, '1');
+    assert_true(spoken_at(f, "system.answer.taken") >= 0);
+
+    start(f);
+    say(f, "no", 0.95);
+    say(f, "no", 0.95);
+    vk_actions_clear(&f->acts);
+    vk_input in = {.kind = VK_IN_KEY, .meaning = "yes"};
+    vk_dialog_on_input(f->dialog, &in, &f->acts);
+    assert_int_equal(spoken_at(f, "system.answer.taken"), -1);
+    assert_true(has(f, VK_ACT_CRISIS));
+}
+
 /* At sign 3 an unsure "skip" (maybe a yes misheard) would pass the crisis
  * contacts by: it is asked again.  A sure one, or the key, skips. */
 static void sign_3_unsure_skip_is_asked_again(void **state)
@@ -527,6 +559,7 @@ int main(void)
         T(inactivity_ends_with_timeout),
         T(inactivity_after_crisis_says_the_numbers_again),
         T(sign_3_unsure_skip_is_asked_again),
+        T(answers_are_said_back_when_taken),
         T(not_sure_key_in_menu_is_not_understood),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

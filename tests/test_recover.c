@@ -389,7 +389,8 @@ static void device_back_asks_the_question_again(void **state)
     dfix *f = *state;
     start(f);
     input(f, (vk_input){.kind = VK_IN_KEY, .meaning = "no"});
-    assert_string_equal(spoken(f, 0)->id, "sign.2");
+    assert_string_equal(spoken(f, 0)->id, "system.answer.taken");
+    assert_string_equal(spoken(f, 1)->id, "sign.2");
     device_back(f);
     assert_non_null(spoken(f, 1));
     assert_string_equal(spoken(f, 0)->id, "system.device.back");
@@ -402,7 +403,7 @@ static void device_back_asks_the_question_again(void **state)
     input(f, (vk_input){.kind = VK_IN_KEY, .meaning = "yes"});
     assert_int_equal(vk_session_get(f->session, 1), VK_ANSWER_NO);
     assert_int_equal(vk_session_get(f->session, 2), VK_ANSWER_YES);
-    assert_string_equal(spoken(f, 0)->id, "sign.3");
+    assert_string_equal(spoken(f, 1)->id, "sign.3");
 }
 
 static void device_back_drops_an_unheard_confirmation(void **state)

@@ -221,7 +221,7 @@ def check_voice(events, speaker):
 def check_private(events, speaker, headphones):
     # The yes/no steps that lead to them give the crisis path away too.
     personal = ("summary", "contacts", "crisis", "crisis.again",
-                "crisis.continue", "contacts.again")
+                "crisis.continue", "contacts.again", "system.answer.taken")
     seen = set()
     for e in events:
         if e["type"] != "prompt_end" or e["interrupted"]:
@@ -242,7 +242,8 @@ def check_private(events, speaker, headphones):
         elif room < 300:
             fail("%s did not reach the room's speaker" % e["id"], events)
     print("private: %s only in the headphones; the rest in both" % sorted(seen))
-    for p in ("summary", "contacts", "crisis", "crisis.again"):
+    for p in ("summary", "contacts", "crisis", "crisis.again",
+              "system.answer.taken"):
         if p not in seen:
             fail("the session never said %s" % p, events)
 
