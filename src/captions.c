@@ -4,10 +4,14 @@
  * double-size letters; xterm, the Linux console and most terminals have
  * them).
  */
+#define _POSIX_C_SOURCE 200809L
 #include "captions.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "mem.h"
 
@@ -16,6 +20,7 @@
 
 struct vk_captions {
     FILE *out;
+    bool owned; /* vk_captions_open's: closed at the end */
     bool large;
     char *sentence, *say, *keys, *status;
 };
@@ -28,12 +33,36 @@ vk_captions *vk_captions_create(FILE *out, bool large)
     return c;
 }
 
+vk_captions *vk_captions_open(const char *path)
+{
+    int fd = open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0)
+        return NULL;
+    /* Only a screen: captions hold the person's results (the summary), and
+     * a file would keep them. */
+    if (!isatty(fd)) {
+        close(fd);
+        errno = ENOTTY;
+        return NULL;
+    }
+    FILE *f = fdopen(fd, "w");
+    if (!f) {
+        close(fd);
+        return NULL;
+    }
+    vk_captions *c = vk_captions_create(f, true);
+    c->owned = true;
+    return c;
+}
+
 void vk_captions_destroy(vk_captions *c)
 {
     if (!c)
         return;
     if (c->large)
         fputs("\033[0m\n", c->out);
+    if (c->owned)
+        fclose(c->out);
     free(c->sentence);
     free(c->say);
     free(c->keys);

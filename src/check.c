@@ -266,17 +266,27 @@ double vk_check_spoken_seconds(vk_tts *tts, const char *voice, int rate_wpm,
            vk_ssml_pause_ms(text) / 1000.0;
 }
 
+/* How long `text` of step st (NULL: a [system] prompt) takes to say at the
+ * kiosk's rate, with its placeholders filled in; *rate gets the rate. */
+static double spoken_seconds(const vk_check_opts *o, const vk_script *s,
+                             const vk_step *st, const char *text, int *rate)
+{
+    *rate = o->rate_wpm > 0 ? o->rate_wpm : VK_TTS_DEFAULT_RATE;
+    char *full = vk_script_sample_text(s, st, text);
+    double sec =
+        vk_check_spoken_seconds(o->tts, vk_script_voice(s), *rate, full);
+    free(full);
+    return sec;
+}
+
 static void warn_if_long(const vk_check_opts *o, const vk_script *s,
                          const vk_step *st, const char *key, const char *text,
                          const char *file, int line, vk_diag *warnings)
 {
     double limit =
         o->long_prompt_s > 0 ? o->long_prompt_s : VK_CHECK_LONG_PROMPT_S;
-    int rate = o->rate_wpm > 0 ? o->rate_wpm : VK_TTS_DEFAULT_RATE;
-    char *full = vk_script_sample_text(s, st, text);
-    double sec =
-        vk_check_spoken_seconds(o->tts, vk_script_voice(s), rate, full);
-    free(full);
+    int rate;
+    double sec = spoken_seconds(o, s, st, text, &rate);
     if (sec <= limit)
         return;
     bool lists =
@@ -356,6 +366,17 @@ static void check_texts(const vk_check_opts *o, const vk_script *s,
                tc_file, tc_line, errors);
     if (!warnings)
         return;
+    /* Between sessions the question whether to start may be said to an
+     * empty room (kiosk.c, on_heard_idle). */
+    const char *wk_file;
+    int wk_line = vk_script_system_line(s, "wake", &wk_file), rate;
+    double wk = spoken_seconds(o, s, NULL, vk_script_system(s, "wake"), &rate);
+    if (wk > VK_CHECK_WAKE_S)
+        vk_diag_add(warnings, wk_file, wk_line,
+                    "warning: 'wake' takes about %.1f s to say at %d words a "
+                    "minute: it may be said to an empty room, so keep it "
+                    "under %.0f s",
+                    wk, rate, VK_CHECK_WAKE_S);
     static const char *const sys[] = {"noinput.2", "nomatch.2", "help",
                                       "noinput.3", "nomatch.3", "timeout"};
     for (size_t k = 0; k < sizeof sys / sizeof sys[0]; k++) {

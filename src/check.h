@@ -21,6 +21,9 @@
 #include "tts.h"
 
 #define VK_CHECK_LONG_PROMPT_S 25.0
+/* [system] wake may be said to an empty room: over this many seconds it is
+ * warned about (ACCESSIBILITY.md A10: no more than 3 s). */
+#define VK_CHECK_WAKE_S 3.0
 
 typedef struct vk_check_opts {
     vk_script_src src;        /* the prompts, site folder and language */

@@ -396,8 +396,21 @@ static void kiosk_opts(const vk_cli *c, const parts *p, vk_kiosk_opts *o)
 }
 
 /* Captions on standard output: large on a terminal, else plain lines. */
+/* The captions: on --screen if given (the packaged service's stdout is
+ * the journal, where captions must never go), else on stdout unless
+ * --quiet.  A screen that cannot be opened is reported, and the kiosk
+ * goes on speaking without it. */
 static vk_captions *open_captions(const vk_cli *c)
 {
+    if (c->screen) {
+        vk_captions *cap = vk_captions_open(c->screen);
+        if (!cap)
+            fprintf(stderr,
+                    "voice-kiosk: cannot write captions to %s (%s); going on "
+                    "without them\n",
+                    c->screen, strerror(errno));
+        return cap;
+    }
     return c->quiet ? NULL : vk_captions_create(stdout, isatty(STDOUT_FILENO));
 }
 

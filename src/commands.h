@@ -45,6 +45,7 @@ typedef struct vk_cli {
     int barge_in;        /* --barge-in 1, --no-barge-in 0, -1: settings.ini's */
     bool echo_cancel;    /* on unless --no-echo-cancel */
     bool quiet;          /* no captions on stdout */
+    const char *screen;  /* captions to this terminal instead */
     bool self_test_once; /* run: the first-start self-test, until it passes */
     char **files;
     int nfiles;

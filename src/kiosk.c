@@ -51,6 +51,9 @@ _Static_assert(QUEUE_MAX >= 2 * VK_DIALOG_MAX_SENTENCES, "queue too short");
  * queue filled) have stalled: given up for the speaker.  A headset whose
  * clock runs a little slow drops a frame now and then, never 50 in a row. */
 #define PHONES_STALLED 50
+/* Between sessions, how long the answer to "say yes to start" is waited
+ * for before the room is left quiet again (on_heard_idle). */
+#define WAKE_WAIT_S 8
 
 typedef struct sentence {
     char id[64];
@@ -105,6 +108,10 @@ struct vk_kiosk {
     int cursor;           /* keypad: the choice said last, or -1 */
     bool warned;          /* the "more time?" warning since the last activity */
     int sessions_ended;
+    /* Between sessions: something was understood, and the short question
+     * whether to start ([system] wake) was asked (see on_heard_idle). */
+    bool waking;
+    int64_t wake_end; /* sample time its answer is waited for, -1 = saying */
 
     vk_echo *echo;     /* removes the kiosk's own voice from the mic, or NULL */
     bool barge_paused; /* barge-in: speech began, the prompt holds its place */
@@ -564,6 +571,10 @@ static void start_session(vk_kiosk *k)
         k->script = next;
         k->dialog = vk_dialog_create(next, k->session, &d);
     }
+    if (k->waking) { /* a key during the question whether to start */
+        queue_clear(k);
+        k->waking = false;
+    }
     k->active = true;
     /* A shared kiosk: every session starts at the site's volume and rate. */
     vk_controls_reset(&k->ctl, &k->opts.settings);
@@ -587,6 +598,8 @@ static void start_session(vk_kiosk *k)
 }
 
 static void set_paused(vk_kiosk *k, bool paused);
+static void listen_from_now(vk_kiosk *k, const char *context);
+static void sim_idle(vk_kiosk *k);
 
 static void deliver(vk_kiosk *k, const vk_input *in)
 {
@@ -642,10 +655,12 @@ static void on_drained(vk_kiosk *k)
         k->active = false;
         k->sessions_ended++;
         wipe(k);
-        /* In a simulation the virtual user may come back for another
-         * session (a key or a word starts it). */
-        if (k->sim)
-            vk_audio_sim_on_listen(k->sim, k->t, NULL);
+        /* Between sessions the recogniser hears answers and commands (a
+         * yes starts the next one); in a simulation the virtual user may
+         * come back for another session (a key, or a yes to the question
+         * whether to start). */
+        listen_from_now(k, "answer");
+        sim_idle(k);
         return;
     }
     vk_actions acts = {0};
@@ -885,6 +900,66 @@ static void key_over_telling(vk_kiosk *k, const char *action)
      * dialog go on, as at the end of the prompt. */
 }
 
+/* ---- between sessions ---------------------------------------------------- */
+
+/* A listening point for the simulated person, between sessions. */
+static void sim_idle(vk_kiosk *k)
+{
+    if (k->sim)
+        vk_audio_sim_on_listen(k->sim, k->t, NULL);
+}
+
+/* Heard between sessions.  Sound that is not understood leaves the room
+ * quiet.  Something understood may be a person, or talk nearby: rather
+ * than the whole greeting (21.6 s) to what may be an empty room, the kiosk
+ * asks briefly whether to start ([system] wake) and waits WAKE_WAIT_S for
+ * a yes or a key; a yes starts the session, "repeat" or "help" asks again,
+ * anything else or silence leaves the room quiet again. */
+static void on_heard_idle(vk_kiosk *k, const vk_heard *h)
+{
+    vk_events_heard(k->ev, now_s(k), h->meaning, h->words, h->confidence);
+    const char *m = h->meaning;
+    bool asked = k->waking && k->wake_end >= 0;
+    if (asked && strcmp(m, "yes") == 0) {
+        start_session(k);
+        return;
+    }
+    if (m[0] &&
+        (!k->waking || strcmp(m, "repeat") == 0 || strcmp(m, "help") == 0)) {
+        k->waking = true;
+        k->wake_end = -1;
+        vk_events_simple(k->ev, now_s(k), "wake");
+        queue_clear(k);
+        /* At the site's volume and rate, not the last person's. */
+        vk_controls_reset(&k->ctl, &k->opts.settings);
+        say_aside(k, "system.wake", vk_script_system(k->script, "wake"));
+        return;
+    }
+    if (asked && m[0]) {
+        k->waking = false;
+        vk_events_simple(k->ev, now_s(k), "wake_over");
+    }
+    listen_from_now(k, "answer");
+    sim_idle(k);
+}
+
+/* Between sessions, each frame: the question whether to start has been
+ * said (listen for its answer), or its answer was not given in time. */
+static void wake_tick(vk_kiosk *k, bool drained)
+{
+    if (!k->waking)
+        return;
+    if (k->wake_end < 0 && drained) {
+        k->wake_end = k->t + (int64_t)WAKE_WAIT_S * RATE;
+        listen_from_now(k, "answer");
+        sim_idle(k);
+    } else if (k->wake_end >= 0 && k->t >= k->wake_end && !k->in_speech) {
+        k->waking = false;
+        vk_events_simple(k->ev, now_s(k), "wake_over");
+        sim_idle(k);
+    }
+}
+
 static void on_key(vk_kiosk *k, int key)
 {
     const char *action = vk_keymap_action(&k->opts.settings.keys, key);
@@ -964,6 +1039,7 @@ static void end_unheard(vk_kiosk *k, const char *reason)
     k->active = false;
     k->sessions_ended++;
     wipe(k);
+    listen_from_now(k, "answer");
 }
 
 /* Called each tick after the read; true while the device is gone (see
@@ -1305,8 +1381,8 @@ vk_err vk_kiosk_run(vk_kiosk *k, vk_audio *dev, vk_audio *sim, vk_key_fn keys,
                 on_heard_paused(k, &h);
             } else if (k->active && barge) {
                 barge_feed(k, st, &h, question, safety);
-            } else if (!k->active && h.words[0]) {
-                start_session(k);
+            } else if (!k->active && k->qlen == 0) {
+                on_heard_idle(k, &h);
             }
         } else {
             k->barge_armed = false;
@@ -1347,6 +1423,8 @@ vk_err vk_kiosk_run(vk_kiosk *k, vk_audio *dev, vk_audio *sim, vk_key_fn keys,
             k->opts.on_tick(k->opts.tick_ctx, k->t);
         if (k->active && (drained || (!had && k->qlen == 0 && !k->listening)))
             on_drained(k);
+        else if (!k->active)
+            wake_tick(k, drained);
         k->stats.session_s = now_s(k);
         if (k->opts.simulate && !k->active && sessions_done(k))
             return VK_OK;

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "settings.h"
 
 static const char usage[] =
     "usage:\n"
@@ -52,10 +53,13 @@ static const char usage[] =
     "  --prompts DIR           shipped prompts folder (default: prompts/LANG)\n"
     "  --grammars DIR          grammars folder (default: the shipped one)\n"
     "  The next four override settings.ini ([timing], [speech]):\n"
-    "  --noinput-timeout SEC   wait this long for an answer (default 7)\n"
+    "  (in the ranges settings.ini allows)\n"
+    "  --noinput-timeout SEC   wait this long for an answer, 7 to 120\n"
+    "                          (default 7)\n"
     "  --inactivity-timeout SEC  end and wipe a session after this long with\n"
-    "                          no input at all (default 60)\n"
-    "  --end-silence MS        silence that ends an answer (default 300)\n"
+    "                          no input at all, 20 to 3600 (default 60)\n"
+    "  --end-silence MS        silence that ends an answer, 150 to 2000\n"
+    "                          (default 300)\n"
     "  --rate WPM              speech rate, 80 to 400 words a minute (default "
     "160)\n"
     "  --barge-in              listen while the kiosk speaks (never a safety\n"
@@ -80,6 +84,8 @@ static const char usage[] =
     "starts\n"
     "                          each one after the first with its next step)\n"
     "  --quiet                 do not print captions\n"
+    "  --screen TTY            captions in large type on this terminal (such\n"
+    "                          as /dev/tty1), even with --quiet\n"
     "  --self-test-once        before the first session, run the self-test\n"
     "                          until it has once heard yes (home set-up)\n"
     "  -o, --output FILE       preview: write the WAV here instead of playing "
@@ -117,6 +123,7 @@ enum {
     OPT_STATS,
     OPT_REALTIME,
     OPT_QUIET,
+    OPT_SCREEN,
     OPT_LIST,
     OPT_CONTEXT,
     OPT_SITE,
@@ -146,6 +153,7 @@ static const struct option options[] = {
     {"stats", required_argument, 0, OPT_STATS},
     {"realtime", no_argument, 0, OPT_REALTIME},
     {"quiet", no_argument, 0, OPT_QUIET},
+    {"screen", required_argument, 0, OPT_SCREEN},
     {"list-devices", no_argument, 0, OPT_LIST},
     {"context", required_argument, 0, OPT_CONTEXT},
     {"site", required_argument, 0, OPT_SITE},
@@ -171,6 +179,18 @@ static int number(const char *opt, const char *s, double lo, double hi,
     }
     *out = v;
     return 1;
+}
+
+/* An option that sets what [section] name of settings.ini sets: the same
+ * range, so that no option can undercut a floor that protects people
+ * (a shorter wait for an answer than settings.ini allows). */
+static int setting(const char *opt, const char *s, const char *section,
+                   const char *name, double *out)
+{
+    double lo = 0, hi = 0;
+    if (!vk_settings_range(section, name, &lo, &hi))
+        abort(); /* every option names a setting in the table */
+    return number(opt, s, lo, hi, out);
 }
 
 int main(int argc, char **argv)
@@ -217,19 +237,22 @@ int main(int argc, char **argv)
         case OPT_NO_BARGE: c.barge_in = 0; break;
         case OPT_NO_ECHO: c.echo_cancel = false; break;
         case OPT_QUIET: c.quiet = true; break;
+        case OPT_SCREEN: c.screen = optarg; break;
         case OPT_SELFTEST_ONCE: c.self_test_once = true; break;
         case OPT_LIST: list = true; break;
         case OPT_NOINPUT:
-            if (!number("--noinput-timeout", optarg, 1, 600, &c.noinput_s))
+            if (!setting("--noinput-timeout", optarg, "timing", "no_answer",
+                         &c.noinput_s))
                 return VK_EXIT_BAD_INPUT;
             break;
         case OPT_INACTIVE:
-            if (!number("--inactivity-timeout", optarg, 5, 3600,
-                        &c.inactivity_s))
+            if (!setting("--inactivity-timeout", optarg, "timing", "inactivity",
+                         &c.inactivity_s))
                 return VK_EXIT_BAD_INPUT;
             break;
         case OPT_SILENCE:
-            if (!number("--end-silence", optarg, 100, 5000, &v))
+            if (!setting("--end-silence", optarg, "timing", "end_of_speech",
+                         &v))
                 return VK_EXIT_BAD_INPUT;
             c.end_silence_ms = (int)v;
             break;

@@ -59,6 +59,7 @@ static const struct {
     {"timeout", ""},
     {"timeout.crisis", "crisis_contacts"},
     {"answer.taken", "heard"},
+    {"wake", ""},
     {"choices.answer", ""},
     {"keys.answer", ""},
     {"choices.menu", ""},
@@ -99,6 +100,7 @@ static const struct {
      "Before this session ends, here are the crisis numbers once more. "
      "{crisis_contacts}"},
     {"answer.taken", "You answered {heard}."},
+    {"wake", "To start, say yes or press a key."},
     {"headphones.missing",
      "The headphones are not connected. Everything will be said out loud, "
      "on the speaker, your results and the contacts too."},

@@ -96,6 +96,17 @@ static const setting *find(const char *section, const char *name)
     return NULL;
 }
 
+bool vk_settings_range(const char *section, const char *name, double *min,
+                       double *max)
+{
+    const setting *t = find(section, name);
+    if (!t)
+        return false;
+    *min = t->min;
+    *max = t->max;
+    return true;
+}
+
 static bool set_value(vk_settings *s, const setting *t, const char *value,
                       const char *file, int line, vk_diag *diag)
 {

@@ -43,6 +43,10 @@ bool vk_settings_load(vk_settings *s, const char *path, vk_diag *diag);
 /* Checks settings.ini in site folder `dir` (if there is one); problems go
  * to `diag`.  For `voice-kiosk check`. */
 void vk_settings_check(const char *dir, vk_diag *diag);
+/* The range settings.ini allows for [section] name (in its own unit: s,
+ * ms, dB...), for the command-line options that set the same thing. */
+bool vk_settings_range(const char *section, const char *name, double *min,
+                       double *max);
 /* Writes a fully commented settings.ini with every setting at its
  * default. */
 void vk_settings_write_sample(FILE *out);

@@ -139,6 +139,12 @@ long_prompt)
   sed -i 's/^text = Do you feel tired all the time?$/text = Do you feel tired all the time?\n    This question asks about the kind of tiredness that is there when you wake up.\n    It stays with you all through the day, and does not go away after a rest.\n    It does not go away after a quiet weekend, or a long night of sleep.\n    Think about the last few weeks, and whether you have felt this way most days.\n    Think of home and of work, of time with friends and time on your own.\n    Think of the mornings, the afternoons, and the evenings.\n    Then think of whether rest helps, and for how long it helps.\n    There is no right or wrong answer to this question./' "$flow"
   file=$flow line=$(line_of "$flow" '^text = Do you feel tired all the time\?$')
   want="warning: [sign.11] 'text' takes about" ;;
+long_wake)
+  # Said between sessions, maybe to an empty room: over 3 s is warned about.
+  status_want=0
+  printf '[system]\nwake = Hello there, and welcome to the clinic. To start the check, say yes, or press any key on the keypad.\n' >"$sflow"
+  file=$sflow line=2
+  want="warning: 'wake' takes about" ;;
 *) echo "unknown case $case"; exit 2 ;;
 esac
 

@@ -71,7 +71,16 @@ else
 fi
 # The keypad drop-in, applied to the system unit, still verifies.
 mkdir -p "$WORK/system/voice-kiosk.service.d"
-cp "$SRC/deploy/systemd/keypad-tty1.conf" "$WORK/system/voice-kiosk.service.d/"
+sed "s|/usr/bin/voice-kiosk|$BIN|g" "$SRC/deploy/systemd/keypad-tty1.conf" \
+  >"$WORK/system/voice-kiosk.service.d/keypad-tty1.conf"
+# Its command is the unit's, with the captions on tty1 added: nothing else
+# may drift from the unit.
+unit_cmd=$(sed -n 's/^ExecStart=\(..*\)$/\1/p' "$UNIT")
+dropin_cmd=$(sed -n 's/^ExecStart=\(..*\)$/\1/p' "$SRC/deploy/systemd/keypad-tty1.conf" |
+             sed 's| --screen /dev/tty1||')
+[ -n "$unit_cmd" ] && [ "$unit_cmd" = "$dropin_cmd" ] &&
+  pass "keypad drop-in: the unit's command plus --screen /dev/tty1" ||
+  fail "keypad drop-in command '$dropin_cmd' is not the unit's '$unit_cmd' plus --screen"
 if SYSTEMD_UNIT_PATH=$WORK/system: systemd-analyze verify --man=no \
      "$WORK/system/voice-kiosk.service" >"$WORK/verify-dropin" 2>&1 && [ ! -s "$WORK/verify-dropin" ]; then
   pass "systemd-analyze verify (with the keypad drop-in)"

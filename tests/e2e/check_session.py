@@ -37,6 +37,8 @@ synthesiser; only the sound card is simulated.  Expectations:
   heard_not_acted=P:C     C was heard while prompt P played, and no control
                           acted then
   control_count=C:N       exactly N control C acted in the session
+  prompt_count=A:N        prompt A was started exactly N times
+  event_count=T:N         exactly N events of type T
   finished=A              the last time prompt A was said, it played to its
                           end (not cut short)
   no_self_hearing         nothing recognised with a meaning, no barge-in
@@ -243,6 +245,16 @@ def main():
                           if e["type"] == "control" and e["control"] == ctl)
                 if got != int(n):
                     fail("%d %s controls, not %s" % (got, ctl, n), events)
+            elif key == "prompt_count":
+                pid, n = val.split(":")
+                if prompts.count(pid) != int(n):
+                    fail("prompt %s said %d times, not %s"
+                         % (pid, prompts.count(pid), n), events)
+            elif key == "event_count":
+                typ, n = val.split(":")
+                if types.count(typ) != int(n):
+                    fail("%d %s events, not %s" % (types.count(typ), typ, n),
+                         events)
             elif key == "next":
                 a, b = val.split(":")
                 if a not in prompts:
