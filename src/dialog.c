@@ -278,6 +278,14 @@ static void reprompt(vk_dialog *d, vk_actions *out, bool noinput)
         go(d, d->cur->on_no, out);
         return;
     }
+    if (noinput && *count > MAX_REPROMPT) {
+        /* Silence after all three reprompts: the person may have gone.
+         * Rather than say noinput.3 to what may be an empty room again and
+         * again, the kiosk waits quietly for an answer or a key, then for
+         * the inactivity warning and timeout (ACCESSIBILITY.md A10). */
+        listen(d, out);
+        return;
+    }
     int level = *count > MAX_REPROMPT ? MAX_REPROMPT : *count;
     char key[32];
     snprintf(key, sizeof key, "%s.%d", noinput ? "noinput" : "nomatch", level);
