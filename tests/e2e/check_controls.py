@@ -10,6 +10,9 @@ CHECK is one of:
              said again from its start (its caption comes again)
   louder     the first question, repeated after "louder", is one volume
              step (3 dB) louder; the next session starts at the default
+  headroom   with a site's headroom (settings.ini default -20, max 0), the
+             first question, repeated after "louder" to the top, is 20 dB
+             louder and not one sample of it is clipped
   slower     the first question, repeated after "slower", lasts longer;
              after "faster" twice, shorter than at first
   more_time  the warning comes before the inactivity timeout, and after
@@ -248,6 +251,27 @@ def check_private(events, speaker, headphones):
             fail("the session never said %s" % p, events)
 
 
+def check_headroom(events, speaker):
+    q = first_question(events)
+    s = spans(events, q)
+    if len(s) < 2:
+        fail("expected %s twice (before and after louder), got %d"
+             % (q, len(s)), events)
+    top = [e for e in events if e["type"] == "control"
+           and e["control"] == "louder"]
+    if not top or top[-1]["volume_db"] != 0:
+        fail("louder did not reach the site's top (0 dB)", events)
+    a, b = (level_db(speaker, x) for x in s[:2])
+    lo, hi = int(s[1][0] * RATE), int(s[1][1] * RATE)
+    clipped = sum(1 for v in speaker[lo:hi] if v >= 32767 or v <= -32768)
+    print("headroom: %s at %.2f dB, at the top %.2f dB (%+.2f), %d of %d "
+          "samples clipped" % (q, a, b, b - a, clipped, hi - lo))
+    if abs((b - a) - 20.0) > 0.5:
+        fail("the top is %.2f dB above the default, not 20" % (b - a), events)
+    if clipped:
+        fail("%d samples clipped at the top" % clipped, events)
+
+
 def main():
     if len(sys.argv) < 4:
         print(__doc__)
@@ -258,7 +282,8 @@ def main():
     if check == "private":
         check_private(events, speaker, phones)
     else:
-        {"pause": check_pause, "louder": check_louder, "slower": check_slower,
+        {"pause": check_pause, "louder": check_louder,
+         "headroom": check_headroom, "slower": check_slower,
          "more_time": check_more_time,
          "voice": check_voice}[check](events, speaker)
     # On every path: a session that ended completed or stopped reached the
