@@ -12,7 +12,9 @@
 #                   utterance was held (--realtime only; asr.c, "Early end")
 #   compute       = wall time from the audio frame that ended the utterance
 #                   to the reply's first sample (decode, rejection, dialog,
-#                   synthesis of the first sentence): the gap minus the wait
+#                   synthesis of the first sentence): the gap minus the wait;
+#                   for a held utterance from the frame that began the hold,
+#                   so the wait for the worker counts too
 #   speed         = session seconds per wall-clock second
 # usage: bench/session_bench.sh [--realtime] [SCENARIO...]
 #   (default: the e2e scenarios)

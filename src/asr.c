@@ -347,6 +347,7 @@ struct vk_asr {
     int paced;  /* audio comes at a sound card's pace (set_paced) */
     int held;   /* an early end waits for the worker's pass */
     int held_q; /* its closing quiet, in 10 ms steps */
+    struct timespec held_at; /* wall clock when it began */
     char held_live[sizeof((vk_asr_result *)0)->live_words]; /* live words */
     int16_t *later;    /* audio not yet fed: came during a hold, or after a
                           result in the same call */
@@ -1780,6 +1781,10 @@ static int hold_done(vk_asr *a, int wait)
     a->in_speech = 0;
     a->ahead.held++;
     end_result(a, a->held_q, 1);
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    a->res.held_ms = (double)(now.tv_sec - a->held_at.tv_sec) * 1e3 +
+                     (double)(now.tv_nsec - a->held_at.tv_nsec) / 1e6;
     apply_pending(a);
     return 1;
 }
@@ -1811,6 +1816,7 @@ static vk_asr_state try_early_end(vk_asr *a)
     if (want2 && a->paced && a->worker_on && pass2_possible(a)) {
         a->held = 1;
         a->held_q = a->quiet_frames;
+        clock_gettime(CLOCK_MONOTONIC, &a->held_at);
         hold_done(a, 0);
         return VK_ASR_SPEECH;
     }

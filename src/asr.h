@@ -89,6 +89,10 @@ typedef struct vk_asr_result {
     /* What the live pass alone heard (the same as words when no second
      * pass ran): barge-in asks both passes to agree. */
     char live_words[256];
+    /* Wall-clock ms the utterance was held after it ended, for its second
+     * pass on the worker (vk_asr_set_paced); 0 = not held.  Part of the
+     * turn's compute, though the loop was free meanwhile. */
+    double held_ms;
 } vk_asr_result;
 
 /* Creates a recogniser.  On failure returns an error and writes a message

@@ -595,6 +595,12 @@ void vk_dialog_on_inactive(vk_dialog *d, vk_actions *out)
     end_session(d, out, "timeout");
 }
 
+void vk_dialog_person_here(vk_dialog *d)
+{
+    if (d)
+        d->noinput = d->nomatch = 0;
+}
+
 void vk_dialog_say_again(vk_dialog *d, vk_actions *out)
 {
     if (d->ended || !d->cur)

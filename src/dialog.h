@@ -107,6 +107,11 @@ void vk_dialog_say_again(vk_dialog *d, vk_actions *out);
 bool vk_dialog_toward_crisis(const vk_dialog *d, const char *meaning);
 /* True while the current prompt is a safety message. */
 bool vk_dialog_in_safety(const vk_dialog *d);
+
+/* The person showed they are there (a control such as "louder", which the
+ * kiosk handles itself): the reprompt ladder starts again, so a silence
+ * after it gets "Sorry, I did not hear anything." again. */
+void vk_dialog_person_here(vk_dialog *d);
 /* True once VK_ACT_END was produced. */
 bool vk_dialog_ended(const vk_dialog *d);
 

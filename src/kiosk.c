@@ -54,6 +54,10 @@ _Static_assert(QUEUE_MAX >= 2 * VK_DIALOG_MAX_SENTENCES, "queue too short");
 /* Between sessions, how long the answer to "say yes to start" is waited
  * for before the room is left quiet again (on_heard_idle). */
 #define WAKE_WAIT_S 8
+/* The inactivity warning waits for the end of speech at most this long. */
+#define WARN_DELAY_MAX (5 * RATE)
+#define WAKE_UNANSWERED_MAX 2
+#define WAKE_BACKOFF_S 120
 
 typedef struct sentence {
     char id[64];
@@ -111,7 +115,9 @@ struct vk_kiosk {
     /* Between sessions: something was understood, and the short question
      * whether to start ([system] wake) was asked (see on_heard_idle). */
     bool waking;
-    int64_t wake_end; /* sample time its answer is waited for, -1 = saying */
+    int64_t wake_end;    /* sample time its answer is waited for, -1 = saying */
+    int wake_unanswered; /* such questions unanswered in a row */
+    int64_t wake_quiet_until; /* words start nothing before this time */
 
     vk_echo *echo;     /* removes the kiosk's own voice from the mic, or NULL */
     bool barge_paused; /* barge-in: speech began, the prompt holds its place */
@@ -126,6 +132,7 @@ struct vk_kiosk {
     bool awaiting_reply;
     double reply_speech_end;
     struct timespec reply_wall;
+    double reply_held_ms; /* the answer waited this long for its 2nd pass */
     struct timespec tick_wall; /* wall clock just before this tick's feed */
     vk_kiosk_stats stats;
 };
@@ -390,7 +397,7 @@ static void start_sentence(vk_kiosk *k, sentence *s, int64_t at)
         if (k->stats.turns < MAX_TURNS) {
             k->stats.turn_gap_s[k->stats.turns] = t - k->reply_speech_end;
             k->stats.compute_ms[k->stats.turns] =
-                (double)ns_since(&k->reply_wall) / 1e6;
+                (double)ns_since(&k->reply_wall) / 1e6 + k->reply_held_ms;
             k->stats.turns++;
         }
     }
@@ -556,6 +563,7 @@ static void touch(vk_kiosk *k)
 {
     k->last_activity = k->t;
     k->warned = false;
+    vk_dialog_person_here(k->dialog);
 }
 
 static void start_session(vk_kiosk *k)
@@ -575,6 +583,7 @@ static void start_session(vk_kiosk *k)
         queue_clear(k);
         k->waking = false;
     }
+    k->wake_unanswered = 0;
     k->active = true;
     /* A shared kiosk: every session starts at the site's volume and rate. */
     vk_controls_reset(&k->ctl, &k->opts.settings);
@@ -600,6 +609,7 @@ static void start_session(vk_kiosk *k)
 static void set_paused(vk_kiosk *k, bool paused);
 static void listen_from_now(vk_kiosk *k, const char *context);
 static void sim_idle(vk_kiosk *k);
+static void wake_over(vk_kiosk *k);
 
 static void deliver(vk_kiosk *k, const vk_input *in)
 {
@@ -848,6 +858,7 @@ static void on_heard(vk_kiosk *k, const vk_heard *h)
     /* From before the feed that ended the utterance: the final decode and
      * rejection are part of the compute. */
     k->reply_wall = k->tick_wall;
+    k->reply_held_ms = h->held_ms;
     vk_input in = {.kind = h->meaning[0] ? VK_IN_SPEECH : VK_IN_NOMATCH,
                    .meaning = h->meaning,
                    .confidence = h->confidence};
@@ -917,15 +928,17 @@ static void sim_idle(vk_kiosk *k)
  * anything else or silence leaves the room quiet again. */
 static void on_heard_idle(vk_kiosk *k, const vk_heard *h)
 {
-    vk_events_heard(k->ev, now_s(k), h->meaning, h->words, h->confidence);
     const char *m = h->meaning;
     bool asked = k->waking && k->wake_end >= 0;
+    if (m[0]) /* what is not understood may be talk nearby: not logged */
+        vk_events_heard(k->ev, now_s(k), m, h->words, h->confidence);
     if (asked && strcmp(m, "yes") == 0) {
         start_session(k);
         return;
     }
+    bool again = strcmp(m, "repeat") == 0 || strcmp(m, "help") == 0;
     if (m[0] &&
-        (!k->waking || strcmp(m, "repeat") == 0 || strcmp(m, "help") == 0)) {
+        ((asked && again) || (!k->waking && k->t >= k->wake_quiet_until))) {
         k->waking = true;
         k->wake_end = -1;
         vk_events_simple(k->ev, now_s(k), "wake");
@@ -935,27 +948,39 @@ static void on_heard_idle(vk_kiosk *k, const vk_heard *h)
         say_aside(k, "system.wake", vk_script_system(k->script, "wake"));
         return;
     }
-    if (asked && m[0]) {
-        k->waking = false;
-        vk_events_simple(k->ev, now_s(k), "wake_over");
-    }
+    if (asked && m[0])
+        wake_over(k);
     listen_from_now(k, "answer");
     sim_idle(k);
 }
 
+/* The question whether to start went unanswered (silence, or another
+ * word).  After WAKE_UNANSWERED_MAX in a row the room may be a television
+ * or talk nearby: words start nothing for WAKE_BACKOFF_S (a key still
+ * does). */
+static void wake_over(vk_kiosk *k)
+{
+    k->waking = false;
+    vk_events_simple(k->ev, now_s(k), "wake_over");
+    if (++k->wake_unanswered >= WAKE_UNANSWERED_MAX) {
+        k->wake_unanswered = 0;
+        k->wake_quiet_until = k->t + (int64_t)WAKE_BACKOFF_S * RATE;
+    }
+}
+
 /* Between sessions, each frame: the question whether to start has been
- * said (listen for its answer), or its answer was not given in time. */
-static void wake_tick(vk_kiosk *k, bool drained)
+ * said, or cut off (a lost device empties the queue): listen for its
+ * answer; or its answer was not given in time. */
+static void wake_tick(vk_kiosk *k)
 {
     if (!k->waking)
         return;
-    if (k->wake_end < 0 && drained) {
+    if (k->wake_end < 0 && k->qlen == 0) {
         k->wake_end = k->t + (int64_t)WAKE_WAIT_S * RATE;
         listen_from_now(k, "answer");
         sim_idle(k);
     } else if (k->wake_end >= 0 && k->t >= k->wake_end && !k->in_speech) {
-        k->waking = false;
-        vk_events_simple(k->ev, now_s(k), "wake_over");
+        wake_over(k);
         sim_idle(k);
     }
 }
@@ -990,6 +1015,7 @@ static void on_key(vk_kiosk *k, int key)
     k->awaiting_reply = true;
     k->reply_speech_end = now_s(k);
     clock_gettime(CLOCK_MONOTONIC, &k->reply_wall);
+    k->reply_held_ms = 0;
     vk_input in = {.kind = VK_IN_KEY, .meaning = action};
     deliver(k, &in);
 }
@@ -1018,7 +1044,11 @@ static void check_timeouts(vk_kiosk *k)
         return;
     }
     int64_t warn_at = (int64_t)((st->inactivity_s * f - st->warn_s) * RATE);
-    if (waiting && !k->warned && k->t - k->last_activity >= warn_at) {
+    /* Not over speech, which it would drop (an answer being given), but
+     * talk nearby that never ends delays it WARN_DELAY_MAX at most. */
+    int64_t idle = k->t - k->last_activity;
+    if (waiting && !k->warned && idle >= warn_at &&
+        (!k->in_speech || idle >= warn_at + WARN_DELAY_MAX)) {
         k->warned = true;
         listen_after_aside(k);
         aside_system(k, "control.warning");
@@ -1136,6 +1166,13 @@ static bool sessions_done(const vk_kiosk *k)
 }
 
 /* ---- barge-in ------------------------------------------------------------ */
+
+/* The sentence playing is the previous answer said back (answer.taken). */
+static bool saying_answer_back(const vk_kiosk *k)
+{
+    return k->qlen > 0 &&
+           strcmp(k->queue[k->qhead].id, "system.answer.taken") == 0;
+}
 
 static void barge_resume(vk_kiosk *k)
 {
@@ -1353,8 +1390,12 @@ vk_err vk_kiosk_run(vk_kiosk *k, vk_audio *dev, vk_audio *sim, vk_key_fn keys,
                      !k->pause_listening;
         /* Everything said on the way to a question (a reprompt, the help,
          * the question itself) takes its answers: a person who knows the
-         * answer need not wait for the help to end. */
-        bool question = barge && !safety && k->pending_listen;
+         * answer need not wait for the help to end.  But not the answer
+         * said back: a word over "You answered no." is about the question
+         * before, and taken for the next one it could answer sign 3
+         * before it was asked. */
+        bool question =
+            barge && !safety && k->pending_listen && !saying_answer_back(k);
         const char *bctx = question ? k->pending_listen : "command";
         if (barge && (!k->barge_armed || strcmp(bctx, k->barge_context))) {
             k->barge_armed = true;
@@ -1424,7 +1465,7 @@ vk_err vk_kiosk_run(vk_kiosk *k, vk_audio *dev, vk_audio *sim, vk_key_fn keys,
         if (k->active && (drained || (!had && k->qlen == 0 && !k->listening)))
             on_drained(k);
         else if (!k->active)
-            wake_tick(k, drained);
+            wake_tick(k);
         k->stats.session_s = now_s(k);
         if (k->opts.simulate && !k->active && sessions_done(k))
             return VK_OK;

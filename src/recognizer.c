@@ -119,6 +119,7 @@ static void take(vk_recognizer *r, vk_heard *out)
     out->confidence = res.confidence;
     out->start_s = res.start_s;
     out->end_s = res.end_s;
+    out->held_ms = res.held_ms;
     const char *lm = res.live_words[0]
                          ? vk_grammar_meaning(r->current, res.live_words)
                          : NULL;

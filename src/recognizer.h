@@ -31,6 +31,7 @@ typedef struct vk_heard {
      * pass ran.  Barge-in acts on a result only when both passes agree,
      * but for a yes or not sure toward the crisis contacts (kiosk.c). */
     char live_meaning[32];
+    double held_ms; /* held for the second pass (vk_asr_result) */
 } vk_heard;
 
 typedef struct vk_recognizer vk_recognizer;

@@ -29,6 +29,7 @@
 typedef struct heard {
     char words[256];
     double confidence, start_s, end_s;
+    double held_ms;
 } heard;
 
 typedef struct stream {
@@ -102,6 +103,7 @@ static size_t decode(const stream *s, bool paced, heard *out,
             out[nh].confidence = h.confidence;
             out[nh].start_s = h.start_s;
             out[nh].end_s = h.end_s;
+            out[nh].held_ms = h.held_ms;
             nh++;
         }
     }
@@ -111,6 +113,7 @@ static size_t decode(const stream *s, bool paced, heard *out,
         out[nh].confidence = h.confidence;
         out[nh].start_s = h.start_s;
         out[nh].end_s = h.end_s;
+        out[nh].held_ms = h.held_ms;
         nh++;
     }
     vk_recognizer_ahead_stats(r, st);
@@ -150,6 +153,14 @@ static void hold_changes_nothing_heard(int gap_ms)
     same_results(a, na, b, nb);
     assert_int_equal(sa.held, 0);
     assert_true(sb.held >= 1);
+    /* Each held result says how long it waited (the turn's compute). */
+    size_t ha = 0, hb = 0;
+    for (size_t i = 0; i < na; i++) {
+        ha += a[i].held_ms > 0;
+        hb += b[i].held_ms > 0;
+    }
+    assert_int_equal(ha, 0);
+    assert_int_equal(hb, sb.held);
     assert_int_equal(sa.ready + sa.at_end, sb.ready + sb.at_end);
     free(a);
     free(b);

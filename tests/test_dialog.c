@@ -283,6 +283,11 @@ static void noinput_reprompts_taper(void **state)
     assert_true(has(f, VK_ACT_LISTEN));
     nothing(f, VK_IN_NOINPUT);
     assert_string_equal(last_spoken(f), "");
+    /* A control the kiosk handled ("louder") shows the person is there:
+     * the ladder starts again. */
+    vk_dialog_person_here(f->dialog);
+    nothing(f, VK_IN_NOINPUT);
+    assert_string_equal(last_spoken(f), "system.noinput.1");
     /* An answer resets the count. */
     say(f, "yes", 0.95);
     nothing(f, VK_IN_NOINPUT);

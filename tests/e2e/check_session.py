@@ -38,6 +38,8 @@ synthesiser; only the sound card is simulated.  Expectations:
                           acted then
   control_count=C:N       exactly N control C acted in the session
   prompt_count=A:N        prompt A was started exactly N times
+  speech_during=A         the virtual user started speaking while prompt A
+                          played (any time it was said)
   event_count=T:N         exactly N events of type T
   finished=A              the last time prompt A was said, it played to its
                           end (not cut short)
@@ -245,6 +247,18 @@ def main():
                           if e["type"] == "control" and e["control"] == ctl)
                 if got != int(n):
                     fail("%d %s controls, not %s" % (got, ctl, n), events)
+            elif key == "speech_during":
+                starts = [e["t"] for e in events
+                          if e["type"] == "prompt" and e["id"] == val]
+                if not starts:
+                    fail("prompt %s never spoken" % val, events)
+                spans_ = [(s0, next((e["t"] for e in events
+                                     if e["type"] == "prompt_end"
+                                     and e["id"] == val and e["t"] >= s0), 1e9))
+                          for s0 in starts]
+                if not any(e["type"] == "user_speech" and s0 <= e["start"] <= s1
+                           for e in events for s0, s1 in spans_):
+                    fail("nobody spoke while %s played" % val, events)
             elif key == "prompt_count":
                 pid, n = val.split(":")
                 if prompts.count(pid) != int(n):
