@@ -1910,8 +1910,7 @@ static vk_asr_state feed_steps(vk_asr *a, const int16_t *pcm, size_t n,
             a->quiet_frames = e * 316.0 < a->peak ? a->quiet_frames + 1 : 0;
             if (a->quiet_frames == a->early_frames)
                 st = try_early_end(a);
-            /* After an early end the rest of this silence must not start a
-             * new utterance at once: the VAD of the fresh one needs speech. */
+            /* Unless it just ended or is held, the run-ahead may start. */
             if (st != VK_ASR_DONE && !a->held && a->worker_on)
                 run_ahead(a, quiet);
         }

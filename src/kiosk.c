@@ -52,12 +52,13 @@ _Static_assert(QUEUE_MAX >= 2 * VK_DIALOG_MAX_SENTENCES, "queue too short");
  * clock runs a little slow drops a frame now and then, never 50 in a row. */
 #define PHONES_STALLED 50
 /* Between sessions, how long the answer to "say yes to start" is waited
- * for before the room is left quiet again (on_heard_idle). */
+ * for before the room is left quiet again (on_heard_idle); after this many
+ * unanswered in a row, words start nothing for WAKE_BACKOFF_S. */
 #define WAKE_WAIT_S 8
-/* The inactivity warning waits for the end of speech at most this long. */
-#define WARN_DELAY_MAX (5 * RATE)
 #define WAKE_UNANSWERED_MAX 2
 #define WAKE_BACKOFF_S 120
+/* The inactivity warning waits for the end of speech at most this long. */
+#define WARN_DELAY_MAX (5 * RATE)
 
 typedef struct sentence {
     char id[64];
