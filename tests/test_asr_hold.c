@@ -77,6 +77,19 @@ static void load_stream(stream *s, int gap_ms)
     assert_int_equal(s->nclips, MAX_CLIPS);
 }
 
+/* Adds result h to out[*nh] (up to MAX_HEARD). */
+static void keep(heard *out, size_t *nh, const vk_heard *h)
+{
+    if (*nh >= MAX_HEARD)
+        return;
+    heard *o = &out[(*nh)++];
+    snprintf(o->words, sizeof o->words, "%s", h->words);
+    o->confidence = h->confidence;
+    o->start_s = h->start_s;
+    o->end_s = h->end_s;
+    o->held_ms = h->held_ms;
+}
+
 /* Decodes the stream in the answer context; returns the results heard. */
 static size_t decode(const stream *s, bool paced, heard *out,
                      vk_asr_ahead_stats *st)
@@ -98,24 +111,12 @@ static size_t decode(const stream *s, bool paced, heard *out,
         size_t k = s->n - off < FRAME ? s->n - off : FRAME;
         vk_asr_state st2 = k ? vk_recognizer_feed(r, s->pcm + off, k, &h)
                              : vk_recognizer_flush(r, &h);
-        if (st2 == VK_ASR_DONE && nh < MAX_HEARD) {
-            snprintf(out[nh].words, sizeof out[nh].words, "%s", h.words);
-            out[nh].confidence = h.confidence;
-            out[nh].start_s = h.start_s;
-            out[nh].end_s = h.end_s;
-            out[nh].held_ms = h.held_ms;
-            nh++;
-        }
+        if (st2 == VK_ASR_DONE)
+            keep(out, &nh, &h);
     }
     /* Whatever a last hold kept is decoded by the end of input. */
-    while (nh < MAX_HEARD && vk_recognizer_flush(r, &h) == VK_ASR_DONE) {
-        snprintf(out[nh].words, sizeof out[nh].words, "%s", h.words);
-        out[nh].confidence = h.confidence;
-        out[nh].start_s = h.start_s;
-        out[nh].end_s = h.end_s;
-        out[nh].held_ms = h.held_ms;
-        nh++;
-    }
+    while (nh < MAX_HEARD && vk_recognizer_flush(r, &h) == VK_ASR_DONE)
+        keep(out, &nh, &h);
     vk_recognizer_ahead_stats(r, st);
     vk_recognizer_destroy(r);
     return nh;
