@@ -395,11 +395,11 @@ static void kiosk_opts(const vk_cli *c, const parts *p, vk_kiosk_opts *o)
     o->keys_only = !lang_has_model(c->lang);
 }
 
-/* Captions on standard output: large on a terminal, else plain lines. */
 /* The captions: on --screen if given (the packaged service's stdout is
  * the journal, where captions must never go), else on stdout unless
- * --quiet.  A screen that cannot be opened is reported, and the kiosk
- * goes on speaking without it. */
+ * --quiet, large on a terminal and plain lines elsewhere.  A screen that
+ * cannot be opened is reported, and the kiosk goes on speaking without
+ * it. */
 static vk_captions *open_captions(const vk_cli *c)
 {
     if (c->screen) {
