@@ -45,15 +45,15 @@ for s in "${scenarios[@]}"; do
   fi
 done
 wait
-printf '| scenario | session s | speed x | first sample ms | turns | gap median ms | gap p95 ms | compute median ms | compute p95 ms | pass2 ready | of them held | peak RSS MB |\n'
-printf '|---|---|---|---|---|---|---|---|---|---|---|---|\n'
+printf '| scenario | session s | speed x | first sample ms | turns | gap median ms | gap p95 ms | compute median ms | compute p95 ms | compute max ms | pass2 ready | of them held | peak RSS MB |\n'
+printf '|---|---|---|---|---|---|---|---|---|---|---|---|---|\n'
 for s in "${scenarios[@]}"; do
   n=$(basename "$s" .scn)
   get() { awk -F'\t' -v k="$1" '$1==k {print $2}' "$tmp/$n.stats"; }
-  printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$n" \
+  printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$n" \
     "$(get session_s)" "$(get speed_x)" "$(get first_sample_ms)" "$(get turns)" \
     "$(get turn_gap_median_ms)" "$(get turn_gap_p95_ms)" "$(get compute_median_ms)" \
-    "$(get compute_p95_ms)" "$(get pass2_ready)" "$(get pass2_held)" "$(get peak_rss_mb)"
+    "$(get compute_p95_ms)" "$(get compute_max_ms)" "$(get pass2_ready)" "$(get pass2_held)" "$(get peak_rss_mb)"
 done
 echo
 echo "machine: $(nproc) cores, $(uname -m), load $(cut -d' ' -f1-3 /proc/loadavg); $(date -u +%Y-%m-%d)${rt:+, --realtime}"

@@ -54,6 +54,11 @@
  * (the hold), and the audio that comes meanwhile is fed after the result.
  * Before the hold that pass ran on the loop thread: 96-112 ms of compute
  * at p95 in a session whose answers were said back (README, Benchmarks).
+ * The pass of an early end keeps only 50 ms of the closing quiet
+ * (vk_asr_early_keep_ms), so the worker can begin it 100 ms before the
+ * early end, once the path so far would end early (the head start): a
+ * held turn then waits a few ms for it instead of the whole pass (85-126
+ * ms).  Paced or not, an early end's pass decodes the same audio.
  *
  * Rejection: with a small grammar PocketSphinx returns some grammar word for
  * almost any sound.  The phone loop is the best score any sequence of sounds
@@ -231,6 +236,11 @@ static int vk_asr_blank_below_reject = 1;
 static int vk_asr_use_second_pass = 1;
 static int vk_asr_pre_ms = 400;
 static int vk_asr_post_ms = 150; /* quiet kept after the speech */
+/* Of an early end's closing quiet the second pass decodes only this much
+ * (ms), so that its job can start the rest of early_end_ms before the
+ * early end (the head start; see "Early end" at the top).  The lab varies
+ * it (VK_ASR_EARLY_KEEP_MS). */
+static int vk_asr_early_keep_ms = 50;
 /* 0: the second pass runs even on a live result in its accept band (the
  * lab, to fit on every utterance; the result then is the second pass's). */
 static int vk_asr_keep_live_accept = 1;
@@ -346,7 +356,9 @@ struct vk_asr {
      * (see "Early end" at the top; only when paced). */
     int paced;  /* audio comes at a sound card's pace (set_paced) */
     int held;   /* an early end waits for the worker's pass */
-    int held_q; /* its closing quiet, in 10 ms steps */
+    int held_q;    /* its closing quiet, in 10 ms steps */
+    size_t held_n; /* the samples its second pass decodes */
+    int ahead_due; /* the run-ahead waits for the worker (run_ahead) */
     struct timespec held_at; /* wall clock when it began */
     char held_live[sizeof((vk_asr_result *)0)->live_words]; /* live words */
     int16_t *later;    /* audio not yet fed: came during a hold, or after a
@@ -930,6 +942,9 @@ vk_err vk_asr_create(const vk_asr_opts *opts, vk_asr **out, char *errbuf,
     const char *clean = getenv("VK_ASR_CLEAN");
     if (clean && *clean)
         vk_asr_clean = atoi(clean) != 0;
+    const char *ekeep = getenv("VK_ASR_EARLY_KEEP_MS");
+    if (ekeep && *ekeep)
+        vk_asr_early_keep_ms = atoi(ekeep);
 
     int end_ms = opts && opts->end_silence_ms > 0 ? opts->end_silence_ms
                                                   : VK_ASR_DEFAULT_END_MS;
@@ -1585,12 +1600,11 @@ static double utt_snr(const int16_t *x, size_t n)
 }
 
 /* The samples the second pass decodes of the buffered utterance, which
- * ended after `silence_frames` quiet steps: of that quiet it keeps
- * vk_asr_post_ms. */
-static size_t pass2_len(const vk_asr *a, int silence_frames)
+ * ended after `silence_frames` quiet steps: of that quiet it keeps `keep`
+ * steps (vk_asr_post_ms, or early_keep's after an early end). */
+static size_t pass2_len(const vk_asr *a, int silence_frames, int keep)
 {
     size_t n = a->blen, drop = 0;
-    int keep = vk_asr_post_ms / 10;
     if (silence_frames > keep)
         drop = (size_t)(silence_frames - keep) * VK_ASR_SUB;
     return drop < n ? n - drop : n;
@@ -1602,15 +1616,22 @@ static int pass2_possible(const vk_asr *a)
     return a->ps2 && !a->overflow && a->blen;
 }
 
-/* Re-decodes the buffered utterance (pre-roll, speech, the trailing quiet)
- * at once with the second-pass decoders, whose CMN is computed over it.
- * Returns 0 (live result stands) if there is no second pass or the
- * utterance did not fit the buffer. */
-static int second_pass(vk_asr *a, int silence_frames)
+/* The closing quiet, in 10 ms steps, that an early end's second pass
+ * keeps: vk_asr_early_keep_ms, but no more than the early end waits. */
+static int early_keep(const vk_asr *a)
+{
+    int keep = vk_asr_early_keep_ms / 10;
+    return keep < a->early_frames ? keep : a->early_frames;
+}
+
+/* Re-decodes the first n buffered samples (pre-roll, speech, some of the
+ * trailing quiet: pass2_len) at once with the second-pass decoders, whose
+ * CMN is computed over them.  Returns 0 (live result stands) if there is no
+ * second pass or the utterance did not fit the buffer. */
+static int second_pass(vk_asr *a, size_t n)
 {
     if (!pass2_possible(a))
         return 0;
-    size_t n = pass2_len(a, silence_frames);
     a->utt_snr = utt_snr(a->buf, n);
     if (a->worker_on) {
         pthread_mutex_lock(&a->mu);
@@ -1643,14 +1664,16 @@ static void start_job_locked(vk_asr *a, size_t n)
     pthread_cond_broadcast(&a->cv);
 }
 
-/* Hands the worker the second pass of the utterance as if it ended now
- * (the audio so far), unless it is still busy with an earlier one. */
-static void ahead_start(vk_asr *a)
+/* Hands the worker the second pass of the first n buffered samples unless
+ * it is still busy with an earlier job.  1 = started. */
+static int try_job(vk_asr *a, size_t n)
 {
     pthread_mutex_lock(&a->mu);
-    if (!a->busy)
-        start_job_locked(a, a->blen);
+    int idle = !a->busy;
+    if (idle)
+        start_job_locked(a, n);
     pthread_mutex_unlock(&a->mu);
+    return idle;
 }
 
 /* The probe's decision on the 10 ms step just fed: 1 = not speech. */
@@ -1672,16 +1695,21 @@ static int probe_quiet_step(vk_asr *a, const int16_t *pcm, size_t k)
  * audio the second pass would decode if the utterance ended now is all
  * here, and the live VAD will end the utterance end_frames - keep steps
  * later unless speech comes back: the worker decodes it then, during the
- * end-of-speech window, instead of the loop after it.  Speech in between
- * makes the job stale (its length no longer matches) and the count starts
- * again. */
+ * end-of-speech window, instead of the loop after it.  If the worker is
+ * still busy (with a head start's job), the job starts when it is free,
+ * for the same audio.  Speech in between makes the job stale (its length
+ * no longer matches) and the count starts again. */
 static void run_ahead(vk_asr *a, int quiet)
 {
     int keep = vk_asr_post_ms / 10;
     a->probe_quiet = quiet ? a->probe_quiet + 1 : 0;
-    if (a->probe_quiet == keep && a->end_frames > keep && !a->overflow &&
-        a->blen)
-        ahead_start(a);
+    if (a->probe_quiet == keep)
+        a->ahead_due = a->end_frames > keep;
+    else if (!a->probe_quiet || a->probe_quiet >= a->end_frames)
+        a->ahead_due = 0;
+    if (a->ahead_due && pass2_possible(a) &&
+        try_job(a, pass2_len(a, a->probe_quiet, keep)))
+        a->ahead_due = 0;
 }
 
 /* Keeps the audio the second pass needs: while idle only the last `pre`
@@ -1721,12 +1749,13 @@ static int end_live(vk_asr *a)
     return a->feats.raw < VK_ASR_RAW_ACCEPT_LIVE || !vk_asr_keep_live_accept;
 }
 
-/* The rest, after end_live: the second pass if `want2` (the worker's, if
- * its job is this very audio), the checks, and the audio forgotten.
- * `silence_frames` of quiet were heard after the speech. */
-static void end_result(vk_asr *a, int silence_frames, int want2)
+/* The rest, after end_live: the second pass of the first n buffered
+ * samples if `want2` (the worker's, if its job is this very audio), the
+ * checks, and the audio forgotten.  `silence_frames` of quiet were heard
+ * after the speech. */
+static void end_result(vk_asr *a, int silence_frames, int want2, size_t n)
 {
-    if (want2 && second_pass(a, silence_frames)) {
+    if (want2 && second_pass(a, n)) {
         a->did2 = 1;
         double r = a->feats.raw;
         double z = r <= 0 ? -10 : r >= 1 ? 10 : log(r / (1 - r));
@@ -1748,7 +1777,8 @@ static void end_result(vk_asr *a, int silence_frames, int want2)
  * trailing silence were heard after the speech. */
 static void finish_utt(vk_asr *a, int silence_frames)
 {
-    end_result(a, silence_frames, end_live(a));
+    end_result(a, silence_frames, end_live(a),
+               pass2_len(a, silence_frames, vk_asr_post_ms / 10));
 }
 
 /* Polls a hold: once the worker has done the second pass of exactly the
@@ -1758,7 +1788,7 @@ static void finish_utt(vk_asr *a, int silence_frames)
  * reached its limit, or input ended). */
 static int hold_done(vk_asr *a, int wait)
 {
-    size_t n = pass2_len(a, a->held_q);
+    size_t n = a->held_n;
     int done = 0;
     pthread_mutex_lock(&a->mu);
     for (;;) {
@@ -1780,7 +1810,7 @@ static int hold_done(vk_asr *a, int wait)
     a->held = 0;
     a->in_speech = 0;
     a->ahead.held++;
-    end_result(a, a->held_q, 1);
+    end_result(a, a->held_q, 1, n);
     struct timespec now;
     clock_gettime(CLOCK_MONOTONIC, &now);
     a->res.held_ms = (double)(now.tv_sec - a->held_at.tv_sec) * 1e3 +
@@ -1789,38 +1819,57 @@ static int hold_done(vk_asr *a, int wait)
     return 1;
 }
 
-/* Grammar-aware early end: after early_frames of quiet, if the words so far
- * are a whole phrase that nothing longer could change (asked of the
- * caller) and the confidence so far is in the accept band, the utterance
- * is over: waiting out the rest of the end window cannot change the
- * answer.  If the live decoders' final result then wants the second pass
- * and the audio comes at a card's pace, the worker runs that pass while
- * the utterance is held (it still counts as speech to the caller) instead
- * of the loop waiting on it.  Returns VK_ASR_DONE if the utterance was
- * ended, VK_ASR_SPEECH if it is held or goes on. */
-static vk_asr_state try_early_end(vk_asr *a)
+/* Could the path so far end the utterance early: are its words a whole
+ * phrase that nothing longer could change (asked of the caller), with a
+ * confidence in the accept band?  Scores the partial path into res. */
+static int early_candidate(vk_asr *a)
 {
     if (!a->complete || a->early_frames <= 0 ||
         a->early_frames >= a->end_frames)
-        return VK_ASR_SPEECH;
+        return 0;
     int32 score = 0;
     const char *hyp = ps_get_hyp(a->ps, &score);
     if (!hyp || !*hyp)
-        return VK_ASR_SPEECH;
+        return 0;
     score_utt(a, a->ps, a->pl, NULL);
-    if (!a->res.words[0] || a->feats.raw < VK_ASR_RAW_ACCEPT_LIVE ||
-        !a->complete(a->complete_user, a->ctx[a->cur].name, a->res.words))
+    return a->res.words[0] && a->feats.raw >= VK_ASR_RAW_ACCEPT_LIVE &&
+           a->complete(a->complete_user, a->ctx[a->cur].name, a->res.words);
+}
+
+/* The head start: early_keep steps into the quiet, if an early end is in
+ * sight, the worker is given the second pass that end would want, so that
+ * a held early end seldom has to wait (when paced; see try_early_end).
+ * Speech that comes back makes the job stale (its length). */
+static void head_start(vk_asr *a)
+{
+    if (a->paced && a->worker_on && pass2_possible(a) && early_candidate(a))
+        try_job(a, a->blen);
+}
+
+/* Grammar-aware early end: after early_frames of quiet, if the path so far
+ * is an early_candidate, the utterance is over: waiting out the rest of
+ * the end window cannot change the answer.  If the live decoders' final
+ * result then wants the second pass and the audio comes at a card's pace,
+ * the worker runs that pass (usually begun at the head start) while the
+ * utterance is held (it still counts as speech to the caller) instead of
+ * the loop waiting on it.  Returns VK_ASR_DONE if the utterance was ended,
+ * VK_ASR_SPEECH if it is held or goes on. */
+static vk_asr_state try_early_end(vk_asr *a)
+{
+    if (!early_candidate(a))
         return VK_ASR_SPEECH;
     a->early_ends++;
     int want2 = end_live(a);
+    size_t n = pass2_len(a, a->quiet_frames, early_keep(a));
     if (want2 && a->paced && a->worker_on && pass2_possible(a)) {
         a->held = 1;
         a->held_q = a->quiet_frames;
+        a->held_n = n;
         clock_gettime(CLOCK_MONOTONIC, &a->held_at);
         hold_done(a, 0);
         return VK_ASR_SPEECH;
     }
-    end_result(a, a->quiet_frames, want2);
+    end_result(a, a->quiet_frames, want2, n);
     a->in_speech = 0;
     apply_pending(a);
     return VK_ASR_DONE;
@@ -1896,6 +1945,7 @@ static vk_asr_state feed_steps(vk_asr *a, const int16_t *pcm, size_t n,
             /* The VAD reports speech after -vad_startspeech (0.1 s) of it. */
             a->speech_at = a->pos > 1600 ? a->pos - 1600 : 0;
             a->probe_quiet = 0;
+            a->ahead_due = 0;
             a->utt_id++;
             st = VK_ASR_SPEECH;
         } else if (!sp && a->in_speech) {
@@ -1908,6 +1958,9 @@ static vk_asr_state feed_steps(vk_asr *a, const int16_t *pcm, size_t n,
             if (e > a->peak)
                 a->peak = e;
             a->quiet_frames = e * 316.0 < a->peak ? a->quiet_frames + 1 : 0;
+            if (a->quiet_frames == early_keep(a) &&
+                a->quiet_frames < a->early_frames)
+                head_start(a);
             if (a->quiet_frames == a->early_frames)
                 st = try_early_end(a);
             /* Unless it just ended or is held, the run-ahead may start. */

@@ -644,6 +644,7 @@ static void write_stats(const char *path, const vk_kiosk_stats *s,
         fprintf(f, "turn_gap_p95_ms\t%.0f\n", pct(gap, s->turns, 0.95) * 1000);
         fprintf(f, "compute_median_ms\t%.2f\n", pct(cpu, s->turns, 0.5));
         fprintf(f, "compute_p95_ms\t%.2f\n", pct(cpu, s->turns, 0.95));
+        fprintf(f, "compute_max_ms\t%.2f\n", pct(cpu, s->turns, 1.0));
         fprintf(f, "session_s\t%.1f\n", s->session_s);
         fprintf(f, "wall_s\t%.3f\n", wall_s);
         fprintf(f, "speed_x\t%.1f\n", wall_s > 0 ? s->session_s / wall_s : 0);
