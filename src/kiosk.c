@@ -110,6 +110,7 @@ struct vk_kiosk {
     vk_controls ctl;      /* this person's volume, rate, pause, time */
     bool pause_listening; /* the recogniser listens for "continue" */
     char *last_sentence;  /* for "repeat that" */
+    bool last_personal;   /* it was for the headphones only */
     int cursor;           /* keypad: the choice said last, or -1 */
     bool warned;          /* the "more time?" warning since the last activity */
     int sessions_ended;
@@ -391,6 +392,7 @@ static void start_sentence(vk_kiosk *k, sentence *s, int64_t at)
     if (!s->aside) {
         free(k->last_sentence);
         k->last_sentence = vk_strdup(s->text);
+        k->last_personal = s->personal;
     }
     free(plain);
     if (k->awaiting_reply) {
@@ -514,13 +516,13 @@ static void rewind_queue(vk_kiosk *k, bool resynth)
 
 /* Puts `text` in front of the queue, as prompt `id`, to be said at once;
  * whatever was playing starts again after it.  An aside already playing is
- * replaced. */
-static void say_aside(vk_kiosk *k, const char *id, const char *text)
+ * replaced.  Returns it (NULL if the queue is full). */
+static sentence *say_aside(vk_kiosk *k, const char *id, const char *text)
 {
     if (k->qlen > 0 && k->queue[k->qhead].aside)
         drop_head(k);
     if (k->qlen >= QUEUE_MAX)
-        return;
+        return NULL;
     rewind_queue(k, false);
     k->qhead = (k->qhead + QUEUE_MAX - 1) % QUEUE_MAX;
     k->qlen++;
@@ -531,6 +533,7 @@ static void say_aside(vk_kiosk *k, const char *id, const char *text)
     s->prompt_text = vk_strdup(text);
     s->last = true;
     s->aside = true;
+    return s;
 }
 
 /* ---- actions ------------------------------------------------------------- */
@@ -592,6 +595,7 @@ static void start_session(vk_kiosk *k)
     k->cursor = -1;
     free(k->last_sentence);
     k->last_sentence = NULL;
+    k->last_personal = false;
     if (k->opts.captions)
         vk_captions_status(k->opts.captions, NULL);
     touch(k);
@@ -741,7 +745,8 @@ static void set_paused(vk_kiosk *k, bool paused)
 }
 
 /* "Repeat that": the sentence being said starts again, or, when nothing is
- * being said, the last one is said again. */
+ * being said, the last one is said again, and where it was said: a result
+ * or a contact only in the headphones. */
 static void repeat_last(vk_kiosk *k)
 {
     if (k->qlen > 0 && !k->queue[k->qhead].aside) {
@@ -749,7 +754,9 @@ static void repeat_last(vk_kiosk *k)
     } else if (k->last_sentence) {
         char *text = vk_strdup(k->last_sentence);
         listen_after_aside(k);
-        say_aside(k, "system.repeat_last", text);
+        sentence *s = say_aside(k, "system.repeat_last", text);
+        if (s)
+            s->personal = k->last_personal;
         free(text);
     }
 }

@@ -21,6 +21,9 @@ CHECK is one of:
   private    private listening: every prompt reaches the headphones; the
              summary and the contacts (and crisis contacts) do not reach
              the room's speaker
+  private_repeat  the same, and "say the last sentence again" after the
+             question that leads back to the crisis contacts says it again
+             in the headphones only
 """
 import json
 import math
@@ -221,10 +224,12 @@ def check_voice(events, speaker):
             fail("'%s' was not acted on" % want, events)
 
 
-def check_private(events, speaker, headphones):
+def check_private(events, speaker, headphones, repeated=False):
     # The yes/no steps that lead to them give the crisis path away too.
     personal = ("summary", "contacts", "crisis", "crisis.again",
                 "crisis.continue", "contacts.again", "system.answer.taken")
+    if repeated:  # crisis.again's question, said again (key l)
+        personal += ("system.repeat_last",)
     seen = set()
     for e in events:
         if e["type"] != "prompt_end" or e["interrupted"]:
@@ -246,7 +251,8 @@ def check_private(events, speaker, headphones):
             fail("%s did not reach the room's speaker" % e["id"], events)
     print("private: %s only in the headphones; the rest in both" % sorted(seen))
     for p in ("summary", "contacts", "crisis", "crisis.again",
-              "system.answer.taken"):
+              "system.answer.taken") + (("system.repeat_last",) if repeated
+                                        else ()):
         if p not in seen:
             fail("the session never said %s" % p, events)
 
@@ -278,9 +284,10 @@ def main():
         sys.exit(2)
     kiosk, scenario, check = sys.argv[1:4]
     extra = sys.argv[5:] if len(sys.argv) > 4 and sys.argv[4] == "--" else []
-    events, speaker, phones = run(kiosk, scenario, extra, check == "private")
-    if check == "private":
-        check_private(events, speaker, phones)
+    private = check in ("private", "private_repeat")
+    events, speaker, phones = run(kiosk, scenario, extra, private)
+    if private:
+        check_private(events, speaker, phones, check == "private_repeat")
     else:
         {"pause": check_pause, "louder": check_louder,
          "headroom": check_headroom, "slower": check_slower,
