@@ -354,8 +354,8 @@ struct vk_asr {
     vk_asr_ahead_stats ahead;
     /* An early end whose second pass the worker runs while the loop goes on
      * (see "Early end" at the top; only when paced). */
-    int paced;  /* audio comes at a sound card's pace (set_paced) */
-    int held;   /* an early end waits for the worker's pass */
+    int paced;     /* audio comes at a sound card's pace (set_paced) */
+    int held;      /* an early end waits for the worker's pass */
     int held_q;    /* its closing quiet, in 10 ms steps */
     size_t held_n; /* the samples its second pass decodes */
     int ahead_due; /* the run-ahead waits for the worker (run_ahead) */

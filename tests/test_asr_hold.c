@@ -103,8 +103,7 @@ typedef struct listen_at {
  * feed call that returned each result; `at` (if not NULL) listens anew
  * once on the way. */
 static size_t decode_at(const stream *s, bool paced, heard *out,
-                        vk_asr_ahead_stats *st, size_t *done_at,
-                        listen_at *at)
+                        vk_asr_ahead_stats *st, size_t *done_at, listen_at *at)
 {
     vk_asr_opts o = {.means_path = VK_TEST_SOURCE_DIR "/acoustic/en-us/means",
                      .rivals_path =
