@@ -3,6 +3,12 @@
  * (ESC # 3 / ESC # 4 draw one line as the top and bottom halves of
  * double-size letters; xterm, the Linux console and most terminals have
  * them).
+ *
+ * The terminal of vk_captions_open is written without blocking: each
+ * update is drawn in memory and sent in one write, and what the terminal
+ * cannot take at once (a serial line held by flow control or without
+ * carrier, a console nobody drains) is dropped.  The next update redraws
+ * the whole screen, so a dropped one only leaves the screen behind.
  */
 #define _POSIX_C_SOURCE 200809L
 #include "captions.h"
@@ -19,8 +25,8 @@
     36 /* double-width characters on an 80-column screen, with margin */
 
 struct vk_captions {
-    FILE *out;
-    bool owned; /* vk_captions_open's: closed at the end */
+    FILE *out; /* vk_captions_create's stream, or NULL */
+    int fd;    /* vk_captions_open's terminal (non-blocking), or -1 */
     bool large;
     char *sentence, *say, *keys, *status;
 };
@@ -29,13 +35,16 @@ vk_captions *vk_captions_create(FILE *out, bool large)
 {
     vk_captions *c = vk_calloc(1, sizeof *c);
     c->out = out;
+    c->fd = -1;
     c->large = large;
     return c;
 }
 
 vk_captions *vk_captions_open(const char *path)
 {
-    int fd = open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC);
+    /* Without O_NONBLOCK, opening a serial line without carrier waits for
+     * it, and the kiosk would never start. */
+    int fd = open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0)
         return NULL;
     /* Only a screen: captions hold the person's results (the summary), and
@@ -45,24 +54,59 @@ vk_captions *vk_captions_open(const char *path)
         errno = ENOTTY;
         return NULL;
     }
-    FILE *f = fdopen(fd, "w");
-    if (!f) {
-        close(fd);
-        return NULL;
-    }
-    vk_captions *c = vk_captions_create(f, true);
-    c->owned = true;
+    vk_captions *c = vk_captions_create(NULL, true);
+    c->fd = fd;
     return c;
+}
+
+/* Where one update is drawn: the caller's stream, or for the terminal a
+ * memory stream that send() writes out.  Free with send(). */
+static FILE *begin(vk_captions *c, char **buf, size_t *len)
+{
+    if (c->fd < 0)
+        return c->out;
+    FILE *o = open_memstream(buf, len);
+    if (!o)
+        abort(); /* out of memory */
+    return o;
+}
+
+/* Ends an update begun with begin(): flushes the caller's stream, or
+ * writes the drawing to the terminal in one go.  What the terminal cannot
+ * take now (EAGAIN: its output is full) or at all (EIO: it hung up) is
+ * dropped: the kiosk must never wait for its screen. */
+static void send(vk_captions *c, FILE *o, char **buf, size_t *len)
+{
+    if (c->fd < 0) {
+        fflush(o);
+        return;
+    }
+    if (fclose(o) != 0)
+        abort(); /* a memory stream fails only when out of memory */
+    for (size_t done = 0; done < *len;) {
+        ssize_t n = write(c->fd, *buf + done, *len - done);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        done += (size_t)n;
+    }
+    free(*buf);
 }
 
 void vk_captions_destroy(vk_captions *c)
 {
     if (!c)
         return;
-    if (c->large)
-        fputs("\033[0m\n", c->out);
-    if (c->owned)
-        fclose(c->out);
+    if (c->large) {
+        char *buf;
+        size_t len;
+        FILE *o = begin(c, &buf, &len);
+        fputs("\033[0m\n", o);
+        send(c, o, &buf, &len);
+    }
+    if (c->fd >= 0)
+        close(c->fd);
     free(c->sentence);
     free(c->say);
     free(c->keys);
@@ -107,7 +151,9 @@ static void big_text(FILE *out, const char *text)
 
 static void redraw(vk_captions *c)
 {
-    FILE *o = c->out;
+    char *buf;
+    size_t len;
+    FILE *o = begin(c, &buf, &len);
     fputs("\033[2J\033[H", o);
     if (c->status)
         fprintf(o, "\033[1m[ %s ]\033[0m\n", c->status);
@@ -119,7 +165,7 @@ static void redraw(vk_captions *c)
         fprintf(o, "\033[1mYou can say:\033[0m %s\n", c->say);
     if (c->keys)
         fprintf(o, "\033[1mKeys:\033[0m %s\n", c->keys);
-    fflush(o);
+    send(c, o, &buf, &len);
 }
 
 void vk_captions_sentence(vk_captions *c, const char *text)

@@ -22,9 +22,11 @@ typedef struct vk_captions vk_captions;
 vk_captions *vk_captions_create(FILE *out, bool large);
 /* Opens the terminal at `path` for captions alone, in large type, such as
  * the kiosk's screen /dev/tty1 when its standard output is the journal.
- * It is closed by vk_captions_destroy().  NULL (and errno set) if it
- * cannot be opened for writing, or is not a terminal (ENOTTY): a file
- * would keep the person's results. */
+ * It is opened and written without blocking (a serial line without
+ * carrier does not hold the kiosk up; an update the terminal cannot take
+ * is dropped), and closed by vk_captions_destroy().  NULL (and errno set)
+ * if it cannot be opened for writing, or is not a terminal (ENOTTY): a
+ * file would keep the person's results. */
 vk_captions *vk_captions_open(const char *path);
 /* Frees it.  NULL is a no-op. */
 void vk_captions_destroy(vk_captions *c);

@@ -268,6 +268,13 @@ static bool is_personal(const vk_kiosk *k, const char *id)
     return false;
 }
 
+/* Private listening is in use: headphones that were there at the start
+ * and have not failed since.  Otherwise everything goes to the speaker. */
+static bool private_listening(const vk_kiosk *k)
+{
+    return k->opts.headphones && !k->opts.headphones_missing;
+}
+
 /* Splits a prompt into sentences at . ? ! followed by a space. */
 static void enqueue_prompt(vk_kiosk *k, const char *id, const char *text,
                            bool safety)
@@ -387,8 +394,16 @@ static void start_sentence(vk_kiosk *k, sentence *s, int64_t at)
     s->started = true;
     char *plain = vk_ssml_plain(s->text);
     vk_events_caption(k->ev, t, plain);
+    /* The screen is the room's, like the speaker: what is said only in the
+     * headphones is not shown there, a neutral line is.  (The event stream
+     * is for the person's own display.)  Headphones that fail now say it
+     * all again on the speaker, captions included (headphones_gone). */
     if (k->opts.captions)
-        vk_captions_sentence(k->opts.captions, plain);
+        vk_captions_sentence(
+            k->opts.captions,
+            s->personal && private_listening(k)
+                ? vk_script_system(k->script, "headphones.caption")
+                : plain);
     if (!s->aside) {
         free(k->last_sentence);
         k->last_sentence = vk_strdup(s->text);
@@ -1450,7 +1465,7 @@ vk_err vk_kiosk_run(vk_kiosk *k, vk_audio *dev, vk_audio *sim, vk_key_fn keys,
 
         bool had = k->qlen > 0, personal;
         bool drained = render(k, spk, VK_AUDIO_FRAME, &personal);
-        if (k->opts.headphones && !k->opts.headphones_missing) {
+        if (private_listening(k)) {
             /* Private listening: everything to the headphones; the summary
              * and contacts not to the room.  Headphones that fail are given
              * up for the speaker (see headphones_gone). */

@@ -86,6 +86,7 @@ static const struct {
     {"choice.done", ""},
     {"device.back", ""},
     {"headphones.missing", ""},
+    {"headphones.caption", ""},
 };
 #define N_SYSTEM (sizeof system_keys / sizeof system_keys[0])
 
@@ -104,6 +105,7 @@ static const struct {
     {"headphones.missing",
      "The headphones are not connected. Everything will be said out loud, "
      "on the speaker, your results and the contacts too."},
+    {"headphones.caption", "(Said in your headphones.)"},
 };
 
 static const char *system_default(const char *key)

@@ -1,0 +1,60 @@
+#!/usr/bin/env python3
+"""--screen on a terminal that takes nothing more (a serial line held by
+flow control or without carrier, a console nobody drains): the kiosk does
+not wait for it.  Caption updates the terminal cannot take are dropped,
+and the session runs to its end.  Before, the first write to a full
+terminal blocked the kiosk for good.
+
+Here the terminal is a pseudo-terminal whose other end is never read, so
+its buffer fills within the first minute of captions.
+
+usage: screen_full.py VOICE_KIOSK SCENARIO
+"""
+import os
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import verdict  # noqa: E402  (tests/verdict.py)
+
+DOUBLE_TOP = b"\x1b#3"  # VT100 double-height, top half
+
+
+def main():
+    if len(sys.argv) != 3:
+        sys.exit(__doc__)
+    kiosk, scenario = sys.argv[1:]
+    failed = []
+    master, slave = os.openpty()
+    tty = os.ttyname(slave)
+    try:
+        p = subprocess.run([kiosk, "simulate", scenario, "--quiet",
+                            "--screen", tty],
+                           capture_output=True, text=True, timeout=300)
+        if p.returncode != 0:
+            failed.append("simulate --screen on a full terminal exited %d: %s"
+                          % (p.returncode, p.stderr[-300:]))
+    except subprocess.TimeoutExpired:
+        failed.append("the kiosk was held up by a full terminal (no end "
+                      "in 300 s; the session takes seconds)")
+    os.close(slave)
+    os.set_blocking(master, False)
+    seen = bytearray()
+    while True:
+        try:
+            b = os.read(master, 65536)
+        except OSError:  # nothing more (EAGAIN), or the other end closed
+            break
+        if not b:
+            break
+        seen.extend(b)
+    os.close(master)
+    print("the full terminal holds %d bytes, %d double-size lines"
+          % (len(seen), bytes(seen).count(DOUBLE_TOP)))
+    if DOUBLE_TOP not in seen:
+        failed.append("nothing in large type reached the terminal")
+    return verdict.report(failed)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
