@@ -248,9 +248,23 @@ static bool personal_type(const vk_step *st)
  * business: with private listening they go only to the headphones. */
 static bool is_personal(const vk_kiosk *k, const char *id)
 {
-    /* "You answered yes." gives an answer away too. */
-    if (strcmp(id, "system.answer.taken") == 0)
-        return true;
+    /* "You answered yes." and "I heard yes. Is that right?" give an answer
+     * away too; the crisis numbers said again before a timeout are the
+     * crisis contacts. */
+    static const char *const system_personal[] = {
+        "system.answer.taken", "system.confirm", "system.timeout.crisis"};
+    for (size_t i = 0; i < sizeof system_personal / sizeof *system_personal;
+         i++)
+        if (strcmp(id, system_personal[i]) == 0)
+            return true;
+    /* A step's help ("crisis.again.help") is as personal as the step. */
+    char step[64];
+    size_t len = strlen(id);
+    if (len > 5 && len < sizeof step && strcmp(id + len - 5, ".help") == 0) {
+        memcpy(step, id, len - 5);
+        step[len - 5] = '\0';
+        id = step;
+    }
     const vk_step *st = vk_script_step(k->script, id);
     if (!st)
         return false;
@@ -443,15 +457,30 @@ static void drop_head(vk_kiosk *k)
     k->qlen--;
 }
 
-/* Stops the speech in progress (barge-in or a key). */
-static void interrupt(vk_kiosk *k)
+/* Stops the sentence playing and drops it; what is queued after it plays
+ * next. */
+static void interrupt_head(vk_kiosk *k)
 {
     if (k->qlen == 0)
         return;
     const sentence *s = &k->queue[k->qhead];
     if (s->pos > 0 || s->prompt_text == NULL)
         end_prompt(k, s, k->t, true);
+    drop_head(k);
+}
+
+/* Stops the speech in progress (barge-in or a key). */
+static void interrupt(vk_kiosk *k)
+{
+    interrupt_head(k);
     queue_clear(k);
+}
+
+/* The sentence playing is the previous answer said back (answer.taken). */
+static bool saying_answer_back(const vk_kiosk *k)
+{
+    return k->qlen > 0 &&
+           strcmp(k->queue[k->qhead].id, "system.answer.taken") == 0;
 }
 
 /* The turn in progress is dropped (the device went, the headphones
@@ -730,7 +759,10 @@ static void listen_from_now(vk_kiosk *k, const char *context)
  * it), its answers too: a yes to sign 3 must not wait for the question. */
 static const char *paused_context(const vk_kiosk *k)
 {
-    return k->pending_listen ? k->pending_listen : "command";
+    /* Paused during "You answered no.", the next question has not been
+     * asked: a word then is not its answer. */
+    return k->pending_listen && !saying_answer_back(k) ? k->pending_listen
+                                                       : "command";
 }
 
 static void set_paused(vk_kiosk *k, bool paused)
@@ -1019,6 +1051,15 @@ static void on_key(vk_kiosk *k, int key)
     }
     if (!action || handle_control(k, action))
         return;
+    /* During "You answered no." the next question is queued but not yet
+     * asked: a key then (a double press, a bounce) answers nothing; it
+     * skips to the question, which is said whole. */
+    if (saying_answer_back(k)) {
+        if (k->ctl.paused)
+            set_paused(k, false);
+        interrupt_head(k);
+        return;
+    }
     if (is_cursor_action(action)) {
         handle_cursor(k, action);
         return;
@@ -1189,13 +1230,6 @@ static bool sessions_done(const vk_kiosk *k)
 }
 
 /* ---- barge-in ------------------------------------------------------------ */
-
-/* The sentence playing is the previous answer said back (answer.taken). */
-static bool saying_answer_back(const vk_kiosk *k)
-{
-    return k->qlen > 0 &&
-           strcmp(k->queue[k->qhead].id, "system.answer.taken") == 0;
-}
 
 static void barge_resume(vk_kiosk *k)
 {
@@ -1454,7 +1488,12 @@ vk_err vk_kiosk_run(vk_kiosk *k, vk_audio *dev, vk_audio *sim, vk_key_fn keys,
         if (!barge)
             k->barge_paused = false;
         check_timeouts(k);
-        if (k->active && !k->ending && k->t - k->last_activity >= inactivity) {
+        /* Not over speech, which may be the answer that shows the person
+         * is there (sign 3's yes), but talk nearby that never ends gets
+         * WARN_DELAY_MAX at most. */
+        int64_t idle = k->t - k->last_activity;
+        if (k->active && !k->ending && idle >= inactivity &&
+            (!k->in_speech || idle >= inactivity + WARN_DELAY_MAX)) {
             vk_actions acts = {0};
             if (k->ctl.paused) /* the goodbye must play, then the wipe */
                 set_paused(k, false);

@@ -24,6 +24,12 @@ CHECK is one of:
   private_repeat  the same, and "say the last sentence again" after the
              question that leads back to the crisis contacts says it again
              in the headphones only
+  private_confirm  the same; a spoken answer confirmed ("I heard no. Is
+             that right?") stays in the headphones
+  private_help  the same; the help of the question that leads back to
+             the crisis contacts stays in the headphones
+  private_timeout  the same; the crisis numbers said again before an
+             inactivity timeout stay in the headphones
 """
 import json
 import math
@@ -224,12 +230,29 @@ def check_voice(events, speaker):
             fail("'%s' was not acted on" % want, events)
 
 
-def check_private(events, speaker, headphones, repeated=False):
-    # The yes/no steps that lead to them give the crisis path away too.
+# What each private check must hear, in the headphones only.
+PRIVATE_SEEN = {
+    "private": ("summary", "contacts", "crisis", "crisis.again",
+                "system.answer.taken"),
+    # crisis.again's question, said again (key l)
+    "private_repeat": ("summary", "contacts", "crisis", "crisis.again",
+                       "system.repeat_last"),
+    "private_confirm": ("summary", "contacts", "system.confirm"),
+    "private_help": ("crisis", "crisis.again", "crisis.again.help"),
+    # (the crisis message itself was cut off by the pause)
+    "private_timeout": ("system.answer.taken", "system.timeout.crisis"),
+}
+
+
+def check_private(events, speaker, headphones, check):
+    must = PRIVATE_SEEN[check]
+    # The yes/no steps that lead to them give the crisis path away too, and
+    # so does their help; an answer said back gives the answer away.
     personal = ("summary", "contacts", "crisis", "crisis.again",
-                "crisis.continue", "contacts.again", "system.answer.taken")
-    if repeated:  # crisis.again's question, said again (key l)
-        personal += ("system.repeat_last",)
+                "crisis.continue", "contacts.again", "system.answer.taken",
+                "system.confirm", "system.timeout.crisis",
+                "crisis.again.help", "crisis.continue.help",
+                "contacts.again.help") + must
     seen = set()
     for e in events:
         if e["type"] != "prompt_end" or e["interrupted"]:
@@ -250,9 +273,7 @@ def check_private(events, speaker, headphones, repeated=False):
         elif room < 300:
             fail("%s did not reach the room's speaker" % e["id"], events)
     print("private: %s only in the headphones; the rest in both" % sorted(seen))
-    for p in ("summary", "contacts", "crisis", "crisis.again",
-              "system.answer.taken") + (("system.repeat_last",) if repeated
-                                        else ()):
+    for p in must:
         if p not in seen:
             fail("the session never said %s" % p, events)
 
@@ -284,10 +305,10 @@ def main():
         sys.exit(2)
     kiosk, scenario, check = sys.argv[1:4]
     extra = sys.argv[5:] if len(sys.argv) > 4 and sys.argv[4] == "--" else []
-    private = check in ("private", "private_repeat")
+    private = check in PRIVATE_SEEN
     events, speaker, phones = run(kiosk, scenario, extra, private)
     if private:
-        check_private(events, speaker, phones, check == "private_repeat")
+        check_private(events, speaker, phones, check)
     else:
         {"pause": check_pause, "louder": check_louder,
          "headroom": check_headroom, "slower": check_slower,
