@@ -354,11 +354,12 @@ struct vk_asr {
     vk_asr_ahead_stats ahead;
     /* An early end whose second pass the worker runs while the loop goes on
      * (see "Early end" at the top; only when paced). */
-    int paced;     /* audio comes at a sound card's pace (set_paced) */
-    int held;      /* an early end waits for the worker's pass */
-    int held_q;    /* its closing quiet, in 10 ms steps */
-    size_t held_n; /* the samples its second pass decodes */
-    int ahead_due; /* the run-ahead waits for the worker (run_ahead) */
+    int paced;      /* audio comes at a sound card's pace (set_paced) */
+    int held;       /* an early end waits for the worker's pass */
+    int held_q;     /* its closing quiet, in 10 ms steps */
+    size_t held_n;  /* the samples its second pass decodes */
+    int ahead_due;  /* the run-ahead waits for the worker (run_ahead) */
+    int head_given; /* a head start's job runs for this quiet (head_start) */
     struct timespec held_at; /* wall clock when it began */
     char held_live[sizeof((vk_asr_result *)0)->live_words]; /* live words */
     int16_t *later;    /* audio not yet fed: came during a hold, or after a
@@ -968,7 +969,7 @@ vk_err vk_asr_create(const vk_asr_opts *opts, vk_asr **out, char *errbuf,
         vk_asr_clean = atoi(clean) != 0;
     const char *ekeep = getenv("VK_ASR_EARLY_KEEP_MS");
     if (ekeep && *ekeep)
-        vk_asr_early_keep_ms = atoi(ekeep);
+        vk_asr_early_keep_ms = atoi(ekeep) > 0 ? atoi(ekeep) : 0;
 
     int end_ms = opts && opts->end_silence_ms > 0 ? opts->end_silence_ms
                                                   : VK_ASR_DEFAULT_END_MS;
@@ -1731,6 +1732,11 @@ static void run_ahead(vk_asr *a, int quiet)
         a->ahead_due = a->end_frames > keep;
     else if (!a->probe_quiet || a->probe_quiet >= a->end_frames)
         a->ahead_due = 0;
+    /* A head start's job is not replaced while its early end may still
+     * come: the probe's count can run a step or two ahead of the quiet
+     * that ends early. */
+    if (a->head_given && a->quiet_frames < a->early_frames)
+        return;
     if (a->ahead_due && pass2_possible(a) &&
         try_job(a, pass2_len(a, a->probe_quiet, keep)))
         a->ahead_due = 0;
@@ -1867,7 +1873,7 @@ static int early_candidate(vk_asr *a)
 static void head_start(vk_asr *a)
 {
     if (a->paced && a->worker_on && pass2_possible(a) && early_candidate(a))
-        try_job(a, a->blen);
+        a->head_given = try_job(a, a->blen);
 }
 
 /* Grammar-aware early end: after early_frames of quiet, if the path so far
@@ -1970,6 +1976,7 @@ static vk_asr_state feed_steps(vk_asr *a, const int16_t *pcm, size_t n,
             a->speech_at = a->pos > 1600 ? a->pos - 1600 : 0;
             a->probe_quiet = 0;
             a->ahead_due = 0;
+            a->head_given = 0;
             a->utt_id++;
             st = VK_ASR_SPEECH;
         } else if (!sp && a->in_speech) {
@@ -1982,6 +1989,8 @@ static vk_asr_state feed_steps(vk_asr *a, const int16_t *pcm, size_t n,
             if (e > a->peak)
                 a->peak = e;
             a->quiet_frames = e * 316.0 < a->peak ? a->quiet_frames + 1 : 0;
+            if (!a->quiet_frames)
+                a->head_given = 0;
             if (a->quiet_frames == early_keep(a) &&
                 a->quiet_frames < a->early_frames)
                 head_start(a);
