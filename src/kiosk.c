@@ -1192,8 +1192,13 @@ static void headphones_gone(vk_kiosk *k)
     vk_events_simple(k->ev, now_s(k), "headphones_missing");
     if (!k->active)
         return;
-    const sentence *s = k->qlen > 0 ? &k->queue[k->qhead] : NULL;
-    if (s && s->personal && !s->aside) {
+    /* Any of it for the headphones only, even behind an aside ("Louder."
+     * in front of the crisis contacts) or in one ("say the last sentence
+     * again"): the whole step again, on the speaker. */
+    bool personal = false;
+    for (int i = 0; i < k->qlen; i++)
+        personal |= k->queue[(k->qhead + i) % QUEUE_MAX].personal;
+    if (personal) {
         drop_turn(k);
         vk_actions acts = {0};
         vk_dialog_say_again(k->dialog, &acts);
