@@ -24,18 +24,21 @@ typedef struct step_kind {
     const char *required; /* space-separated keys */
     const char *optional;
     const char *placeholders; /* allowed in text */
+    const char *needed;       /* must be in text (NULL = none) */
 } step_kind;
 
 static const step_kind step_kinds[] = {
-    {"say", VK_STEP_SAY, "text next", "", ""},
+    {"say", VK_STEP_SAY, "text next", "", "", NULL},
     {"question", VK_STEP_QUESTION, "sign text next",
-     "help on_yes on_no on_unsure", ""},
-    {"ask", VK_STEP_ASK, "text on_yes on_no", "help", ""},
-    {"crisis", VK_STEP_CRISIS, "text next", "", "crisis_contacts"},
-    {"summary", VK_STEP_SUMMARY, "text next", "", "yes_count unsure_count"},
-    {"menu", VK_STEP_MENU, "text on_no", "text_again help", ""},
-    {"contacts", VK_STEP_CONTACTS, "text next", "", "contacts"},
-    {"end", VK_STEP_END, "text", "", ""},
+     "help on_yes on_no on_unsure", "", NULL},
+    {"ask", VK_STEP_ASK, "text on_yes on_no", "help", "", NULL},
+    {"crisis", VK_STEP_CRISIS, "text next", "", "crisis_contacts",
+     "crisis_contacts"},
+    {"summary", VK_STEP_SUMMARY, "text next", "", "yes_count unsure_count",
+     NULL},
+    {"menu", VK_STEP_MENU, "text on_no", "text_again help", "", NULL},
+    {"contacts", VK_STEP_CONTACTS, "text next", "", "contacts", "contacts"},
+    {"end", VK_STEP_END, "text", "", "", NULL},
 };
 #define N_KINDS (sizeof step_kinds / sizeof step_kinds[0])
 
@@ -89,6 +92,15 @@ static const struct {
     {"headphones.caption", ""},
 };
 #define N_SYSTEM (sizeof system_keys / sizeof system_keys[0])
+
+/* [system] prompts that must use a placeholder: without it the numbers a
+ * person needs are never said. */
+static const struct {
+    const char *key, *needed;
+} system_needs[] = {
+    {"timeout.crisis", "crisis_contacts"},
+    {"contact", "phone"},
+};
 
 /* [system] prompts a flow may leave out, and what is said then, so a site
  * flow written before the prompt existed keeps passing `check`. */
@@ -166,6 +178,30 @@ static void check_placeholders(const char *file, const vk_ini_kv *kv,
                         (int)(e - p - 1), p + 1, kv->key,
                         *allowed ? "; it may use: " : "", allowed);
     }
+}
+
+/* What the kiosk would never say without the placeholder. */
+static const char *needed_what(const char *name)
+{
+    return strcmp(name, "crisis_contacts") == 0 ? "the crisis numbers"
+           : strcmp(name, "contacts") == 0      ? "the contacts"
+                                                : "a contact's number";
+}
+
+/* The placeholder `needed` (NULL = none) must be in kv's text: a crisis
+ * step without {crisis_contacts} would say no crisis number at all. */
+static void check_needed(const char *file, const vk_ini_kv *kv,
+                         const char *needed, vk_diag *diag)
+{
+    if (!needed)
+        return;
+    char ph[40];
+    snprintf(ph, sizeof ph, "{%s}", needed);
+    if (!strstr(kv->value, ph))
+        vk_diag_add(diag, file, kv->line,
+                    "'%s' must contain %s: without it the kiosk never says "
+                    "%s",
+                    kv->key, ph, needed_what(needed));
 }
 
 static const step_kind *kind_named(const char *name)
@@ -257,6 +293,8 @@ static void build_step(vk_script *s, const vk_ini_section *sec, vk_diag *diag)
             check_placeholders(file, kv,
                                strcmp(key, "text") == 0 ? k->placeholders : "",
                                diag);
+            if (strcmp(key, "text") == 0)
+                check_needed(file, kv, k->needed, diag);
             vk_ssml_check(kv->value, file, kv->line, key, diag);
         }
     }
@@ -797,6 +835,10 @@ vk_script *vk_script_load_src(const vk_script_src *src, vk_diag *diag,
                         system_keys[i].key);
         if (kv) {
             check_placeholders(kv->file, kv, system_keys[i].placeholders, diag);
+            for (size_t n = 0; n < sizeof system_needs / sizeof *system_needs;
+                 n++)
+                if (strcmp(system_needs[n].key, system_keys[i].key) == 0)
+                    check_needed(kv->file, kv, system_needs[n].needed, diag);
             vk_ssml_check(kv->value, kv->file, kv->line, kv->key, diag);
             s->system[i] = kv->value;
         } else {

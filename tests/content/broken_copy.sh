@@ -133,6 +133,26 @@ site_nul_byte)
   printf '; site\n[greeting]\ntext = Hello\0 there.\n' >"$sflow"
   file=$sflow line=3
   want="line has 1 NUL byte: is this a text file?" ;;
+site_crisis_no_numbers)
+  # A crisis text that leaves the numbers out would say none after a yes
+  # on sign 3.
+  printf '[crisis]\ntext = Thank you for telling me.\n' >"$sflow"
+  file=$sflow line=2
+  want="'text' must contain {crisis_contacts}: without it the kiosk never says the crisis numbers" ;;
+site_contacts_no_list)
+  printf '[contacts]\ntext = Here are some places you can reach.\n' >"$sflow"
+  file=$sflow line=2
+  want="'text' must contain {contacts}" ;;
+site_contact_no_phone)
+  # How one contact is read out, without its number: every contact,
+  # crisis lines too, would be read without one.
+  printf '[system]\ncontact = {name}. {offer}. {hours}.\n' >"$sflow"
+  file=$sflow line=2
+  want="'contact' must contain {phone}: without it the kiosk never says a contact's number" ;;
+site_timeout_crisis_no_numbers)
+  printf '[system]\ntimeout.crisis = Before this session ends, goodbye.\n' >"$sflow"
+  file=$sflow line=2
+  want="'timeout.crisis' must contain {crisis_contacts}" ;;
 long_prompt)
   # A warning, not an error: check still passes.
   status_want=0
