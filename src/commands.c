@@ -130,6 +130,18 @@ static bool lang_has_model(const char *lang)
     return vk_site_dir_exists(path);
 }
 
+/* Debian packages the model of en-US (pocketsphinx-en-us): without it that
+ * is a broken install, named with its fix, not a keys-only language. */
+static bool model_missing(const vk_cli *c)
+{
+    if (strcmp(c->lang, "en-US") != 0 || lang_has_model(c->lang))
+        return false;
+    fprintf(stderr, "voice-kiosk: the speech model for en-US is missing "
+                    "(/usr/share/pocketsphinx/model/en-us); install the Debian "
+                    "package pocketsphinx-en-us\n");
+    return true;
+}
+
 static void check_opts(const vk_cli *c, vk_check_opts *o)
 {
     memset(o, 0, sizeof *o);
@@ -359,6 +371,8 @@ static int load_parts(const vk_cli *c, parts *p, bool live)
     memset(p, 0, sizeof *p);
     if (!site_ok(c))
         return VK_EXIT_BAD_INPUT;
+    if (model_missing(c))
+        return VK_EXIT_MISSING;
     p->lang = c->lang;
     p->site_dir = c->site_dir;
     if (live)
@@ -428,6 +442,8 @@ int vk_cmd_check(const vk_cli *c)
 {
     if (!site_ok(c))
         return VK_EXIT_BAD_INPUT;
+    if (model_missing(c))
+        return VK_EXIT_MISSING;
     vk_check_opts o;
     check_opts(c, &o);
     char err[512];
