@@ -411,6 +411,59 @@ static void check_voice(const vk_check_opts *o, const vk_script *s,
                 voice);
 }
 
+/* ---- the keys said ------------------------------------------------------ */
+
+/* The line of "[keys]" in settings.ini at `path`, or 1. */
+static int keys_section_line(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return 1;
+    char buf[512];
+    int line = 0, found = 0;
+    while (!found && fgets(buf, sizeof buf, f)) {
+        line++;
+        const char *p = buf + strspn(buf, " \t");
+        found = strncmp(p, "[keys]", 6) == 0;
+    }
+    fclose(f);
+    return found ? line : 1;
+}
+
+/* The site's settings.ini moves keys while the key instructions the kiosk
+ * says ([system] keys.answer and keys.menu) are still the shipped ones: a
+ * person who cannot see the keypad would be told the wrong keys. */
+static void check_keys_said(const vk_check_opts *o, const vk_script *s,
+                            vk_diag *warnings)
+{
+    if (!o->src.site_dir)
+        return;
+    char path[4200];
+    snprintf(path, sizeof path, "%s/settings.ini", o->src.site_dir);
+    vk_settings set;
+    vk_settings_default(&set);
+    vk_diag *quiet = vk_diag_create(); /* its errors are reported already */
+    bool ok = vk_settings_load(&set, path, quiet);
+    vk_diag_destroy(quiet);
+    vk_keymap def;
+    vk_keymap_default(&def);
+    if (!ok || memcmp(&def, &set.keys, sizeof def) == 0)
+        return;
+    static const char *const said[] = {"keys.answer", "keys.menu"};
+    size_t site_len = strlen(o->src.site_dir);
+    for (size_t i = 0; i < sizeof said / sizeof *said; i++) {
+        const char *file = NULL;
+        vk_script_system_line(s, said[i], &file);
+        if (file && strncmp(file, o->src.site_dir, site_len) == 0)
+            continue; /* the site says its own keys */
+        vk_diag_add(warnings, path, keys_section_line(path),
+                    "warning: [keys] moves keys, but the kiosk still says "
+                    "the shipped ones ([system] %s); write the new keys in "
+                    "your site's flow.ini [system] %s",
+                    said[i], said[i]);
+    }
+}
+
 /* ---- all together
  * ------------------------------------------------------------ */
 
@@ -428,6 +481,7 @@ int vk_check_run(const vk_check_opts *o, vk_diag *errors, vk_diag *warnings,
     if (s) {
         check_texts(o, s, errors, warnings);
         check_voice(o, s, errors);
+        check_keys_said(o, s, warnings);
     }
     int n = vk_diag_count(errors) - before;
     if (script_out && n == 0)

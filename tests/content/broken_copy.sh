@@ -153,6 +153,12 @@ site_timeout_crisis_no_numbers)
   printf '[system]\ntimeout.crisis = Before this session ends, goodbye.\n' >"$sflow"
   file=$sflow line=2
   want="'timeout.crisis' must contain {crisis_contacts}" ;;
+site_keys_unsaid)
+  # Keys moved in settings.ini, the key instructions said left as shipped.
+  status_want=0
+  printf '; our keypad\n[keys]\nyes = y\nno = n\nunsure = u\n' >"$site/settings.ini"
+  file=$site/settings.ini line=2
+  want="warning: [keys] moves keys, but the kiosk still says the shipped ones ([system] keys.answer)" ;;
 long_prompt)
   # A warning, not an error: check still passes.
   status_want=0
