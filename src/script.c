@@ -509,10 +509,13 @@ static void check_flow(vk_script *s, vk_diag *diag)
         const char *names[2] = {"on_yes", "on_unsure"};
         for (int k = 0; k < 2; k++) {
             const vk_step *t = vk_script_step(s, outs[k]);
+            /* At the line that sends it elsewhere: the site's, if it
+             * overrides the shipped one. */
+            const char *at = NULL;
+            int line = vk_script_value_line(s, q->id, names[k], &at);
             if (!t || t->type != VK_STEP_CRISIS)
                 vk_diag_add(
-                    diag, files[where[VK_SAFETY_SIGN] - 1],
-                    s->step_lines[where[VK_SAFETY_SIGN] - 1],
+                    diag, at, line,
                     "sign %d [%s] must have %s = a crisis step, so a "
                     "yes or not sure reaches the crisis contacts at once",
                     VK_SAFETY_SIGN, q->id, names[k]);

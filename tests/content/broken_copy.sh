@@ -27,7 +27,7 @@ line_of() { grep -n -m1 -E "$2" "$1" | cut -d: -f1; }
 case $case in
 sign3_not_crisis)
   sed -i 's/^on_yes = crisis$/on_yes = sign.4/' "$flow"
-  file=$flow line=$(line_of "$flow" '^\[sign\.3\]')
+  file=$flow line=$(line_of "$flow" '^on_yes = sign\.4$')
   want="sign 3 [sign.3] must have on_yes = a crisis step" ;;
 unknown_step)
   sed -i '0,/^next = sign\.2$/s//next = sign.99/' "$flow"
@@ -118,7 +118,7 @@ site_bad_link)
   want="no step called 'sign.33' (did you mean 'sign.3'?)" ;;
 site_sign3_not_crisis)
   printf '[sign.3]\non_unsure = sign.4\n' >"$sflow"
-  file=$flow line=$(line_of "$flow" '^\[sign\.3\]')
+  file=$sflow line=2
   want="sign 3 [sign.3] must have on_unsure = a crisis step" ;;
 site_clinic_missing)
   printf '[greeting]\ntext = Welcome to {clinic}.\n' >"$sflow"
