@@ -11,12 +11,10 @@ import os
 import subprocess
 import sys
 import tempfile
-import threading
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import verdict  # noqa: E402  (tests/verdict.py)
-
-DOUBLE_TOP = b"\x1b#3"  # VT100 double-height, top half
+from pty_screen import DOUBLE_TOP, run  # noqa: E402  (tests/cli/pty_screen.py)
 
 
 def main():
@@ -24,27 +22,7 @@ def main():
         sys.exit(__doc__)
     kiosk, scenario = sys.argv[1:]
     failed = []
-    master, slave = os.openpty()
-    tty = os.ttyname(slave)
-    seen = bytearray()
-
-    def drain():  # a terminal's buffer is small: read it as the kiosk writes
-        while True:
-            try:
-                b = os.read(master, 4096)
-            except OSError:
-                return
-            if not b:
-                return
-            seen.extend(b)
-
-    t = threading.Thread(target=drain, daemon=True)
-    t.start()
-    p = subprocess.run([kiosk, "simulate", scenario, "--quiet", "--screen", tty],
-                       capture_output=True, text=True, timeout=600)
-    os.close(slave)
-    t.join(timeout=5)
-    os.close(master)
+    p, seen = run([kiosk, "simulate", scenario, "--quiet"])
     text = bytes(seen).decode("utf-8", "replace")
     print("on the terminal: %d bytes, %d double-size lines"
           % (len(seen), bytes(seen).count(DOUBLE_TOP)))

@@ -16,8 +16,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import verdict  # noqa: E402  (tests/verdict.py)
-
-DOUBLE_TOP = b"\x1b#3"  # VT100 double-height, top half
+from pty_screen import DOUBLE_TOP  # noqa: E402  (tests/cli/pty_screen.py)
 
 
 def main():

@@ -13,13 +13,12 @@ SCENARIO reaches the crisis contacts, the summary and the contacts.
 import json
 import os
 import re
-import subprocess
 import sys
 import tempfile
-import threading
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import verdict  # noqa: E402  (tests/verdict.py)
+from pty_screen import run  # noqa: E402  (tests/cli/pty_screen.py)
 
 # The en-US [system] headphones.caption.
 NEUTRAL = "(Said in your headphones.)"
@@ -42,28 +41,8 @@ ESCAPES = re.compile(r"\x1b(\[[0-9;]*[A-Za-z]|#[0-9])")
 def screen_of(kiosk, scenario, extra):
     """Runs the scenario with --screen on a pseudo-terminal; returns the
     process and the terminal's text without its escape sequences."""
-    master, slave = os.openpty()
-    tty = os.ttyname(slave)
-    seen = bytearray()
-
-    def drain():  # a terminal's buffer is small: read it as the kiosk writes
-        while True:
-            try:
-                b = os.read(master, 4096)
-            except OSError:
-                return
-            if not b:
-                return
-            seen.extend(b)
-
-    t = threading.Thread(target=drain, daemon=True)
-    t.start()
-    p = subprocess.run([kiosk, "simulate", scenario, "--quiet", "--screen", tty]
-                       + extra, capture_output=True, text=True, timeout=600)
-    os.close(slave)
-    t.join(timeout=5)
-    os.close(master)
-    return p, ESCAPES.sub("", bytes(seen).decode("utf-8", "replace"))
+    p, seen = run([kiosk, "simulate", scenario, "--quiet"] + extra)
+    return p, ESCAPES.sub("", seen.decode("utf-8", "replace"))
 
 
 def main():
