@@ -23,6 +23,15 @@ typedef struct reader {
     char last_key[128];
 } reader;
 
+/* Skips a UTF-8 byte order mark at the start of the file: Windows Notepad
+ * writes one, and it is no part of the first line. */
+static void skip_bom(FILE *f)
+{
+    unsigned char b[3];
+    if (fread(b, 1, sizeof b, f) != sizeof b || memcmp(b, "\xEF\xBB\xBF", 3))
+        rewind(f);
+}
+
 /* inih calls this for each line; counting here gives every value a line. */
 static char *read_line(char *str, int num, void *stream)
 {
@@ -150,6 +159,7 @@ vk_ini *vk_ini_load(const char *path, vk_diag *diag)
     vk_ini *ini = vk_calloc(1, sizeof *ini);
     ini->path = vk_strdup(path);
     reader r = {.f = f, .ini = ini, .diag = diag};
+    skip_bom(f);
     ini_parse_stream(read_line, &r, on_value, &r);
     fclose(f);
     /* A section's line: find the "[name]" line by a second cheap scan. */
@@ -157,6 +167,7 @@ vk_ini *vk_ini_load(const char *path, vk_diag *diag)
     if (f) {
         char buf[512];
         int line = 0;
+        skip_bom(f);
         while (fgets(buf, sizeof buf, f)) {
             line++;
             char *p = buf;

@@ -5,6 +5,7 @@
  * inih does the parsing; this wrapper adds what staff need: line numbers for
  * every value, every syntax problem reported (not only the first), values
  * continued over indented lines, and a clear message for over-long lines.
+ * A UTF-8 byte order mark (Windows Notepad writes one) is skipped.
  */
 #ifndef VK_INIFILE_H
 #define VK_INIFILE_H

@@ -5,7 +5,9 @@
 # test keeps working when staff edit the shipped text.
 # Site cases write a site folder ($site/en-US/...) that overrides the
 # shipped copy entry by entry, and expect the problem at the SITE file:line.
-# A warning case expects exit 0 and the warning line.
+# A warning case expects exit 0 and the warning line.  A case may also list
+# more lines that must be there ($also) or must not ($absent); a case with no
+# $want expects no line about $file at all.
 # usage: broken_copy.sh KIOSK SOURCE_DIR CASE
 set -euo pipefail
 kiosk=$1 src=$2 case=$3
@@ -20,6 +22,7 @@ mkdir -p "$site/en-US"
 sflow=$site/en-US/flow.ini
 scontacts=$site/en-US/contacts.ini
 status_want=2
+also=() absent=()
 
 # line_of FILE REGEX: the first line matching REGEX
 line_of() { grep -n -m1 -E "$2" "$1" | cut -d: -f1; }
@@ -133,6 +136,15 @@ site_nul_byte)
   printf '; site\n[greeting]\ntext = Hello\0 there.\n' >"$sflow"
   file=$sflow line=3
   want="line has 1 NUL byte: is this a text file?" ;;
+site_bom)
+  # Windows Notepad starts a UTF-8 file with a byte order mark: the files
+  # pass, and the clinic name set on line 1 is used ({clinic} fails without).
+  status_want=0
+  printf '\xef\xbb\xbf[kiosk]\nclinic = Riverside\n[greeting]\ntext = Welcome to {clinic}.\n' >"$sflow"
+  printf '\xef\xbb\xbf[nurse]\nname = The Riverside nurse line\noffer = A nurse can call you back\nphone = 612 555 2370\nhours = Open every day\ncrisis = no\n' >"$scontacts"
+  printf '\xef\xbb\xbf[audio]\nbarge_in = no\n' >"$site/settings.ini"
+  file=$site line="" want=""
+  absent=("$sflow:" "$scontacts:" "$site/settings.ini:") ;;
 long_prompt)
   # A warning, not an error: check still passes.
   status_want=0
@@ -157,7 +169,15 @@ echo "$out"
 if [ "$status" -ne "$status_want" ]; then
   echo "FAIL: check exited $status, expected $status_want"; exit 1
 fi
-if ! grep -qF "$file:$line: $want" <<<"$out"; then
-  echo "FAIL: expected a line starting with: $file:$line: $want"; exit 1
-fi
-echo "ok: $case reported at $file:$line"
+[ -n "$want" ] && also+=("$file:$line: $want")
+for w in "${also[@]}"; do
+  if ! grep -qF "$w" <<<"$out"; then
+    echo "FAIL: expected a line starting with: $w"; exit 1
+  fi
+done
+for w in "${absent[@]}"; do
+  if grep -F "$w" <<<"$out"; then
+    echo "FAIL: expected no line with: $w"; exit 1
+  fi
+done
+echo "ok: $case at $file${line:+:$line}"
