@@ -145,6 +145,25 @@ site_bom)
   printf '\xef\xbb\xbf[audio]\nbarge_in = no\n' >"$site/settings.ini"
   file=$site line="" want=""
   absent=("$sflow:" "$scontacts:" "$site/settings.ini:") ;;
+site_not_utf8)
+  # Latin-1 text (Windows-1252 too) would break the --events JSON and
+  # eSpeak NG.  Columns count characters, not bytes.
+  printf '; caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80 are fine\n[greeting]\ntext = Bienvenido a la cl\xednica.\n    \xc3\xa9t\xe9\n' >"$sflow"
+  file=$sflow line=3
+  want="not UTF-8 text (byte 0xED at column 26); save the file as UTF-8"
+  also=("$sflow:4: not UTF-8 text (byte 0xE9 at column 7)")
+  absent=("$sflow:1:") ;;
+site_bad_utf8_forms)
+  # Overlong, a surrogate, above U+10FFFF, a stray continuation byte, a
+  # sequence cut short, and one cut by the end of the file.
+  printf '[nurse]\nname = Hello \xc0\xaf there.\n    caf\xed\xa0\x80 now\n    \xf4\x90\x80\x80 big\n    a\x80b\n    \xe2\x82 end\n    end \xe2\x82' >"$scontacts"
+  file=$scontacts line=2
+  want="not UTF-8 text (byte 0xC0 at column 14)"
+  also=("$scontacts:3: not UTF-8 text (byte 0xED at column 8)"
+        "$scontacts:4: not UTF-8 text (byte 0xF4 at column 5)"
+        "$scontacts:5: not UTF-8 text (byte 0x80 at column 6)"
+        "$scontacts:6: not UTF-8 text (byte 0xE2 at column 5)"
+        "$scontacts:7: not UTF-8 text (byte 0xE2 at column 9)") ;;
 long_prompt)
   # A warning, not an error: check still passes.
   status_want=0
