@@ -5,6 +5,9 @@
  * inih does the parsing; this wrapper adds what staff need: line numbers for
  * every value, every syntax problem reported (not only the first), values
  * continued over indented lines, and a clear message for over-long lines.
+ * A UTF-8 byte order mark (Windows Notepad writes one) is skipped; text that
+ * is not UTF-8 (Latin-1, say) is reported at its line and column, and its
+ * bytes reach no value.
  */
 #ifndef VK_INIFILE_H
 #define VK_INIFILE_H

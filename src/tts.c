@@ -25,6 +25,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "tts.h"
 
+#include <espeak-ng/espeak_ng.h>
 #include <espeak-ng/speak_lib.h>
 #include <pthread.h>
 #include <signal.h>
@@ -63,10 +64,11 @@ static struct {
     pthread_cond_t cv; /* a job queued, or samples or an end arrived */
     pthread_t thread;
     vk_tts_job *head, *tail;
-    vk_tts_job *cur; /* being synthesised (the callback's job) */
-    int rate;        /* eSpeak's output rate; 0 = not started */
-    int init_state;  /* 0 not yet, 1 ok, -1 failed */
-    char voice[64];  /* voice eSpeak has now */
+    vk_tts_job *cur;    /* being synthesised (the callback's job) */
+    int rate;           /* eSpeak's output rate; 0 = not started */
+    int init_state;     /* 0 not yet, 1 ok, -1 failed */
+    char init_err[160]; /* " from FOLDER (eSpeak NG's reason)" */
+    char voice[64];     /* voice eSpeak has now */
 } g = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};
 
 static void job_unref_locked(vk_tts_job *j)
@@ -142,10 +144,36 @@ static void run_job(vk_tts_job *j)
     pthread_mutex_unlock(&g.mu);
 }
 
+/* Starts eSpeak NG as espeak_Initialize(AUDIO_OUTPUT_SYNCHRONOUS, 100,
+ * NULL, 0) does, with the same data path (ESPEAK_DATA_PATH, then
+ * $HOME/espeak-ng-data, then the built-in one), but returns its status:
+ * espeak_Initialize calls exit(1) itself when the data is missing, and a
+ * kiosk must say so and exit 3 (systemd then does not restart it).
+ * Returns the sample rate, or 0 with the reason in g.init_err. */
+static int start_espeak(void)
+{
+    espeak_ng_InitializePath(NULL);
+    espeak_ng_ERROR_CONTEXT context = NULL;
+    espeak_ng_STATUS st = espeak_ng_Initialize(&context);
+    espeak_ng_ClearErrorContext(&context);
+    if (st == ENS_OK)
+        st = espeak_ng_InitializeOutput(ENOUTPUT_MODE_SYNCHRONOUS, 100, NULL);
+    if (st != ENS_OK) {
+        const char *path = NULL;
+        char why[96];
+        espeak_Info(&path);
+        espeak_ng_GetStatusCodeMessage(st, why, sizeof why);
+        snprintf(g.init_err, sizeof g.init_err, " from %s (%s)",
+                 path ? path : "its data folder", why);
+        return 0;
+    }
+    return espeak_ng_GetSampleRate();
+}
+
 static void *synth_thread(void *arg)
 {
     (void)arg;
-    int rate = espeak_Initialize(AUDIO_OUTPUT_SYNCHRONOUS, 100, NULL, 0);
+    int rate = start_espeak();
     if (rate > 0)
         espeak_SetSynthCallback(on_samples);
     pthread_mutex_lock(&g.mu);
@@ -195,8 +223,9 @@ vk_err vk_tts_create(vk_tts **out, char *errbuf, size_t errlen)
     pthread_mutex_unlock(&g.mu);
     if (!ok) {
         snprintf(errbuf, errlen,
-                 "eSpeak NG could not start: its voice data is missing. "
-                 "Install it with: apt-get install espeak-ng-data");
+                 "eSpeak NG could not start: its voice data is missing%s. "
+                 "Install it with: apt-get install espeak-ng-data",
+                 g.init_err);
         return VK_ERR_TTS;
     }
     *out = vk_calloc(1, sizeof **out);

@@ -5,7 +5,9 @@
 # test keeps working when staff edit the shipped text.
 # Site cases write a site folder ($site/en-US/...) that overrides the
 # shipped copy entry by entry, and expect the problem at the SITE file:line.
-# A warning case expects exit 0 and the warning line.
+# A warning case expects exit 0 and the warning line.  A case may also list
+# more lines that must be there ($also) or must not ($absent); a case with no
+# $want expects no line about $file at all.
 # usage: broken_copy.sh KIOSK SOURCE_DIR CASE
 set -euo pipefail
 kiosk=$1 src=$2 case=$3
@@ -20,6 +22,7 @@ mkdir -p "$site/en-US"
 sflow=$site/en-US/flow.ini
 scontacts=$site/en-US/contacts.ini
 status_want=2
+also=() absent=()
 
 # line_of FILE REGEX: the first line matching REGEX
 line_of() { grep -n -m1 -E "$2" "$1" | cut -d: -f1; }
@@ -159,6 +162,34 @@ site_keys_unsaid)
   printf '; our keypad\n[keys]\nyes = y\nno = n\nunsure = u\n' >"$site/settings.ini"
   file=$site/settings.ini line=2
   want="warning: [keys] moves keys, but the kiosk still says the shipped ones ([system] keys.answer)" ;;
+site_bom)
+  # Windows Notepad starts a UTF-8 file with a byte order mark: the files
+  # pass, and the clinic name set on line 1 is used ({clinic} fails without).
+  status_want=0
+  printf '\xef\xbb\xbf[kiosk]\nclinic = Riverside\n[greeting]\ntext = Welcome to {clinic}.\n' >"$sflow"
+  printf '\xef\xbb\xbf[nurse]\nname = The Riverside nurse line\noffer = A nurse can call you back\nphone = 612 555 2370\nhours = Open every day\ncrisis = no\n' >"$scontacts"
+  printf '\xef\xbb\xbf[audio]\nbarge_in = no\n' >"$site/settings.ini"
+  file=$site line="" want=""
+  absent=("$sflow:" "$scontacts:" "$site/settings.ini:") ;;
+site_not_utf8)
+  # Latin-1 text (Windows-1252 too) would break the --events JSON and
+  # eSpeak NG.  Columns count characters, not bytes.
+  printf '; caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80 are fine\n[greeting]\ntext = Bienvenido a la cl\xednica.\n    \xc3\xa9t\xe9\n' >"$sflow"
+  file=$sflow line=3
+  want="not UTF-8 text (byte 0xED at column 26); save the file as UTF-8"
+  also=("$sflow:4: not UTF-8 text (byte 0xE9 at column 7)")
+  absent=("$sflow:1:") ;;
+site_bad_utf8_forms)
+  # Overlong, a surrogate, above U+10FFFF, a stray continuation byte, a
+  # sequence cut short, and one cut by the end of the file.
+  printf '[nurse]\nname = Hello \xc0\xaf there.\n    caf\xed\xa0\x80 now\n    \xf4\x90\x80\x80 big\n    a\x80b\n    \xe2\x82 end\n    end \xe2\x82' >"$scontacts"
+  file=$scontacts line=2
+  want="not UTF-8 text (byte 0xC0 at column 14)"
+  also=("$scontacts:3: not UTF-8 text (byte 0xED at column 8)"
+        "$scontacts:4: not UTF-8 text (byte 0xF4 at column 5)"
+        "$scontacts:5: not UTF-8 text (byte 0x80 at column 6)"
+        "$scontacts:6: not UTF-8 text (byte 0xE2 at column 5)"
+        "$scontacts:7: not UTF-8 text (byte 0xE2 at column 9)") ;;
 long_prompt)
   # A warning, not an error: check still passes.
   status_want=0
@@ -183,7 +214,15 @@ echo "$out"
 if [ "$status" -ne "$status_want" ]; then
   echo "FAIL: check exited $status, expected $status_want"; exit 1
 fi
-if ! grep -qF "$file:$line: $want" <<<"$out"; then
-  echo "FAIL: expected a line starting with: $file:$line: $want"; exit 1
-fi
-echo "ok: $case reported at $file:$line"
+[ -n "$want" ] && also+=("$file:$line: $want")
+for w in "${also[@]}"; do
+  if ! grep -qF "$w" <<<"$out"; then
+    echo "FAIL: expected a line starting with: $w"; exit 1
+  fi
+done
+for w in "${absent[@]}"; do
+  if grep -F "$w" <<<"$out"; then
+    echo "FAIL: expected no line with: $w"; exit 1
+  fi
+done
+echo "ok: $case at $file${line:+:$line}"
