@@ -1991,7 +1991,7 @@ static vk_asr_state feed_steps(vk_asr *a, const int16_t *pcm, size_t n,
             a->quiet_frames = e * 316.0 < a->peak ? a->quiet_frames + 1 : 0;
             if (!a->quiet_frames)
                 a->head_given = 0;
-            if (a->quiet_frames == early_keep(a) &&
+            if (a->quiet_frames && a->quiet_frames == early_keep(a) &&
                 a->quiet_frames < a->early_frames)
                 head_start(a);
             if (a->quiet_frames == a->early_frames)
