@@ -20,6 +20,7 @@ typedef struct reader {
     vk_diag *diag;
     int line;
     int indented;
+    int too_long; /* the value of last_key was reported too long */
     char last_key[128];
 } reader;
 
@@ -184,8 +185,11 @@ static int on_value(void *user, const char *section, const char *name,
         strcmp(r->last_key, name) == 0) {
         size_t a = strlen(last->value), b = strlen(value);
         if (a + b + 2 > VK_INI_MAX_VALUE) {
-            vk_diag_add(r->diag, ini->path, r->line,
-                        "value of '%s' is too long", name);
+            if (!r->too_long++) /* once, not for every line after */
+                vk_diag_add(r->diag, ini->path, r->line,
+                            "value of '%s' is too long (over %d "
+                            "characters)",
+                            name, VK_INI_MAX_VALUE - 1);
             return 1;
         }
         last->value = vk_realloc(last->value, a + b + 2);
@@ -205,6 +209,7 @@ static int on_value(void *user, const char *section, const char *name,
     s->kv[s->nkv++] =
         (vk_ini_kv){vk_strdup(name), vk_strdup(value), r->line, ini->path};
     snprintf(r->last_key, sizeof r->last_key, "%s", name);
+    r->too_long = 0;
     return 1;
 }
 

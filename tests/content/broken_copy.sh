@@ -190,6 +190,20 @@ site_bad_utf8_forms)
         "$scontacts:5: not UTF-8 text (byte 0x80 at column 6)"
         "$scontacts:6: not UTF-8 text (byte 0xE2 at column 5)"
         "$scontacts:7: not UTF-8 text (byte 0xE2 at column 9)") ;;
+site_value_too_long)
+  # A text far over the limit is reported once, at the line that passes
+  # it, not once for every line after (2,845 times for one greeting).
+  { printf '[greeting]\ntext = Hello.\n'
+    for i in $(seq 1 400); do printf '    This is line %d of a greeting that goes on and on.\n' "$i"; done
+  } >"$sflow"
+  # The line where the joined value (lines joined by one space) passes 8191.
+  file=$sflow line=$(awk 'NR == 2 { a = length("Hello.") }
+    NR > 2 && !done { v = $0; sub(/^[ \t]+/, "", v); sub(/[ \t]+$/, "", v)
+      if (a + length(v) + 2 > 8192) { print NR; done = 1 } else a += 1 + length(v) }' "$sflow")
+  want="value of 'text' is too long (over 8191 characters)"
+  n=$("$kiosk" check --prompts "$tmp/prompts" --grammars "$tmp/grammars" \
+    --site "$site" 2>&1 | grep -c "is too long" || true)
+  [ "$n" = 1 ] || { echo "FAIL: 'is too long' reported $n times"; exit 1; } ;;
 long_prompt)
   # A warning, not an error: check still passes.
   status_want=0
