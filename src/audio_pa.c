@@ -342,8 +342,18 @@ static void append_device_list(char *buf, size_t len, bool simulate_hint)
 {
     int count = Pa_GetDeviceCount();
     append(buf, len, " Devices PortAudio can see:");
-    if (count <= 0)
-        append(buf, len, " none.");
+    if (count <= 0) {
+        /* Nothing to choose from: the fix is a device, not a name. */
+        append(buf, len,
+               " none. Plug in a microphone and a speaker (or a headset), "
+               "and check that the kiosk's user may use them (the audio "
+               "group), or that the sound server runs");
+        append(buf, len,
+               simulate_hint ? "; or run `voice-kiosk simulate` to use"
+                               " the simulated audio device instead."
+                             : ".");
+        return;
+    }
     for (int i = 0; i < count; i++) {
         const PaDeviceInfo *d = Pa_GetDeviceInfo(i);
         if (d)
