@@ -271,6 +271,12 @@ static void build_step(vk_script *s, const vk_ini_section *sec, vk_diag *diag)
         if (strcmp(key, "type") == 0)
             continue;
         if (k->type == VK_STEP_MENU && strncmp(key, "option.", 7) == 0) {
+            if (!key[7]) {
+                vk_diag_add(diag, kv->file, kv->line,
+                            "'option.' has no topic: write option.TOPIC = "
+                            "step, TOPIC a meaning in grammars/menu.gram");
+                continue;
+            }
             vk_menu_option *o = (vk_menu_option *)st.options;
             o = vk_realloc(o, (size_t)(st.noptions + 1) * sizeof *o);
             o[st.noptions++] = (vk_menu_option){key + 7, kv->value};

@@ -204,6 +204,11 @@ site_value_too_long)
   n=$("$kiosk" check --prompts "$tmp/prompts" --grammars "$tmp/grammars" \
     --site "$site" 2>&1 | grep -c "is too long" || true)
   [ "$n" = 1 ] || { echo "FAIL: 'is too long' reported $n times"; exit 1; } ;;
+site_menu_option_empty)
+  # A topic left out of its key: no one could ever ask for it.
+  printf '[menu]\noption. = explain.why\n' >"$sflow"
+  file=$sflow line=2
+  want="'option.' has no topic: write option.TOPIC = step" ;;
 long_prompt)
   # A warning, not an error: check still passes.
   status_want=0
