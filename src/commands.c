@@ -449,8 +449,12 @@ int vk_cmd_check(const vk_cli *c)
     char err[512];
     /* Prompt lengths are measured by speaking them; without eSpeak NG they
      * are estimated from the words. */
-    if (vk_tts_create(&o.tts, err, sizeof err) != VK_OK)
+    if (vk_tts_create(&o.tts, err, sizeof err) != VK_OK) {
         o.tts = NULL;
+        printf("warning: %s\nwarning: without it, prompt lengths are "
+               "estimated from the words and the voice is not checked\n",
+               err);
+    }
     vk_diag *errors = vk_diag_create();
     vk_diag *warnings = vk_diag_create();
     int n = vk_check_run(&o, errors, warnings, NULL);

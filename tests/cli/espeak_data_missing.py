@@ -4,7 +4,8 @@ before its built-in folder, pointing at an empty folder) the kiosk exits 3
 with a message naming the Debian package, as documented, and systemd's
 RestartPreventExitStatus stops it there.  libespeak-ng's espeak_Initialize
 called exit(1) itself instead, and the service restarted every 5 s.
-`preview` exits 3 the same way; `check` goes on, estimating prompt lengths.
+`preview` exits 3 the same way; `check` goes on, estimating prompt lengths,
+and warns that it does.
 
 usage: espeak_data_missing.py VOICE_KIOSK SCENARIO
 """
@@ -43,6 +44,9 @@ def main():
         if p.returncode != 0:
             failed.append("check exited %d without eSpeak NG data, expected 0:\n%s"
                           % (p.returncode, p.stdout + p.stderr))
+        if "warning: eSpeak NG could not start" not in p.stdout:
+            failed.append("check did not warn that eSpeak NG could not start:\n%s"
+                          % p.stdout[-500:])
     return verdict.report(failed)
 
 
