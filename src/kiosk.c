@@ -53,7 +53,8 @@ _Static_assert(QUEUE_MAX >= 2 * VK_DIALOG_MAX_SENTENCES, "queue too short");
 #define PHONES_STALLED 50
 /* Between sessions, how long the answer to "say yes to start" is waited
  * for before the room is left quiet again (on_heard_idle); after this many
- * unanswered in a row, words start nothing for WAKE_BACKOFF_S. */
+ * unanswered in a row, only a clear yes asks again during WAKE_BACKOFF_S,
+ * and only once. */
 #define WAKE_WAIT_S 8
 #define WAKE_UNANSWERED_MAX 2
 #define WAKE_BACKOFF_S 120
@@ -119,7 +120,9 @@ struct vk_kiosk {
     bool waking;
     int64_t wake_end;    /* sample time its answer is waited for, -1 = saying */
     int wake_unanswered; /* such questions unanswered in a row */
-    int64_t wake_quiet_until; /* words start nothing before this time */
+    int64_t wake_quiet_until; /* before this, only a clear yes asks... */
+    bool wake_yes_used;       /* ...and it has asked in this back-off */
+    bool wake_in_backoff;     /* the question now asked was that one */
 
     vk_echo *echo;     /* removes the kiosk's own voice from the mic, or NULL */
     bool barge_paused; /* barge-in: speech began, the prompt holds its place */
@@ -632,6 +635,8 @@ static void start_session(vk_kiosk *k)
         k->waking = false;
     }
     k->wake_unanswered = 0;
+    k->wake_quiet_until = 0; /* a person was here: the next one is heard */
+    k->wake_in_backoff = false;
     k->active = true;
     /* A shared kiosk: every session starts at the site's volume and rate. */
     vk_controls_reset(&k->ctl, &k->opts.settings);
@@ -980,7 +985,9 @@ static void sim_idle(vk_kiosk *k)
  * than the whole greeting (21.6 s) to what may be an empty room, the kiosk
  * asks briefly whether to start ([system] wake) and waits WAKE_WAIT_S for
  * a yes or a key; a yes starts the session, "repeat" or "help" asks again,
- * anything else or silence leaves the room quiet again. */
+ * anything else or silence leaves the room quiet again.  During a back-off
+ * (wake_over) a person who cannot use the keys is not shut out: a yes in
+ * the accept band still asks, once. */
 static void on_heard_idle(vk_kiosk *k, const vk_heard *h)
 {
     const char *m = h->meaning;
@@ -992,8 +999,14 @@ static void on_heard_idle(vk_kiosk *k, const vk_heard *h)
         return;
     }
     bool again = strcmp(m, "repeat") == 0 || strcmp(m, "help") == 0;
-    if (m[0] &&
-        ((asked && again) || (!k->waking && k->t >= k->wake_quiet_until))) {
+    bool backoff = k->t < k->wake_quiet_until;
+    bool clear_yes = strcmp(m, "yes") == 0 && h->confidence >= VK_ASR_ACCEPT &&
+                     !k->wake_yes_used;
+    if (m[0] && ((asked && again) || (!k->waking && (!backoff || clear_yes)))) {
+        if (!k->waking) {
+            k->wake_in_backoff = backoff;
+            k->wake_yes_used |= backoff;
+        }
         k->waking = true;
         k->wake_end = -1;
         vk_events_simple(k->ev, now_s(k), "wake");
@@ -1011,14 +1024,19 @@ static void on_heard_idle(vk_kiosk *k, const vk_heard *h)
 
 /* The question whether to start went unanswered (silence, or another
  * word).  After WAKE_UNANSWERED_MAX in a row the room may be a television
- * or talk nearby: words start nothing for WAKE_BACKOFF_S (a key still
- * does). */
+ * or talk nearby: for WAKE_BACKOFF_S only a clear yes asks again (a key
+ * still starts), once; unanswered too, the back-off starts over with no
+ * such yes left, so talk nearby is asked at most once in two minutes. */
 static void wake_over(vk_kiosk *k)
 {
     k->waking = false;
     vk_events_simple(k->ev, now_s(k), "wake_over");
-    if (++k->wake_unanswered >= WAKE_UNANSWERED_MAX) {
+    if (k->wake_in_backoff) {
+        k->wake_in_backoff = false;
+        k->wake_quiet_until = k->t + (int64_t)WAKE_BACKOFF_S * RATE;
+    } else if (++k->wake_unanswered >= WAKE_UNANSWERED_MAX) {
         k->wake_unanswered = 0;
+        k->wake_yes_used = false;
         k->wake_quiet_until = k->t + (int64_t)WAKE_BACKOFF_S * RATE;
     }
 }
