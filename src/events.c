@@ -66,11 +66,22 @@ static void finish(vk_events *e, cJSON *o)
     cJSON_Delete(o);
 }
 
-void vk_events_prompt(vk_events *e, double t, const char *id, const char *text)
+/* The text of a prompt or caption, or none for a personal one, live. */
+static void add_text(const vk_events *e, cJSON *o, const char *text,
+                     bool personal)
+{
+    bool hide = personal && !e->with_answers;
+    cJSON_AddStringToObject(o, "text", hide ? "" : text);
+    if (hide)
+        cJSON_AddBoolToObject(o, "private", true);
+}
+
+void vk_events_prompt(vk_events *e, double t, const char *id, const char *text,
+                      bool personal)
 {
     cJSON *o = begin(t, "prompt");
     cJSON_AddStringToObject(o, "id", id);
-    cJSON_AddStringToObject(o, "text", text);
+    add_text(e, o, text, personal);
     finish(e, o);
 }
 
@@ -162,9 +173,10 @@ void vk_events_end(vk_events *e, double t, const char *reason)
     finish(e, o);
 }
 
-void vk_events_caption(vk_events *e, double t, const char *sentence)
+void vk_events_caption(vk_events *e, double t, const char *sentence,
+                       bool personal)
 {
     cJSON *o = begin(t, "caption");
-    cJSON_AddStringToObject(o, "text", sentence);
+    add_text(e, o, sentence, personal);
     finish(e, o);
 }

@@ -18,7 +18,12 @@ typedef struct vk_events vk_events;
 vk_events *vk_events_create(FILE *out, bool with_answers);
 void vk_events_destroy(vk_events *e);
 
-void vk_events_prompt(vk_events *e, double t, const char *id, const char *text);
+/* A prompt, and each of its sentences as a caption.  A `personal` one (an
+ * answer said back, the summary, the contacts: kiosk.c is_personal) has
+ * its text left out of a live stream, which may be saved to a file, and
+ * is marked "private". */
+void vk_events_prompt(vk_events *e, double t, const char *id, const char *text,
+                      bool personal);
 void vk_events_prompt_end(vk_events *e, double t, const char *id,
                           bool interrupted);
 void vk_events_user_speech(vk_events *e, double t, double start, double end);
@@ -37,6 +42,7 @@ void vk_events_answer(vk_events *e, double t, int question, const char *value);
 /* crisis, contacts, listen and other events with no fields */
 void vk_events_simple(vk_events *e, double t, const char *type);
 void vk_events_end(vk_events *e, double t, const char *reason);
-void vk_events_caption(vk_events *e, double t, const char *sentence);
+void vk_events_caption(vk_events *e, double t, const char *sentence,
+                       bool personal);
 
 #endif

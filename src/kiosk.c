@@ -403,14 +403,14 @@ static void start_sentence(vk_kiosk *k, sentence *s, int64_t at)
         k->early_spent = false;
         snprintf(k->current_prompt, sizeof k->current_prompt, "%s", s->id);
         char *whole = vk_ssml_plain(s->prompt_text);
-        vk_events_prompt(k->ev, t, s->id, whole);
+        vk_events_prompt(k->ev, t, s->id, whole, s->personal);
         free(whole);
         if (k->sim)
             vk_audio_sim_on_prompt(k->sim, at, s->id, prompt_asks_input(k));
     }
     s->started = true;
     char *plain = vk_ssml_plain(s->text);
-    vk_events_caption(k->ev, t, plain);
+    vk_events_caption(k->ev, t, plain, s->personal);
     /* The screen is the room's, like the speaker: what is said only in the
      * headphones is not shown there, a neutral line is.  (The event stream
      * is for the person's own display.)  Headphones that fail now say it

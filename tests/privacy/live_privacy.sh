@@ -333,6 +333,16 @@ for e in events:
     for v in e.values():
         if isinstance(v, str) and v in ("yes", "no", "unsure", "not sure") and e["type"] != "prompt":
             bad("an answer word as a value", e)
+# An answer said back ("You answered no.", "I heard no. Is that right?")
+# gives it away as well as its value would: live, such a prompt and its
+# captions carry no text (a saved stream is a log).
+for e in events:
+    if e["type"] in ("prompt", "caption") and re.search(
+            r"You answered|I heard", e.get("text", "")):
+        bad("an answer said back is in the live stream", e)
+if not any(e["type"] == "prompt" and e.get("id") == "system.answer.taken"
+           and e.get("private") and e.get("text") == "" for e in events):
+    bad("no answer was said back, private (the test did not test it)", events[-1])
 if not any(e["type"] == "heard" and e["meaning"] == "answer" for e in events):
     bad("the spoken answer was not heard (the test did not test speech)", events[-1])
 ends = [e for e in events if e["type"] == "end"]
