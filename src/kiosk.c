@@ -930,7 +930,8 @@ static bool unsure_ok(const vk_heard *h);
 /* Heard while paused: a control acts; any other command or answer goes on
  * and is taken as if the speech had not been paused (an unsure answer is
  * said back by the dialog, but a yes or not sure toward the crisis
- * contacts, which is taken at once). */
+ * contacts, which is taken at once); over a prompt that asks nothing,
+ * "stop" keeps the pause and "help" is said before the speech goes on. */
 static void on_heard_paused(vk_kiosk *k, const vk_heard *h)
 {
     vk_events_heard(k->ev, now_s(k), h->meaning, h->words, h->confidence);
@@ -940,12 +941,25 @@ static void on_heard_paused(vk_kiosk *k, const vk_heard *h)
     }
     if (h->confidence >= VK_ASR_CONFIRM)
         touch(k);
-    if (handle_control(k, h->meaning)) {
-        if (k->ctl.paused)
+    /* Paused over a prompt that asks nothing: "stop" again keeps it so
+     * (the person wants quiet, not the speech back); "help" is given, then
+     * the speech goes on. */
+    bool telling = !k->pending_listen;
+    if (handle_control(k, h->meaning) ||
+        (telling && strcmp(h->meaning, "stop") == 0)) {
+        if (k->ctl.paused) {
             listen_from_now(k, paused_context(k));
+            if (k->sim) /* still waiting for the person */
+                vk_audio_sim_on_listen(k->sim, k->t, NULL);
+        }
         return;
     }
     set_paused(k, false);
+    if (telling && strcmp(h->meaning, "help") == 0 &&
+        h->confidence >= VK_ASR_CONFIRM) {
+        aside_system(k, "help");
+        return;
+    }
     if (k->pending_listen && (h->confidence >= VK_ASR_ACCEPT || unsure_ok(h))) {
         interrupt(k);
         vk_input in = {.kind = VK_IN_SPEECH,
@@ -1087,9 +1101,12 @@ static void on_key(vk_kiosk *k, int key)
     if (was_paused)
         set_paused(k, false);
     /* A key is deliberate: it may stop any prompt, even a safety
-     * message. */
+     * message.  But help is there at any time, as the greeting says:
+     * given in front of what is being said, which then goes on. */
     if (!k->listening && !k->pending_listen) {
-        if (!was_paused && k->qlen > 0)
+        if (strcmp(action, "help") == 0 && k->qlen > 0)
+            aside_system(k, "help");
+        else if (!was_paused && k->qlen > 0)
             key_over_telling(k, action);
         return;
     }
@@ -1297,22 +1314,27 @@ static bool passes_agree(const vk_heard *h)
 
 /* A result heard over a prompt that asks nothing (an explanation, the
  * greeting, an aside): the person's controls act, "repeat" says the
- * sentence again and "stop" pauses the speech (nothing is lost: "continue"
- * or any key goes on); true if it was one of those. */
+ * sentence again, "stop" pauses the speech (nothing is lost: "continue"
+ * or any key goes on) and "help" is given in front of the sentence, which
+ * then goes on; true if it was one of those. */
 static bool barge_control(vk_kiosk *k, const vk_heard *h)
 {
     const char *m = h->meaning;
+    bool help = strcmp(m, "help") == 0;
     if (strcmp(m, "stop") == 0)
         m = "pause";
     else if (strcmp(m, "repeat") == 0)
         m = "repeat_last";
-    if (!vk_controls_is_control(m))
+    if (!help && !vk_controls_is_control(m))
         return false;
     vk_events_heard(k->ev, now_s(k), h->meaning, h->words, h->confidence);
     touch(k);
     k->barge_paused = false;
     k->barge_armed = false;
-    handle_control(k, m);
+    if (help)
+        aside_system(k, "help");
+    else
+        handle_control(k, m);
     return true;
 }
 
@@ -1351,9 +1373,11 @@ static void barge_feed(vk_kiosk *k, vk_asr_state st, const vk_heard *h,
          * must not make the numbers hard to hear (a key still can). */
         bool quieter =
             strcmp(h->meaning, "softer") == 0 && k->ctl.volume_db <= 0.0;
-        bool keeps_playing = vk_controls_is_control(h->meaning) &&
-                             strcmp(h->meaning, "pause") != 0 &&
-                             strcmp(h->meaning, "continue") != 0 && !quieter;
+        bool keeps_playing =
+            (vk_controls_is_control(h->meaning) &&
+             strcmp(h->meaning, "pause") != 0 &&
+             strcmp(h->meaning, "continue") != 0 && !quieter) ||
+            strcmp(h->meaning, "help") == 0;
         if (!(h->confidence >= VK_ASR_ACCEPT &&
               (keeps_playing || strcmp(h->meaning, "repeat") == 0) &&
               barge_control(k, h)))

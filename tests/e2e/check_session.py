@@ -34,6 +34,8 @@ synthesiser; only the sound card is simulated.  Expectations:
   control_during=P:C      control C acted (by voice: no key pressed) while
                           prompt P was playing (barge-in over a prompt that
                           asks nothing)
+  stays_paused=M          after the first pause, M was heard, and nothing was
+                          said until a control let the speech go on
   heard_not_acted=P:C     C was heard while prompt P played, and no control
                           acted then
   control_count=C:N       exactly N control C acted in the session
@@ -335,6 +337,23 @@ def main():
                 tb = next((e["t"] for e in events if e["type"] == b), None)
                 if tb is None or not any(e["type"] == a and e["t"] < tb for e in events):
                     fail("no %s event before the first %s" % (a, b), events)
+            elif key == "stays_paused":  # stays_paused=M (see the usage)
+                pause = next((e for e in events if e["type"] == "control"
+                              and e.get("paused")), None)
+                if pause is None:
+                    fail("nothing paused the speech", events)
+                unpause = next((e for e in events if e["type"] == "control"
+                                and e["t"] >= pause["t"]
+                                and not e.get("paused")), None)
+                until = unpause["t"] if unpause else 1e9
+                span = [e for e in events if pause["t"] < e["t"] < until]
+                if not any(e["type"] == "heard" and e.get("meaning") == val
+                           for e in span):
+                    fail("%s not heard while paused" % val, events)
+                said = [e for e in span if e["type"] in ("caption", "prompt")]
+                if said:
+                    fail("speech while paused (before a control let it go "
+                         "on): %s" % said[0], events)
             elif key == "heard_meaning":
                 if not any(e["type"] == "heard" and e.get("meaning") == val
                            for e in events):
