@@ -194,8 +194,12 @@ static void check_grammars(const vk_check_opts *o, const vk_script *s,
                 const vk_step *st = vk_script_step_at(s, k);
                 for (int m = 0; m < st->noptions; m++)
                     if (!vk_grammar_has_tag(g, st->options[m].topic)) {
+                        /* At the option's line if a site added it. */
+                        char key[160];
+                        snprintf(key, sizeof key, "option.%s",
+                                 st->options[m].topic);
                         const char *file;
-                        int line = vk_script_step_line(s, st->id, &file);
+                        int line = vk_script_site_line(s, st->id, key, &file);
                         vk_diag_add(errors, file, line,
                                     "menu option '%s' has no phrase in "
                                     "menu.gram meaning {%s}",
@@ -331,6 +335,11 @@ static void check_fits(const vk_script *s, const vk_step *st, const char *key,
     free(full);
     if (len < VK_DIALOG_MAX_TEXT && n <= VK_DIALOG_MAX_SENTENCES)
         return;
+    /* Made too long by the contacts a site adds: at the site's contacts. */
+    if (strstr(text, "{contacts}"))
+        line = vk_script_contacts_blame(s, false, &file, line);
+    else if (strstr(text, "{crisis_contacts}"))
+        line = vk_script_contacts_blame(s, true, &file, line);
     vk_diag_add(errors, file, line,
                 "[%s] '%s' comes to %zu characters in %d sentences "
                 "with the contacts filled in, more than the kiosk "

@@ -134,6 +134,11 @@ struct vk_script {
     vk_ini *contacts_ini;
     vk_ini *flow_site;     /* kept: merged values point to its path */
     vk_ini *contacts_site; /* the same */
+    vk_ini *flow_shipped;  /* the shipped flow as it was, read when needed */
+    /* The site's last 'remove = yes' (file borrowed from contacts_site),
+     * and the last that removed a crisis contact. */
+    const char *removed_file, *removed_crisis_file;
+    int removed_line, removed_crisis_line;
     const char *clinic;
     vk_step *steps;
     int *step_lines;
@@ -163,17 +168,17 @@ static bool word_in(const char *list, const char *word, size_t wlen)
 }
 
 /* Every {name} in text must be one the engine fills in here. */
-static void check_placeholders(const char *file, const vk_ini_kv *kv,
+static void check_placeholders(const char *file, int line, const vk_ini_kv *kv,
                                const char *allowed, vk_diag *diag)
 {
     for (const char *p = strchr(kv->value, '{'); p; p = strchr(p + 1, '{')) {
         const char *e = strchr(p, '}');
         if (!e) {
-            vk_diag_add(diag, file, kv->line, "'{' without a closing '}'");
+            vk_diag_add(diag, file, line, "'{' without a closing '}'");
             return;
         }
         if (!word_in(allowed, p + 1, (size_t)(e - p - 1)))
-            vk_diag_add(diag, file, kv->line,
+            vk_diag_add(diag, file, line,
                         "unknown placeholder {%.*s} in '%s'%s%s",
                         (int)(e - p - 1), p + 1, kv->key,
                         *allowed ? "; it may use: " : "", allowed);
@@ -190,7 +195,7 @@ static const char *needed_what(const char *name)
 
 /* The placeholder `needed` (NULL = none) must be in kv's text: a crisis
  * step without {crisis_contacts} would say no crisis number at all. */
-static void check_needed(const char *file, const vk_ini_kv *kv,
+static void check_needed(const char *file, int line, const vk_ini_kv *kv,
                          const char *needed, vk_diag *diag)
 {
     if (!needed)
@@ -198,7 +203,7 @@ static void check_needed(const char *file, const vk_ini_kv *kv,
     char ph[40];
     snprintf(ph, sizeof ph, "{%s}", needed);
     if (!strstr(kv->value, ph))
-        vk_diag_add(diag, file, kv->line,
+        vk_diag_add(diag, file, line,
                     "'%s' must contain %s: without it the kiosk never says "
                     "%s",
                     kv->key, ph, needed_what(needed));
@@ -215,6 +220,85 @@ static const step_kind *kind_named(const char *name)
 static const char *kv_value(const vk_ini_section *sec, const char *key)
 {
     const vk_ini_kv *kv = vk_ini_get(sec, key);
+    return kv ? kv->value : NULL;
+}
+
+/* True if `file` is a site file (the site's flow.ini or contacts.ini), not
+ * the shipped content staff must not edit; from_site() is the same for the
+ * file a value came from. */
+static bool is_site_file(const vk_script *s, const char *file)
+{
+    return (s->flow_site && file == s->flow_site->path) ||
+           (s->contacts_site && file == s->contacts_site->path);
+}
+
+static bool from_site(const vk_script *s, const vk_ini_kv *kv)
+{
+    return kv && is_site_file(s, kv->file);
+}
+
+/* Where a problem found in the merged flow is reported: at `cause` when a
+ * site file set it (the line staff must fix), else at `file`:`line` (the
+ * section, as before).  A section the site itself adds keeps its header.
+ * Returns the line; *at gets the file (borrowed). */
+static int blame(const vk_script *s, const vk_ini_kv *cause, const char *file,
+                 int line, const char **at)
+{
+    if (!is_site_file(s, file) && from_site(s, cause)) {
+        *at = cause->file;
+        return cause->line;
+    }
+    *at = file;
+    return line;
+}
+
+/* The same for step i. */
+static int blame_step(const vk_script *s, int i, const vk_ini_kv *cause,
+                      const char **at)
+{
+    return blame(s, cause, s->step_files[i], s->step_lines[i], at);
+}
+
+/* Value `key` of step `id`, or NULL. */
+static const vk_ini_kv *step_kv(const vk_script *s, const char *id,
+                                const char *key)
+{
+    return vk_ini_get(vk_ini_find(s->flow, id), key);
+}
+
+static bool is_link_key(const char *key)
+{
+    return word_in("next on_yes on_no on_unsure", key, strlen(key)) ||
+           strncmp(key, "option.", 7) == 0;
+}
+
+/* A link of step `id` set by a site file, to `target` (NULL: any), or
+ * NULL. */
+static const vk_ini_kv *site_link(const vk_script *s, const char *id,
+                                  const char *target)
+{
+    const vk_ini_section *sec = vk_ini_find(s->flow, id);
+    for (int k = 0; sec && k < sec->nkv; k++)
+        if (is_link_key(sec->kv[k].key) && from_site(s, &sec->kv[k]) &&
+            (!target || strcmp(sec->kv[k].value, target) == 0))
+            return &sec->kv[k];
+    return NULL;
+}
+
+/* What the shipped flow had for `key` of [id], before the site's values
+ * were laid over it (read again the first time it is asked), or NULL. */
+static const char *shipped_value(vk_script *s, const char *id, const char *key)
+{
+    if (!s->flow_site)
+        return NULL;
+    if (!s->flow_shipped) {
+        vk_diag *quiet = vk_diag_create(); /* reported when first read */
+        s->flow_shipped = vk_ini_load(s->flow->path, quiet);
+        vk_diag_destroy(quiet);
+    }
+    const vk_ini_kv *kv =
+        s->flow_shipped ? vk_ini_get(vk_ini_find(s->flow_shipped, id), key)
+                        : NULL;
     return kv ? kv->value : NULL;
 }
 
@@ -265,6 +349,11 @@ static void build_step(vk_script *s, const vk_ini_section *sec, vk_diag *diag)
         return;
     }
     vk_step st = {.id = sec->name, .type = k->type};
+    /* A site that changes a shipped step's type makes its shipped keys
+     * wrong: the problems are at the site's 'type' line. */
+    const vk_ini_kv *type_kv = vk_ini_get(sec, "type");
+    const char *at;
+    int line;
     for (int i = 0; i < sec->nkv; i++) {
         const vk_ini_kv *kv = &sec->kv[i];
         const char *key = kv->key;
@@ -284,9 +373,10 @@ static void build_step(vk_script *s, const vk_ini_section *sec, vk_diag *diag)
             continue;
         }
         const char *file = kv->file;
+        line = blame(s, type_kv, kv->file, kv->line, &at);
         if (!word_in(k->required, key, strlen(key)) &&
             !word_in(k->optional, key, strlen(key))) {
-            vk_diag_add(diag, file, kv->line,
+            vk_diag_add(diag, at, line,
                         "'%s' is not used by a %s step (it uses: %s%s%s)", key,
                         k->name, k->required, *k->optional ? " " : "",
                         k->optional);
@@ -296,11 +386,11 @@ static void build_step(vk_script *s, const vk_ini_section *sec, vk_diag *diag)
             vk_diag_add(diag, file, kv->line, "'%s' is empty", key);
         if (strcmp(key, "text") == 0 || strcmp(key, "text_again") == 0 ||
             strcmp(key, "help") == 0) {
-            check_placeholders(file, kv,
+            check_placeholders(at, line, kv,
                                strcmp(key, "text") == 0 ? k->placeholders : "",
                                diag);
             if (strcmp(key, "text") == 0)
-                check_needed(file, kv, k->needed, diag);
+                check_needed(at, line, kv, k->needed, diag);
             vk_ssml_check(kv->value, file, kv->line, key, diag);
         }
     }
@@ -312,9 +402,10 @@ static void build_step(vk_script *s, const vk_ini_section *sec, vk_diag *diag)
             e++;
         char key[32];
         snprintf(key, sizeof key, "%.*s", (int)(e - p), p);
+        line = blame(s, type_kv, sec->file, sec->line, &at);
         if (!vk_ini_get(sec, key))
-            vk_diag_add(diag, sec->file, sec->line,
-                        "[%s] (a %s step) needs '%s'", sec->name, k->name, key);
+            vk_diag_add(diag, at, line, "[%s] (a %s step) needs '%s'",
+                        sec->name, k->name, key);
         p = e;
     }
     st.text = kv_value(sec, "text");
@@ -334,8 +425,9 @@ static void build_step(vk_script *s, const vk_ini_section *sec, vk_diag *diag)
         else
             st.sign = (int)n;
     }
+    line = blame(s, type_kv, sec->file, sec->line, &at);
     if (k->type == VK_STEP_MENU && st.noptions == 0)
-        vk_diag_add(diag, sec->file, sec->line,
+        vk_diag_add(diag, at, line,
                     "menu [%s] has no 'option.TOPIC = step' lines", sec->name);
     s->steps = vk_realloc(s->steps, (size_t)(s->nsteps + 1) * sizeof *s->steps);
     s->step_lines =
@@ -440,8 +532,20 @@ static void check_contacts_ahead(const vk_script *s, vk_diag *diag)
     for (int i = 0; i < s->nsteps; i++) {
         if (!before[i] || s->steps[i].type == VK_STEP_CONTACTS)
             continue;
+        const char *at;
+        int line;
         if (s->steps[i].type == VK_STEP_END) {
-            vk_diag_add(diag, s->step_files[i], s->step_lines[i],
+            /* At the site's link to it, or the site's type that made it
+             * an end. */
+            const vk_ini_kv *cause = step_kv(s, s->steps[i].id, "type");
+            for (int j = 0; j < s->nsteps; j++)
+                if (before[j] && j != i &&
+                    site_link(s, s->steps[j].id, s->steps[i].id)) {
+                    cause = site_link(s, s->steps[j].id, s->steps[i].id);
+                    break;
+                }
+            line = blame_step(s, i, cause, &at);
+            vk_diag_add(diag, at, line,
                         "the session can end at [%s] without the support "
                         "contacts: lead every way to it through a contacts "
                         "step",
@@ -453,8 +557,14 @@ static void check_contacts_ahead(const vk_script *s, vk_diag *diag)
         bool found = false;
         for (int j = 0; j < s->nsteps && !found; j++)
             found = r[j] && s->steps[j].type == VK_STEP_CONTACTS;
+        /* At a site's link on the way: its own first. */
+        const vk_ini_kv *cause = site_link(s, s->steps[i].id, NULL);
+        for (int j = 0; j < s->nsteps && !cause; j++)
+            if (r[j])
+                cause = site_link(s, s->steps[j].id, NULL);
+        line = blame_step(s, i, cause, &at);
         if (!found)
-            vk_diag_add(diag, s->step_files[i], s->step_lines[i],
+            vk_diag_add(diag, at, line,
                         "from step [%s] the flow can no longer reach the "
                         "contacts: every way on must lead to a contacts step",
                         s->steps[i].id);
@@ -463,19 +573,90 @@ static void check_contacts_ahead(const vk_script *s, vk_diag *diag)
     free(r);
 }
 
+/* A link of a reached step (or the start) that a site file changed, and
+ * that led to `id` in the shipped flow, or NULL. */
+static const vk_ini_kv *site_detour(vk_script *s, const char *seen,
+                                    const char *id)
+{
+    const vk_ini_kv *start = step_kv(s, "kiosk", "start");
+    const char *was = shipped_value(s, "kiosk", "start");
+    if (from_site(s, start) && was && strcmp(was, id) == 0)
+        return start;
+    for (int j = 0; j < s->nsteps; j++) {
+        const vk_ini_section *sec = vk_ini_find(s->flow, s->steps[j].id);
+        for (int k = 0; seen[j] && k < sec->nkv; k++) {
+            const vk_ini_kv *kv = &sec->kv[k];
+            if (!is_link_key(kv->key) || !from_site(s, kv))
+                continue;
+            was = shipped_value(s, sec->name, kv->key);
+            if (was && strcmp(was, id) == 0)
+                return kv;
+        }
+    }
+    return NULL;
+}
+
+/* For each step not reached from the start: the site's change that cut it
+ * off.  A step reached only through other cut-off steps shares theirs. */
+static const vk_ini_kv **unreached_causes(vk_script *s, const char *seen)
+{
+    const vk_ini_kv **cause = vk_calloc((size_t)s->nsteps + 1, sizeof *cause);
+    if (!s->flow_site)
+        return cause;
+    for (int i = 0; i < s->nsteps; i++)
+        if (!seen[i])
+            cause[i] = site_detour(s, seen, s->steps[i].id);
+    for (bool more = true; more;) {
+        more = false;
+        for (int j = 0; j < s->nsteps; j++) {
+            const char *links[64];
+            int n =
+                seen[j] || !cause[j] ? 0 : links_of(&s->steps[j], links, 64);
+            for (int k = 0; k < n; k++) {
+                int t = step_index(s, links[k]);
+                if (t >= 0 && !seen[t] && !cause[t]) {
+                    cause[t] = cause[j];
+                    more = true;
+                }
+            }
+        }
+    }
+    return cause;
+}
+
+/* The site's value that stopped a question asking sign n: its 'sign' or
+ * 'type' on a step that asked it in the shipped flow, or NULL. */
+static const vk_ini_kv *site_unasked(vk_script *s, int n)
+{
+    for (int j = 0; j < s->flow->nsec; j++) {
+        const char *id = s->flow->sec[j].name;
+        const char *was = shipped_value(s, id, "sign");
+        if (!was || atoi(was) != n)
+            continue;
+        if (from_site(s, step_kv(s, id, "sign")))
+            return step_kv(s, id, "sign");
+        if (from_site(s, step_kv(s, id, "type")))
+            return step_kv(s, id, "type");
+    }
+    return NULL;
+}
+
 static void check_flow(vk_script *s, vk_diag *diag)
 {
     const char *file = s->flow->path;
-    const char **files = s->step_files;
+    const char *at;
+    int line;
     int start = step_index(s, s->start);
     if (start < 0)
         return;
     char *seen = vk_calloc((size_t)s->nsteps + 1, 1);
     reach_from(s, start, seen, -1);
+    const vk_ini_kv **cut = unreached_causes(s, seen);
     int contacts = -1;
     for (int i = 0; i < s->nsteps; i++) {
+        line = blame_step(s, i, cut[i], &at);
         if (!seen[i])
-            vk_diag_add(diag, files[i], s->step_lines[i],
+            vk_diag_add(diag, at, line,
                         "step [%s] can never be reached from the start",
                         s->steps[i].id);
         if (s->steps[i].type == VK_STEP_CONTACTS && contacts < 0)
@@ -485,12 +666,13 @@ static void check_flow(vk_script *s, vk_diag *diag)
         vk_diag_add(diag, file, 1,
                     "the flow has no contacts step: every "
                     "session must end with the support contacts");
-    else if (!seen[contacts])
-        vk_diag_add(diag, files[contacts], s->step_lines[contacts],
+    else if (!seen[contacts]) {
+        line = blame_step(s, contacts, cut[contacts], &at);
+        vk_diag_add(diag, at, line,
                     "the contacts step [%s] cannot be reached from the start; "
                     "every session must end with the support contacts",
                     s->steps[contacts].id);
-    else
+    } else
         check_contacts_ahead(s, diag);
     /* Every sign must be asked exactly once. */
     int where[VK_SIGNS + 1] = {0};
@@ -498,16 +680,25 @@ static void check_flow(vk_script *s, vk_diag *diag)
         int n = s->steps[i].sign;
         if (!n)
             continue;
-        if (where[n])
-            vk_diag_add(diag, files[i], s->step_lines[i],
-                        "sign %d is already asked by [%s]", n,
-                        s->steps[where[n] - 1].id);
-        else
+        if (!where[n]) {
             where[n] = i + 1;
+            continue;
+        }
+        /* At the 'sign' a site set, whichever of the two has it. */
+        int first = where[n] - 1;
+        int who = !from_site(s, step_kv(s, s->steps[i].id, "sign")) &&
+                          from_site(s, step_kv(s, s->steps[first].id, "sign"))
+                      ? first
+                      : i;
+        line = blame_step(s, who, step_kv(s, s->steps[who].id, "sign"), &at);
+        vk_diag_add(diag, at, line, "sign %d is already asked by [%s]", n,
+                    s->steps[who == i ? first : i].id);
     }
     for (int n = 1; n <= VK_SIGNS; n++)
-        if (!where[n])
-            vk_diag_add(diag, file, 1, "no question step asks sign %d", n);
+        if (!where[n]) {
+            line = blame(s, site_unasked(s, n), file, 1, &at);
+            vk_diag_add(diag, at, line, "no question step asks sign %d", n);
+        }
     /* Safety: yes or not sure on sign 3 must go straight to a crisis step. */
     if (where[VK_SAFETY_SIGN]) {
         const vk_step *q = &s->steps[where[VK_SAFETY_SIGN] - 1];
@@ -516,9 +707,13 @@ static void check_flow(vk_script *s, vk_diag *diag)
         for (int k = 0; k < 2; k++) {
             const vk_step *t = vk_script_step(s, outs[k]);
             /* At the line that sends it elsewhere: the site's, if it
-             * overrides the shipped one. */
-            const char *at = NULL;
-            int line = vk_script_value_line(s, q->id, names[k], &at);
+             * overrides the shipped one; or the site's 'sign' that made
+             * this step ask sign 3. */
+            const vk_ini_kv *out = step_kv(s, q->id, names[k]);
+            const vk_ini_kv *cause =
+                from_site(s, out) ? out : step_kv(s, q->id, "sign");
+            line = out ? blame(s, cause, out->file, out->line, &at)
+                       : blame_step(s, (int)(q - s->steps), cause, &at);
             if (!t || t->type != VK_STEP_CRISIS)
                 vk_diag_add(
                     diag, at, line,
@@ -527,6 +722,7 @@ static void check_flow(vk_script *s, vk_diag *diag)
                     VK_SAFETY_SIGN, q->id, names[k]);
         }
     }
+    free(cut);
     free(seen);
 }
 
@@ -640,10 +836,22 @@ static void load_contacts(vk_script *s, const vk_script_src *src, vk_diag *diag,
                             "remove must be yes (to drop the shipped contact "
                             "[%s]) or left out",
                             sec->name);
-            else if (!vk_site_remove_section(ini, sec->name))
-                vk_diag_add(diag, rm->file, rm->line,
-                            "there is no shipped contact [%s] to remove",
-                            sec->name);
+            else {
+                /* Kept for "no contacts" and "no crisis contact". */
+                const char *c = kv_value(vk_ini_find(ini, sec->name), "crisis");
+                if (c && strcmp(c, "yes") == 0) {
+                    s->removed_crisis_file = rm->file;
+                    s->removed_crisis_line = rm->line;
+                }
+                if (vk_site_remove_section(ini, sec->name)) {
+                    s->removed_file = rm->file;
+                    s->removed_line = rm->line;
+                } else {
+                    vk_diag_add(diag, rm->file, rm->line,
+                                "there is no shipped contact [%s] to remove",
+                                sec->name);
+                }
+            }
             vk_site_remove_section(s->contacts_site, sec->name);
             i--;
         }
@@ -731,10 +939,25 @@ static void load_contacts(vk_script *s, const vk_script_src *src, vk_diag *diag,
                                                    kv_value(sec, "hours"),
                                                    is_crisis};
     }
+    /* At the site's line that took the last ones away: a 'crisis = no'
+     * or a 'remove = yes'. */
+    const char *at = path;
+    int line = 1;
+    for (int i = 0; i < ini->nsec && at == path; i++) {
+        const vk_ini_kv *c = vk_ini_get(&ini->sec[i], "crisis");
+        if (from_site(s, c) && strcmp(c->value, "yes") != 0)
+            line = blame(s, c, path, 1, &at);
+    }
+    if (at == path && s->removed_crisis_file) {
+        at = s->removed_crisis_file;
+        line = s->removed_crisis_line;
+    }
     if (s->ncontacts == 0)
-        vk_diag_add(diag, path, 1, "there are no contacts");
+        vk_diag_add(diag, s->removed_file ? s->removed_file : path,
+                    s->removed_file ? s->removed_line : 1,
+                    "there are no contacts");
     else if (crisis == 0)
-        vk_diag_add(diag, path, 1,
+        vk_diag_add(diag, at, line,
                     "no contact has 'crisis = yes': the crisis "
                     "contacts would be empty");
 }
@@ -843,11 +1066,13 @@ vk_script *vk_script_load_src(const vk_script_src *src, vk_diag *diag,
                         "[system] needs '%s' (a missing prompt id)",
                         system_keys[i].key);
         if (kv) {
-            check_placeholders(kv->file, kv, system_keys[i].placeholders, diag);
+            check_placeholders(kv->file, kv->line, kv,
+                               system_keys[i].placeholders, diag);
             for (size_t n = 0; n < sizeof system_needs / sizeof *system_needs;
                  n++)
                 if (strcmp(system_needs[n].key, system_keys[i].key) == 0)
-                    check_needed(kv->file, kv, system_needs[n].needed, diag);
+                    check_needed(kv->file, kv->line, kv, system_needs[n].needed,
+                                 diag);
             vk_ssml_check(kv->value, kv->file, kv->line, kv->key, diag);
             s->system[i] = kv->value;
         } else {
@@ -908,6 +1133,7 @@ void vk_script_destroy(vk_script *s)
     vk_ini_destroy(s->contacts_ini);
     vk_ini_destroy(s->flow_site);
     vk_ini_destroy(s->contacts_site);
+    vk_ini_destroy(s->flow_shipped);
     free(s);
 }
 
@@ -963,6 +1189,42 @@ int vk_script_value_line(const vk_script *s, const char *id, const char *key,
     if (file)
         *file = kv->file;
     return kv->line;
+}
+
+int vk_script_site_line(const vk_script *s, const char *id, const char *key,
+                        const char **file)
+{
+    int i = step_index(s, id);
+    if (i < 0)
+        return vk_script_step_line(s, id, file);
+    const char *at;
+    int line = blame_step(s, i, step_kv(s, id, key), &at);
+    if (file)
+        *file = at;
+    return line;
+}
+
+int vk_script_contacts_blame(const vk_script *s, bool crisis_only,
+                             const char **file, int line)
+{
+    if (is_site_file(s, *file))
+        return line; /* a text the site wrote itself */
+    for (int i = 0; i < s->ncontacts; i++) {
+        if (crisis_only && !s->contacts[i].crisis)
+            continue;
+        const vk_ini_section *sec =
+            vk_ini_find(s->contacts_ini, s->contacts[i].id);
+        if (sec && is_site_file(s, sec->file)) {
+            *file = sec->file; /* a contact the site adds */
+            return sec->line;
+        }
+        for (int k = 0; sec && k < sec->nkv; k++)
+            if (from_site(s, &sec->kv[k])) {
+                *file = sec->kv[k].file; /* a shipped one it changes */
+                return sec->kv[k].line;
+            }
+    }
+    return line;
 }
 
 int vk_script_system_line(const vk_script *s, const char *key,

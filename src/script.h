@@ -104,6 +104,18 @@ int vk_script_step_line(const vk_script *s, const char *id, const char **file);
  * step if it has no such key.  *file is borrowed. */
 int vk_script_value_line(const vk_script *s, const char *id, const char *key,
                          const char **file);
+/* The file and line staff must fix for a problem with step `id` that its
+ * value `key` causes: the value's, if a site file set it, else the step's
+ * (as vk_script_step_line).  *file is borrowed. */
+int vk_script_site_line(const vk_script *s, const char *id, const char *key,
+                        const char **file);
+/* Where a text that lists the contacts (the crisis ones only if
+ * `crisis_only`), found at *file:`line`, is reported when the list makes
+ * it too long: at the first contact a site file adds (its [section]) or
+ * changes (the value), if the text itself is not the site's.  Returns the
+ * line and updates *file (borrowed). */
+int vk_script_contacts_blame(const vk_script *s, bool crisis_only,
+                             const char **file, int line);
 /* The file and line of [system] prompt `key`. */
 int vk_script_system_line(const vk_script *s, const char *key,
                           const char **file);

@@ -209,6 +209,79 @@ site_menu_option_empty)
   printf '[menu]\noption. = explain.why\n' >"$sflow"
   file=$sflow line=2
   want="'option.' has no topic: write option.TOPIC = step" ;;
+site_type_changed)
+  # A shipped step's type changed: its shipped keys no longer fit, and the
+  # site's 'type' line is the one to fix.
+  printf '; a site change\n[explain.what]\ntype = menu\n' >"$sflow"
+  file=$sflow line=3
+  want="[explain.what] (a menu step) needs 'on_no'"
+  also=("$sflow:3: 'next' is not used by a menu step"
+        "$sflow:3: menu [explain.what] has no 'option.TOPIC = step' lines")
+  absent=("$flow:") ;;
+site_step_unreachable)
+  # A link changed to skip sign 3: it and the crisis steps after it are
+  # cut off, at the site's link.
+  printf '; skip a question\n[sign.2]\nnext = sign.4\n' >"$sflow"
+  file=$sflow line=3
+  want="step [sign.3] can never be reached from the start"
+  also=("$sflow:3: step [crisis] can never be reached from the start")
+  absent=("$flow:") ;;
+site_start_moved)
+  printf '[kiosk]\n; no greeting\nstart = sign.1\n' >"$sflow"
+  file=$sflow line=3
+  want="step [greeting] can never be reached from the start"
+  absent=("$flow:") ;;
+site_no_contacts_path)
+  printf '; straight to the end\n[summary]\nnext = goodbye\n' >"$sflow"
+  file=$sflow line=3
+  want="the session can end at [goodbye] without the support contacts"
+  also=("$sflow:3: from step [sign.4] the flow can no longer reach the contacts")
+  absent=("$flow:") ;;
+site_sign_twice)
+  printf '[sign.4]\n; a typo: sign 3 twice\nsign = 3\n' >"$sflow"
+  file=$sflow line=3
+  want="sign 3 is already asked by [sign.3]"
+  also=("$sflow:3: no question step asks sign 4")
+  absent=("$flow:") ;;
+site_sign3_moved)
+  # Sign 3 (the safety question) asked by a step that does not send a yes
+  # to the crisis contacts; the site's 'sign' line reports both ways.
+  printf '[sign.2]\n; a typo\nsign = 3\n' >"$sflow"
+  file=$sflow line=3
+  want="sign 3 [sign.2] must have on_yes = a crisis step"
+  also=("$sflow:3: sign 3 is already asked by [sign.3]"
+        "$sflow:3: no question step asks sign 2")
+  absent=("$flow:") ;;
+site_menu_option_no_phrase)
+  printf '; a new topic\n[menu]\noption.weather = explain.what\n' >"$sflow"
+  file=$sflow line=3
+  want="menu option 'weather' has no phrase in menu.gram meaning {weather}" ;;
+site_no_crisis_contact)
+  # Every crisis contact removed: the crisis step would say no number.
+  printf '[desk]\nremove = yes\n[lifeline]\nremove = yes\n[emergency]\nremove = yes\n' >"$scontacts"
+  file=$scontacts line=6
+  want="no contact has 'crisis = yes': the crisis contacts would be empty" ;;
+site_crisis_contact_off)
+  printf '[lifeline]\n; not ours\ncrisis = no\n[emergency]\nremove = yes\n[desk]\nremove = yes\n' >"$scontacts"
+  file=$scontacts line=3
+  want="no contact has 'crisis = yes'" ;;
+site_no_contacts)
+  printf '[desk]\nremove = yes\n[counselling]\nremove = yes\n[lifeline]\nremove = yes\n[emergency]\nremove = yes\n' >"$scontacts"
+  file=$scontacts line=8
+  want="there are no contacts"
+  absent=("$contacts:") ;;
+site_contacts_too_long)
+  # 40 local contacts: more than the kiosk can say at once, at the site's
+  # first contact (the shipped texts are not the site's to shorten).
+  { printf '; our local services\n'
+    for i in $(seq 1 40); do
+      printf '[local%d]\nname = Local crisis service %d\noffer = They can talk with you\nphone = 0161 496 %04d\nhours = Open on weekdays\ncrisis = yes\n' "$i" "$i" "$i"
+    done
+  } >"$scontacts"
+  file=$scontacts line=2
+  want="[contacts] 'text' comes to"
+  also=("$scontacts:2: [crisis] 'text' comes to"
+        "$scontacts:2: [system] 'timeout.crisis' comes to") ;;
 long_prompt)
   # A warning, not an error: check still passes.
   status_want=0
