@@ -8,7 +8,10 @@
  * update is drawn in memory and sent in one write, and what the terminal
  * cannot take at once (a serial line held by flow control or without
  * carrier, a console nobody drains) is dropped.  The next update redraws
- * the whole screen, so a dropped one only leaves the screen behind.
+ * the whole screen, so a dropped one only leaves the screen behind.  The
+ * log (standard error) says so once, at the first update dropped, and
+ * how many were when the captions close: never the text itself, which is
+ * the person's (their summary).
  */
 #define _POSIX_C_SOURCE 200809L
 #include "captions.h"
@@ -25,8 +28,10 @@
     36 /* double-width characters on an 80-column screen, with margin */
 
 struct vk_captions {
-    FILE *out; /* vk_captions_create's stream, or NULL */
-    int fd;    /* vk_captions_open's terminal (non-blocking), or -1 */
+    FILE *out;  /* vk_captions_create's stream, or NULL */
+    int fd;     /* vk_captions_open's terminal (non-blocking), or -1 */
+    char *path; /* the terminal's path, for the log */
+    long updates, dropped; /* sent to the terminal; dropped (EAGAIN) */
     bool large;
     char *sentence, *say, *keys, *status;
 };
@@ -56,6 +61,7 @@ vk_captions *vk_captions_open(const char *path)
     }
     vk_captions *c = vk_captions_create(NULL, true);
     c->fd = fd;
+    c->path = vk_strdup(path);
     return c;
 }
 
@@ -74,7 +80,9 @@ static FILE *begin(vk_captions *c, char **buf, size_t *len)
 /* Ends an update begun with begin(): flushes the caller's stream, or
  * writes the drawing to the terminal in one go.  What the terminal cannot
  * take now (EAGAIN: its output is full) or at all (EIO: it hung up) is
- * dropped: the kiosk must never wait for its screen. */
+ * dropped: the kiosk must never wait for its screen.  The first update
+ * the screen cannot keep up with is logged, once: staff then know why the
+ * screen lags behind the speech. */
 static void send(vk_captions *c, FILE *o, char **buf, size_t *len)
 {
     if (c->fd < 0) {
@@ -83,10 +91,19 @@ static void send(vk_captions *c, FILE *o, char **buf, size_t *len)
     }
     if (fclose(o) != 0)
         abort(); /* a memory stream fails only when out of memory */
+    c->updates++;
     for (size_t done = 0; done < *len;) {
         ssize_t n = write(c->fd, *buf + done, *len - done);
         if (n < 0 && errno == EINTR)
             continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) &&
+            c->dropped++ == 0)
+            fprintf(stderr,
+                    "voice-kiosk: the screen %s is not keeping up: caption "
+                    "updates it cannot take are dropped (the speech goes "
+                    "on); is the terminal held by flow control, or without "
+                    "carrier?\n",
+                    c->path);
         if (n <= 0)
             break;
         done += (size_t)n;
@@ -105,8 +122,14 @@ void vk_captions_destroy(vk_captions *c)
         fputs("\033[0m\n", o);
         send(c, o, &buf, &len);
     }
+    if (c->dropped)
+        fprintf(stderr,
+                "voice-kiosk: the screen %s did not keep up: %ld of %ld "
+                "caption updates were dropped\n",
+                c->path, c->dropped, c->updates);
     if (c->fd >= 0)
         close(c->fd);
+    free(c->path);
     free(c->sentence);
     free(c->say);
     free(c->keys);

@@ -24,7 +24,8 @@ vk_captions *vk_captions_create(FILE *out, bool large);
  * the kiosk's screen /dev/tty1 when its standard output is the journal.
  * It is opened and written without blocking (a serial line without
  * carrier does not hold the kiosk up; an update the terminal cannot take
- * is dropped), and closed by vk_captions_destroy().  NULL (and errno set)
+ * is dropped, and standard error says so at the first, with a count when
+ * it is closed), and closed by vk_captions_destroy().  NULL (and errno set)
  * if it cannot be opened for writing, or is not a terminal (ENOTTY): a
  * file would keep the person's results. */
 vk_captions *vk_captions_open(const char *path);

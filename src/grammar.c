@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "mem.h"
+#include "utf8.h"
 
 #define VK_GRAMMAR_MAX_PHRASES 2000
 #define VK_GRAMMAR_MAX_FILE (256 * 1024)
@@ -349,7 +350,12 @@ static void parse_file(const char *path, rules *rs, vk_diag *diag)
         vk_diag_add(diag, path, 0, "cannot read grammar file");
         return;
     }
-    lexer lx = {.p = text, .line = 1, .file = path, .diag = diag};
+    /* The same UTF-8 rules as the INI files: a byte order mark (Windows
+     * Notepad) is skipped, and Latin-1 text is reported at its line and
+     * column, its bytes turned into '?'. */
+    size_t bom = vk_utf8_bom(text, len);
+    vk_utf8_check_text(diag, path, text + bom, len - bom);
+    lexer lx = {.p = text + bom, .line = 1, .file = path, .diag = diag};
     /* The "#JSGF V1.0;" header is optional; skip it if present. */
     skip_space(&lx);
     if (strncmp(lx.p, "#JSGF", 5) == 0) {

@@ -11,7 +11,8 @@
  * alternatives, groups, optional [ ] parts, rule references and tags),
  * expands each context into its finite list of phrases, and hands the
  * recogniser a flat grammar of those phrases.  Problems are reported as
- * file:line into a vk_diag.
+ * file:line into a vk_diag.  As with the INI files (see utf8.h), a UTF-8
+ * byte order mark is skipped and text that is not UTF-8 is reported.
  */
 #ifndef VK_GRAMMAR_H
 #define VK_GRAMMAR_H

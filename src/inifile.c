@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "mem.h"
+#include "utf8.h"
 
 #define VK_INI_MAX_VALUE 8192
 #define VK_INI_MAX_SECTIONS 1000
@@ -24,69 +25,13 @@ typedef struct reader {
     char last_key[128];
 } reader;
 
-/* The length of the UTF-8 sequence at s (n bytes left), 0 if it is not one,
- * or -1 if the n bytes end in the middle of one.  RFC 3629 allows no
- * overlong forms, no surrogates (U+D800-DFFF) and nothing above U+10FFFF. */
-static int utf8_len(const unsigned char *s, size_t n)
-{
-    unsigned char lo = 0x80, hi = 0xBF; /* what the second byte may be */
-    int len;
-    if (s[0] < 0x80)
-        return 1;
-    if (s[0] >= 0xC2 && s[0] <= 0xDF) {
-        len = 2;
-    } else if (s[0] >= 0xE0 && s[0] <= 0xEF) {
-        len = 3;
-        lo = s[0] == 0xE0 ? 0xA0 : lo; /* overlong below U+0800 */
-        hi = s[0] == 0xED ? 0x9F : hi; /* surrogates */
-    } else if (s[0] >= 0xF0 && s[0] <= 0xF4) {
-        len = 4;
-        lo = s[0] == 0xF0 ? 0x90 : lo; /* overlong below U+10000 */
-        hi = s[0] == 0xF4 ? 0x8F : hi; /* above U+10FFFF */
-    } else {
-        return 0; /* a continuation byte alone, C0, C1 or F5-FF */
-    }
-    for (int i = 1; i < len; i++) {
-        if ((size_t)i >= n)
-            return -1;
-        if (i == 1 ? s[1] < lo || s[1] > hi : (s[i] & 0xC0) != 0x80)
-            return 0;
-    }
-    return len;
-}
-
-/* Reports the first byte of str[0..n) that is not UTF-8 text, and turns
- * every such byte into '?' so that no value ever carries one (the --events
- * JSON and eSpeak NG need UTF-8).  Latin-1 or Windows-1252 text is the
- * usual cause.  `cut` says the line goes on past the buffer: a sequence
- * cut there is not wrong. */
-static void check_utf8(reader *r, char *str, size_t n, int cut)
-{
-    unsigned char *s = (unsigned char *)str;
-    int column = 1, reported = 0;
-    for (size_t i = 0; i < n; column++) {
-        int len = utf8_len(s + i, n - i);
-        if (len > 0) {
-            i += (size_t)len;
-            continue;
-        }
-        if (len < 0 && cut)
-            break;
-        if (!reported++)
-            vk_diag_add(r->diag, r->ini->path, r->line,
-                        "not UTF-8 text (byte 0x%02X at column %d); save the "
-                        "file as UTF-8",
-                        s[i], column);
-        s[i++] = '?';
-    }
-}
-
 /* Skips a UTF-8 byte order mark at the start of the file: Windows Notepad
  * writes one, and it is no part of the first line. */
 static void skip_bom(FILE *f)
 {
-    unsigned char b[3];
-    if (fread(b, 1, sizeof b, f) != sizeof b || memcmp(b, "\xEF\xBB\xBF", 3))
+    char b[3];
+    size_t n = fread(b, 1, sizeof b, f);
+    if (vk_utf8_bom(b, n) == 0)
         rewind(f);
 }
 
@@ -127,7 +72,7 @@ static char *read_line(char *str, int num, void *stream)
                     "each following line with spaces",
                     num - 2);
     }
-    check_utf8(r, str, (size_t)n, cut);
+    vk_utf8_check_line(r->diag, r->ini->path, r->line, str, (size_t)n, cut);
     r->indented = str[0] == ' ' || str[0] == '\t';
     const char *p = str;
     while (isspace((unsigned char)*p))

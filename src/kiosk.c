@@ -346,11 +346,24 @@ static bool voice_failed(vk_kiosk *k, sentence *s)
         k->voice_bad =
             vk_tts_say(k->tts, v, VK_TTS_DEFAULT_RATE, "a", &pcm, &n) != VK_OK;
         free(pcm);
-        if (k->voice_bad)
+        /* Where the voice is set (a site's flow.ini, usually), as `check`
+         * says it, so staff reading the log know what to fix; line 0: no
+         * file sets it, the language's own voice failed. */
+        const char *file = NULL;
+        int line = k->voice_bad ? vk_script_value_line(k->script, "kiosk",
+                                                       "voice", &file)
+                                : 0;
+        if (k->voice_bad && line > 0 && file)
+            fprintf(stderr,
+                    "voice-kiosk: %s:%d: [kiosk] voice: eSpeak NG cannot "
+                    "speak with the voice '%s'; speaking with %s instead "
+                    "(the voices it has: `espeak-ng --voices`)\n",
+                    file, line, v, FALLBACK_VOICE);
+        else if (k->voice_bad)
             fprintf(stderr,
                     "voice-kiosk: eSpeak NG cannot speak with the voice "
                     "'%s'; speaking with %s instead (`voice-kiosk check` "
-                    "names the line to fix)\n",
+                    "says more)\n",
                     v, FALLBACK_VOICE);
     }
     if (!k->voice_bad)

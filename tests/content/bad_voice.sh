@@ -2,7 +2,8 @@
 # A site's voice that eSpeak NG cannot load (a typo):
 #   1. `check` refuses it at the [kiosk] voice line (exit 2);
 #   2. a kiosk that runs anyway is not mute: it speaks with en-us and says
-#      so once in the log (every sentence failed before: a silent kiosk);
+#      so once in the log, at the file:line of the voice setting (every
+#      sentence failed before: a silent kiosk; then the log named no line);
 #   3. nothing is lost on the way: it says as much as a kiosk set to en-us
 #      (the first sentence was silence before: the voice was found bad
 #      only after it had failed).
@@ -23,6 +24,8 @@ echo "$out" | grep -q "$tmp/site/en-US/flow.ini:3: \[kiosk\] voice: eSpeak NG ca
   2> "$tmp/err" || fail "simulate failed: $(cat "$tmp/err")"
 [ "$(grep -c "cannot speak with the voice 'en-uss'; speaking with en-us instead" "$tmp/err")" -eq 1 ] ||
   fail "the log does not say once that the voice was replaced: $(cat "$tmp/err")"
+grep -qF "voice-kiosk: $tmp/site/en-US/flow.ini:3: [kiosk] voice: eSpeak NG cannot speak with the voice 'en-uss'" "$tmp/err" ||
+  fail "the log does not name the file:line of the voice: $(cat "$tmp/err")"
 mkdir -p "$tmp/good/en-US"
 printf '[kiosk]\nvoice = en-us\n' > "$tmp/good/en-US/flow.ini"
 "$kiosk" simulate "$scenario" --site "$tmp/good" --record "$tmp/good.wav" --quiet \
