@@ -8,7 +8,7 @@
  * Every decision is a table lookup or a short switch, so unit tests can walk
  * every path without audio.
  */
-#define _POSIX_C_SOURCE 200809L
+#define _DEFAULT_SOURCE /* explicit_bzero */
 #include "dialog.h"
 
 #include <ctype.h>
@@ -245,14 +245,34 @@ static void reask(vk_dialog *d, vk_actions *out)
     listen(d, out);
 }
 
+const char *vk_dialog_choices(const vk_dialog *d)
+{
+    if (!d || !d->cur || d->mode != MODE_NORMAL)
+        return "answer";
+    /* A yes/no offer ("Would you like to hear ... again?") has no "not
+     * sure": its reprompts must not ask for one. */
+    return d->cur->type == VK_STEP_MENU  ? "menu"
+           : d->cur->type == VK_STEP_ASK ? "offer"
+                                         : "answer";
+}
+
 static void choices_vars(const vk_dialog *d, var v[2])
 {
-    bool menu = d->cur->type == VK_STEP_MENU;
-    v[0] =
-        (var){"choices", vk_script_system(d->script, menu ? "choices.menu"
-                                                          : "choices.answer")};
-    v[1] = (var){"keys", vk_script_system(d->script,
-                                          menu ? "keys.menu" : "keys.answer")};
+    const char *kind = vk_dialog_choices(d);
+    char key[32];
+    snprintf(key, sizeof key, "choices.%s", kind);
+    v[0] = (var){"choices", vk_script_system(d->script, key)};
+    snprintf(key, sizeof key, "keys.%s", kind);
+    v[1] = (var){"keys", vk_script_system(d->script, key)};
+}
+
+/* "Not sure" at a yes/no offer: whether to hear the crisis numbers or the
+ * contacts again, they are said again (hearing them twice costs nothing,
+ * missing them may); true then.  Any other offer has no such answer. */
+static bool unsure_is_yes(const vk_dialog *d)
+{
+    const vk_step *to = vk_script_step(d->script, d->cur->on_yes);
+    return to && (to->type == VK_STEP_CRISIS || to->type == VK_STEP_CONTACTS);
 }
 
 static void reprompt(vk_dialog *d, vk_actions *out, bool noinput)
@@ -484,16 +504,30 @@ void vk_dialog_destroy(vk_dialog *d)
     free(d);
 }
 
-void vk_dialog_start(vk_dialog *d, vk_actions *out)
+/* Everything but the script, the session and the options, wiped. */
+static void reset(vk_dialog *d)
 {
     const vk_script *s = d->script;
     vk_session *se = d->session;
     vk_dialog_opts o = d->opts;
-    memset(d, 0, sizeof *d);
+    explicit_bzero(d, sizeof *d);
     d->script = s;
     d->session = se;
     d->opts = o;
-    enter(d, vk_script_start(s), out);
+}
+
+void vk_dialog_start(vk_dialog *d, vk_actions *out)
+{
+    reset(d);
+    enter(d, vk_script_start(d->script), out);
+}
+
+void vk_dialog_forget(vk_dialog *d)
+{
+    if (!d)
+        return;
+    reset(d);
+    d->ended = true;
 }
 
 void vk_dialog_on_spoken(vk_dialog *d, vk_actions *out)
@@ -535,6 +569,17 @@ void vk_dialog_on_input(vk_dialog *d, const vk_input *in, vk_actions *out)
     if (!m) {
         reprompt(d, out, false);
         return;
+    }
+    /* Not an answer an offer takes: asked again, and the reprompts go on
+     * up the ladder (to the keys and help) instead of starting over at
+     * "Sorry, I did not understand" for ever. */
+    if (d->mode == MODE_NORMAL && d->cur->type == VK_STEP_ASK &&
+        strcmp(m, "unsure") == 0) {
+        if (!unsure_is_yes(d)) {
+            reprompt(d, out, false);
+            return;
+        }
+        m = "yes";
     }
     d->noinput = d->nomatch = 0;
     if (d->mode != MODE_NORMAL && is_answer(m)) {
@@ -597,8 +642,11 @@ void vk_dialog_on_inactive(vk_dialog *d, vk_actions *out)
 
 void vk_dialog_person_here(vk_dialog *d)
 {
+    /* Only the silence ladder: what the person did may be the very input
+     * that is not understood (a "not sure" key at a yes/no offer), and the
+     * reprompts for that must go on up to the keys and help. */
     if (d)
-        d->noinput = d->nomatch = 0;
+        d->noinput = 0;
 }
 
 void vk_dialog_say_again(vk_dialog *d, vk_actions *out)

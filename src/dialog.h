@@ -82,6 +82,11 @@ void vk_dialog_destroy(vk_dialog *d);
 
 /* Starts a session at the first step. */
 void vk_dialog_start(vk_dialog *d, vk_actions *out);
+/* At the end of a session, with the answers: what the walk-through knows
+ * of the person (the questions answered, the one to resume after the crisis
+ * contacts, that they were said) is wiped; the dialog is ended until the
+ * next vk_dialog_start. */
+void vk_dialog_forget(vk_dialog *d);
 /* All speech queued by the last actions has been played, and it did not
  * end in listening. */
 void vk_dialog_on_spoken(vk_dialog *d, vk_actions *out);
@@ -105,11 +110,15 @@ void vk_dialog_say_again(vk_dialog *d, vk_actions *out);
  * whose branch for it leads there (sign 3), asked normally (not a
  * confirmation). */
 bool vk_dialog_toward_crisis(const vk_dialog *d, const char *meaning);
+/* How the step listened for is answered: "answer" (yes, no or not sure),
+ * "offer" (yes or no) or "menu"; [system] choices.KIND and keys.KIND say
+ * it. */
+const char *vk_dialog_choices(const vk_dialog *d);
 /* True while the current prompt is a safety message. */
 bool vk_dialog_in_safety(const vk_dialog *d);
 
 /* The person showed they are there (a control such as "louder", which the
- * kiosk handles itself): the reprompt ladder starts again, so a silence
+ * kiosk handles itself): the silence ladder starts again, so a silence
  * after it gets "Sorry, I did not hear anything." again. */
 void vk_dialog_person_here(vk_dialog *d);
 /* True once VK_ACT_END was produced. */

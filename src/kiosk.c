@@ -598,9 +598,15 @@ static sentence *say_aside(vk_kiosk *k, const char *id, const char *text)
 
 /* ---- actions ------------------------------------------------------------- */
 
+/* The end of a session: the answers, and all that was derived from them
+ * (the dialog's path, the last sentence said, kept for "repeat that"). */
 static void wipe(vk_kiosk *k)
 {
     vk_session_wipe(k->session);
+    vk_dialog_forget(k->dialog);
+    vk_free_wiped(k->last_sentence);
+    k->last_sentence = NULL;
+    k->last_personal = false;
 }
 
 static void perform(vk_kiosk *k, vk_actions *acts)
@@ -715,9 +721,12 @@ static void on_drained(vk_kiosk *k)
         k->barge_armed = false;
         /* What can be said and pressed now, for the screen. */
         char key[32];
-        snprintf(key, sizeof key, "choices.%s", k->context);
+        const char *kind = strcmp(k->context, "answer") == 0
+                               ? vk_dialog_choices(k->dialog)
+                               : k->context;
+        snprintf(key, sizeof key, "choices.%s", kind);
         const char *say = vk_script_system(k->script, key);
-        snprintf(key, sizeof key, "keys.%s", k->context);
+        snprintf(key, sizeof key, "keys.%s", kind);
         const char *keys = vk_script_system(k->script, key);
         vk_events_expect(k->ev, now_s(k), k->context, say, keys);
         if (k->opts.captions)

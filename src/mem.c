@@ -1,5 +1,5 @@
 /* mem: abort-on-OOM allocation wrappers and a bounded whole-file reader. */
-#define _POSIX_C_SOURCE 200809L
+#define _DEFAULT_SOURCE /* explicit_bzero */
 #include "mem.h"
 
 #include <errno.h>
@@ -85,4 +85,12 @@ char *vk_read_file(const char *path, size_t max_bytes, size_t *out_len)
     if (out_len)
         *out_len = len;
     return buf;
+}
+
+void vk_free_wiped(char *s)
+{
+    if (!s)
+        return;
+    explicit_bzero(s, strlen(s));
+    free(s);
 }

@@ -67,6 +67,8 @@ static const struct {
     {"keys.answer", ""},
     {"choices.menu", ""},
     {"keys.menu", ""},
+    {"choices.offer", ""},
+    {"keys.offer", ""},
     {"help", ""},
     {"heard.yes", ""},
     {"heard.no", ""},
@@ -118,6 +120,9 @@ static const struct {
      "The headphones are not connected. Everything will be said out loud, "
      "on the speaker, your results and the contacts too."},
     {"headphones.caption", "(Said in your headphones.)"},
+    {"choices.offer", "Please say yes or no."},
+    {"keys.offer", "Or press 1 for yes, or 2 for no. You can also press R to "
+                   "repeat, H for help, or Q to stop."},
 };
 
 static const char *system_default(const char *key)

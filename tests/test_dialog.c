@@ -537,6 +537,60 @@ static void toward_crisis_only_at_sign_3(void **state)
     assert_false(vk_dialog_toward_crisis(f->dialog, "yes"));
 }
 
+/* "Not sure" at the yes/no offers: the crisis numbers are said again; at
+ * "go on with the questions?" it is asked again, "yes or no", and the
+ * reprompts go up the ladder instead of saying level 1 for ever. */
+static void unsure_at_offers(void **state)
+{
+    fixture *f = *state;
+    to_sign_3(f);
+    say(f, "yes", 0.95);
+    assert_string_equal(last_spoken(f), "crisis.again");
+    vk_actions_clear(&f->acts);
+    vk_input in = {
+        .kind = VK_IN_SPEECH, .meaning = "unsure", .confidence = 0.95};
+    vk_dialog_on_input(f->dialog, &in, &f->acts);
+    assert_true(has(f, VK_ACT_CRISIS));
+    settle(f);
+    say(f, "no", 0.95);
+    assert_string_equal(last_spoken(f), "crisis.continue");
+    say(f, "unsure", 0.95);
+    assert_string_equal(last_spoken(f), "system.nomatch.1");
+    assert_string_equal(vk_dialog_choices(f->dialog), "offer");
+    key(f, '3');
+    assert_string_equal(last_spoken(f), "system.nomatch.2");
+    say(f, "unsure", 0.95);
+    assert_string_equal(last_spoken(f), "system.nomatch.3");
+    say(f, "yes", 0.95);
+    assert_string_equal(last_spoken(f), "sign.4");
+    assert_string_equal(vk_dialog_choices(f->dialog), "answer");
+}
+
+/* The end of a session forgets the path with the answers: on the crisis
+ * path, the dialog no longer knows it was there. */
+static void forget_wipes_the_path(void **state)
+{
+    fixture *f = *state;
+    to_sign_3(f);
+    vk_actions_clear(&f->acts);
+    vk_input in = {.kind = VK_IN_SPEECH, .meaning = "yes", .confidence = 0.95};
+    vk_dialog_on_input(f->dialog, &in, &f->acts);
+    assert_true(vk_dialog_in_safety(f->dialog));
+    vk_dialog_forget(f->dialog);
+    assert_false(vk_dialog_in_safety(f->dialog));
+    assert_true(vk_dialog_ended(f->dialog));
+    assert_false(vk_dialog_toward_crisis(f->dialog, "yes"));
+    /* Nothing it hears now goes anywhere. */
+    vk_actions_clear(&f->acts);
+    in.meaning = "back";
+    vk_dialog_on_input(f->dialog, &in, &f->acts);
+    assert_int_equal(f->acts.count, 0);
+    /* A new session starts afresh. */
+    start(f);
+    assert_string_equal(last_spoken(f), "sign.1");
+    assert_false(vk_dialog_in_safety(f->dialog));
+}
+
 int main(void)
 {
 #define T(name)                                                                \
@@ -544,6 +598,8 @@ int main(void)
                                     vk_test_dialog_teardown)
     const struct CMUnitTest tests[] = {
         T(toward_crisis_only_at_sign_3),
+        T(unsure_at_offers),
+        T(forget_wipes_the_path),
         T(greeting_leads_to_sign_1),
         T(answers_are_recorded_in_order),
         T(sign_3_yes_reaches_crisis_at_once),

@@ -14,6 +14,7 @@
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -57,9 +58,23 @@ static struct {
     size_t max_set_before; /* most non-zero bytes in one such wipe */
 } audio_wipes;
 
+/* Other wipes, of text: the last sentence said, kept for "repeat that"
+ * (it may be "You answered yes."), is wiped with the answers.  The text
+ * of each such wipe is kept (the last few). */
+#define TEXT_WIPES 16
+static char text_wipes[TEXT_WIPES][512];
+static int ntext_wipes;
+
 void __wrap_explicit_bzero(void *p, size_t n);
 void __wrap_explicit_bzero(void *p, size_t n)
 {
+    if (n > 0 && n < 512 && n != VK_SIGNS + 1) {
+        pthread_mutex_lock(&audio_mu);
+        char *t = text_wipes[ntext_wipes++ % TEXT_WIPES];
+        memcpy(t, p, n);
+        t[n] = '\0';
+        pthread_mutex_unlock(&audio_mu);
+    }
     if (n >= AUDIO_WIPE_BYTES) {
         size_t set = 0;
         for (size_t i = 0; i < n; i++)
@@ -88,6 +103,8 @@ static void reset_wipes(void)
     memset(&wipes, 0, sizeof wipes);
     pthread_mutex_lock(&audio_mu);
     memset(&audio_wipes, 0, sizeof audio_wipes);
+    ntext_wipes = 0;
+    memset(text_wipes, 0, sizeof text_wipes);
     pthread_mutex_unlock(&audio_mu);
 }
 
@@ -224,6 +241,24 @@ static void session_is_wiped(parts *p, const char *rel, double inactivity_s,
      * zero. */
     assert_non_null(wipes.last);
     assert_int_equal(set_bytes(wipes.last), 0);
+    /* So is the last sentence said: the last caption's text. */
+    const char *cap = NULL, *at = buf;
+    while ((at = strstr(at, "\"type\":\"caption\",\"text\":\"")))
+        cap = at += strlen("\"type\":\"caption\",\"text\":\"");
+    assert_non_null(cap);
+    char last[512];
+    size_t n = strcspn(cap, "\"");
+    assert_true(n > 0 && n < sizeof last);
+    memcpy(last, cap, n);
+    last[n] = '\0';
+    bool wiped = false;
+    pthread_mutex_lock(&audio_mu);
+    for (int i = 0; i < TEXT_WIPES; i++)
+        wiped |= strcmp(text_wipes[i], last) == 0;
+    pthread_mutex_unlock(&audio_mu);
+    if (!wiped)
+        fprintf(stderr, "the last sentence, \"%s\", was not wiped\n", last);
+    assert_true(wiped);
 
     vk_audio_destroy(room);
     vk_events_destroy(room_ev);
