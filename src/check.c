@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "dialog.h"
 #include "grammar.h"
@@ -422,26 +423,144 @@ static void check_voice(const vk_check_opts *o, const vk_script *s,
 
 /* ---- the keys said ------------------------------------------------------ */
 
-/* The line of "[keys]" in settings.ini at `path`, or 1. */
-static int keys_section_line(const char *path)
+/* Every [system] prompt (script.c's list): any of them may name a key. */
+static const char *const system_prompts[] = {
+    "noinput.1",
+    "noinput.2",
+    "noinput.3",
+    "nomatch.1",
+    "nomatch.2",
+    "nomatch.3",
+    "confirm",
+    "confirm.retry",
+    "stop.confirm",
+    "stop.cancel",
+    "back.first",
+    "skip.done",
+    "timeout",
+    "timeout.crisis",
+    "answer.taken",
+    "wake",
+    "choices.answer",
+    "keys.answer",
+    "choices.menu",
+    "keys.menu",
+    "help",
+    "heard.yes",
+    "heard.no",
+    "heard.unsure",
+    "contact",
+    "control.paused",
+    "control.louder",
+    "control.softer",
+    "control.loudest",
+    "control.softest",
+    "control.slower",
+    "control.faster",
+    "control.slowest",
+    "control.fastest",
+    "control.more_time",
+    "control.warning",
+    "control.choose",
+    "choice.next",
+    "choice.done",
+    "device.back",
+    "headphones.missing",
+    "headphones.caption",
+};
+
+/* Words a prompt names a key with, besides its own capital letter or digit
+ * ("Press H", "Pulse 1"), and the keys (keymap.h names) they stand for. */
+static const struct {
+    const char *word, *keys;
+} key_words[] = {
+    {"enter", "enter"},     {"intro", "enter"},    {"plus", "+"},
+    {"minus", "-"},         {"slash", "/"},        {"barra", "/"},
+    {"star", "*"},          {"asterisk", "*"},     {"asterisco", "*"},
+    {"arrow", "up down"},   {"arrows", "up down"}, {"flecha", "up down"},
+    {"flechas", "up down"}, {"space", "space"},    {"espacio", "space"},
+};
+
+#define MAX_NAMED 24
+
+/* A key named in a prompt: its code, as the prompt writes it, and the
+ * action the default layout gives it. */
+typedef struct named_key {
+    int key;
+    char said[16];
+    const char *action;
+} named_key;
+
+/* Adds `key`, written `said` in the text, if the default layout binds it
+ * and it is not listed yet. */
+static void add_named(named_key *k, int *n, const vk_keymap *def, int key,
+                      const char *said, size_t said_len)
 {
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return 1;
-    char buf[512];
-    int line = 0, found = 0;
-    while (!found && fgets(buf, sizeof buf, f)) {
-        line++;
-        const char *p = buf + strspn(buf, " \t");
-        found = strncmp(p, "[keys]", 6) == 0;
-    }
-    fclose(f);
-    return found ? line : 1;
+    const char *action = vk_keymap_action(def, key);
+    if (!action || *n == MAX_NAMED)
+        return;
+    for (int i = 0; i < *n; i++)
+        if (k[i].key == key)
+            return;
+    k[*n].key = key;
+    k[*n].action = action;
+    if (said_len >= sizeof k[*n].said)
+        said_len = sizeof k[*n].said - 1;
+    memcpy(k[*n].said, said, said_len);
+    k[*n].said[said_len] = '\0';
+    (*n)++;
 }
 
-/* The site's settings.ini moves keys while the key instructions the kiosk
- * says ([system] keys.answer and keys.menu) are still the shipped ones: a
- * person who cannot see the keypad would be told the wrong keys. */
+/* The keys of the default layout that `text` names: a capital letter or a
+ * digit standing alone ("press H", "1 for yes"; not "I", which no key is),
+ * or a word of key_words ("Enter", "the arrows").  Placeholders and SSML
+ * tags are skipped.  Returns how many, in `k`. */
+static int keys_named(const char *text, const vk_keymap *def, named_key *k)
+{
+    int n = 0;
+    for (const char *p = text; *p;) {
+        if (*p == '{' || *p == '<') {
+            const char *end = strchr(p, *p == '{' ? '}' : '>');
+            p = end ? end + 1 : p + strlen(p);
+            continue;
+        }
+        /* A word: letters, digits and any UTF-8 ("más" is one word). */
+        size_t w = 0;
+        while (p[w] &&
+               (isalnum((unsigned char)p[w]) || (unsigned char)p[w] >= 0x80))
+            w++;
+        if (w == 0) {
+            p++;
+            continue;
+        }
+        if (w == 1 &&
+            (isupper((unsigned char)*p) || isdigit((unsigned char)*p)))
+            add_named(k, &n, def, tolower((unsigned char)*p), p, 1);
+        for (size_t i = 0; w > 1 && i < sizeof key_words / sizeof *key_words;
+             i++) {
+            if (strlen(key_words[i].word) != w ||
+                strncasecmp(key_words[i].word, p, w) != 0)
+                continue;
+            char names[32];
+            snprintf(names, sizeof names, "%s", key_words[i].keys);
+            char *save = NULL;
+            for (char *t = strtok_r(names, " ", &save); t;
+                 t = strtok_r(NULL, " ", &save))
+                add_named(k, &n, def, vk_key_from_name(t), p, w);
+        }
+        p += w;
+    }
+    return n;
+}
+
+/* The site's settings.ini moves keys while a [system] prompt still names
+ * the old ones ("Press H at any time for help", "Keys: R repeat, ..."): a
+ * person who cannot see the keypad would be told keys that now do
+ * something else, or nothing.  Each prompt is looked at for the keys of
+ * the default layout it names.  A shipped prompt is warned about when one
+ * of them no longer does what it did; a prompt the site wrote, when one
+ * of them now does nothing (the site may have given a default key a new
+ * job on purpose, and said so). */
 static void check_keys_said(const vk_check_opts *o, const vk_script *s,
                             vk_diag *warnings)
 {
@@ -458,18 +577,39 @@ static void check_keys_said(const vk_check_opts *o, const vk_script *s,
     vk_keymap_default(&def);
     if (!ok || memcmp(&def, &set.keys, sizeof def) == 0)
         return;
-    static const char *const said[] = {"keys.answer", "keys.menu"};
     size_t site_len = strlen(o->src.site_dir);
-    for (size_t i = 0; i < sizeof said / sizeof *said; i++) {
-        const char *file = NULL;
-        vk_script_system_line(s, said[i], &file);
-        if (file && strncmp(file, o->src.site_dir, site_len) == 0)
-            continue; /* the site says its own keys */
-        vk_diag_add(warnings, path, keys_section_line(path),
-                    "warning: [keys] moves keys, but the kiosk still says "
-                    "the shipped ones ([system] %s); write the new keys in "
-                    "your site's flow.ini [system] %s",
-                    said[i], said[i]);
+    for (size_t i = 0; i < sizeof system_prompts / sizeof *system_prompts;
+         i++) {
+        const char *name = system_prompts[i], *file = NULL;
+        int line = vk_script_system_line(s, name, &file);
+        bool site = file && strncmp(file, o->src.site_dir, site_len) == 0;
+        named_key k[MAX_NAMED];
+        int n = keys_named(vk_script_system(s, name), &def, k);
+        char moved[512] = "";
+        size_t len = 0;
+        for (int j = 0; j < n && len < sizeof moved; j++) {
+            const char *now = vk_keymap_action(&set.keys, k[j].key);
+            if (site ? now != NULL : now && strcmp(now, k[j].action) == 0)
+                continue; /* still does what the prompt says */
+            const char *to = vk_keymap_key_for(&set.keys, k[j].action);
+            len += (size_t)snprintf(
+                moved + len, sizeof moved - len, "%s%s for %s %s%s",
+                len ? ", " : "", k[j].said, k[j].action,
+                to ? "is now " : "has no key now", to ? to : "");
+        }
+        if (!*moved)
+            continue;
+        if (site)
+            vk_diag_add(warnings, file, line,
+                        "warning: [keys] moves keys, but [system] %s still "
+                        "says the old ones (%s); write the new keys here",
+                        name, moved);
+        else
+            vk_diag_add(warnings, file, line,
+                        "warning: [keys] moves keys, but the kiosk still "
+                        "says the shipped ones ([system] %s: %s); write the "
+                        "new keys in your site's flow.ini [system] %s",
+                        name, moved, name);
     }
 }
 

@@ -157,11 +157,64 @@ site_timeout_crisis_no_numbers)
   file=$sflow line=2
   want="'timeout.crisis' must contain {crisis_contacts}" ;;
 site_keys_unsaid)
-  # Keys moved in settings.ini, the key instructions said left as shipped.
+  # Keys moved in settings.ini, the key instructions said left as shipped:
+  # warned at each shipped prompt that names a moved key.
   status_want=0
   printf '; our keypad\n[keys]\nyes = y\nno = n\nunsure = u\n' >"$site/settings.ini"
-  file=$site/settings.ini line=2
-  want="warning: [keys] moves keys, but the kiosk still says the shipped ones ([system] keys.answer)" ;;
+  file=$flow line=$(line_of "$flow" '^keys\.answer = ')
+  want="warning: [keys] moves keys, but the kiosk still says the shipped ones ([system] keys.answer: 1 for yes is now y, 2 for no is now n, 3 for unsure is now u); write the new keys in your site's flow.ini [system] keys.answer"
+  also=("$flow:$(line_of "$flow" '^keys\.menu = '): warning: [keys] moves keys, but the kiosk still says the shipped ones ([system] keys.menu: 1 for yes is now y")
+  # help names no answer key
+  absent=("([system] help:") ;;
+site_keys_unsaid_prompts)
+  # Help, pause and more time moved, only keys.answer and keys.menu
+  # rewritten: help, noinput.3, nomatch.3, control.paused and
+  # control.warning still tell a blind person keys that now do nothing.
+  status_want=0
+  printf '[keys]\nhelp = 0\nmore_time = 7\nrepeat = 4\npause = 5\n' >"$site/settings.ini"
+  printf '[system]\nkeys.answer = Or press 1 for yes, 2 for no, or 3 for not sure.\n    You can also press 4 to repeat, 0 for help, B to go back, S to skip, or Q to stop.\nkeys.menu = Or press 1 to hear the next topic, or 2 to go on to the contacts.\n    You can also press 4 to repeat, 0 for help, or Q to stop.\n' >"$sflow"
+  file=$flow line=$(line_of "$flow" '^help = ')
+  want="warning: [keys] moves keys, but the kiosk still says the shipped ones ([system] help: R for repeat is now 4, H for help is now 0, P for pause is now 5, T for more_time is now 7); write the new keys in your site's flow.ini [system] help"
+  shipped="warning: [keys] moves keys, but the kiosk still says the shipped ones"
+  also=("$flow:$(line_of "$flow" '^noinput\.3 = '): $shipped ([system] noinput.3: H for help is now 0)"
+        "$flow:$(line_of "$flow" '^nomatch\.3 = '): $shipped ([system] nomatch.3: H for help is now 0)"
+        "$flow:$(line_of "$flow" '^control\.paused = '): $shipped ([system] control.paused: P for pause is now 5)"
+        "$flow:$(line_of "$flow" '^control\.warning = '): $shipped ([system] control.warning: T for more_time is now 7)")
+  absent=("$sflow:" "[system] keys.answer" "[system] keys.menu" "[system] control.choose") ;;
+site_keys_kept_old)
+  # The site rewrote a prompt but kept a key that now does nothing: warned
+  # at the site's line.
+  status_want=0
+  printf '[keys]\nhelp = 0\n' >"$site/settings.ini"
+  printf '[system]\nnoinput.3 = I still cannot hear you.\n    Press H for help, or ask a member of staff.\n' >"$sflow"
+  file=$sflow line=2
+  want="warning: [keys] moves keys, but [system] noinput.3 still says the old ones (H for help is now 0); write the new keys here" ;;
+site_keys_all_said)
+  # Keys moved and every prompt that names them rewritten: no warning.
+  status_want=0
+  printf '[keys]\nhelp = 0\nmore_time = 7\nrepeat = 4\npause = 5\n' >"$site/settings.ini"
+  cat >"$sflow" <<'EOT'
+[system]
+noinput.3 = I still cannot hear you.
+    You can use the keys instead.
+    Press 0 at any time for help.
+nomatch.3 = I am having trouble understanding you.
+    You can use the keys instead.
+    Press 0 at any time for help.
+keys.answer = Or press 1 for yes, 2 for no, or 3 for not sure.
+    You can also press 4 to repeat, 0 for help, B to go back, S to skip, or Q to stop.
+keys.menu = Or press 1 to hear the next topic, or 2 to go on to the contacts.
+    You can also press 4 to repeat, 0 for help, or Q to stop.
+help = Say help, repeat, go back, skip, stop, pause, or more time.
+    Keys: 4 repeat, 0 help, B back, S skip, Q stop, 5 pause,
+    plus or minus for volume, slash or star for speed, 7 for more time.
+    The arrows say the choices, and Enter chooses.
+control.paused = Paused. Say continue, or press 5, when you are ready.
+control.warning = Are you still there? This session will end soon.
+    Say more time, or press 7, if you need longer.
+EOT
+  file=$site line="" want=""
+  absent=("moves keys") ;;
 site_bom)
   # Windows Notepad starts a UTF-8 file with a byte order mark: the files
   # pass, and the clinic name set on line 1 is used ({clinic} fails without).
