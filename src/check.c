@@ -423,52 +423,6 @@ static void check_voice(const vk_check_opts *o, const vk_script *s,
 
 /* ---- the keys said ------------------------------------------------------ */
 
-/* Every [system] prompt (script.c's list): any of them may name a key. */
-static const char *const system_prompts[] = {
-    "noinput.1",
-    "noinput.2",
-    "noinput.3",
-    "nomatch.1",
-    "nomatch.2",
-    "nomatch.3",
-    "confirm",
-    "confirm.retry",
-    "stop.confirm",
-    "stop.cancel",
-    "back.first",
-    "skip.done",
-    "timeout",
-    "timeout.crisis",
-    "answer.taken",
-    "wake",
-    "choices.answer",
-    "keys.answer",
-    "choices.menu",
-    "keys.menu",
-    "help",
-    "heard.yes",
-    "heard.no",
-    "heard.unsure",
-    "contact",
-    "control.paused",
-    "control.louder",
-    "control.softer",
-    "control.loudest",
-    "control.softest",
-    "control.slower",
-    "control.faster",
-    "control.slowest",
-    "control.fastest",
-    "control.more_time",
-    "control.warning",
-    "control.choose",
-    "choice.next",
-    "choice.done",
-    "device.back",
-    "headphones.missing",
-    "headphones.caption",
-};
-
 /* Words a prompt names a key with, besides its own capital letter or digit
  * ("Press H", "Pulse 1"), and the keys (keymap.h names) they stand for. */
 static const struct {
@@ -578,9 +532,10 @@ static void check_keys_said(const vk_check_opts *o, const vk_script *s,
     if (!ok || memcmp(&def, &set.keys, sizeof def) == 0)
         return;
     size_t site_len = strlen(o->src.site_dir);
-    for (size_t i = 0; i < sizeof system_prompts / sizeof *system_prompts;
-         i++) {
-        const char *name = system_prompts[i], *file = NULL;
+    /* Every [system] prompt: any of them may name a key. */
+    const char *name;
+    for (size_t i = 0; (name = vk_script_system_key(i)); i++) {
+        const char *file = NULL;
         int line = vk_script_system_line(s, name, &file);
         bool site = file && strncmp(file, o->src.site_dir, site_len) == 0;
         named_key k[MAX_NAMED];

@@ -95,6 +95,11 @@ static const struct {
 };
 #define N_SYSTEM (sizeof system_keys / sizeof system_keys[0])
 
+const char *vk_script_system_key(size_t i)
+{
+    return i < N_SYSTEM ? system_keys[i].key : NULL;
+}
+
 /* [system] prompts that must use a placeholder: without it the numbers a
  * person needs are never said. */
 static const struct {

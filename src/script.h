@@ -92,6 +92,9 @@ const char *vk_script_voice(const vk_script *s);
 const char *vk_script_clinic(const vk_script *s);
 /* A [system] prompt such as "noinput.1"; never NULL (validated). */
 const char *vk_script_system(const vk_script *s, const char *key);
+/* The name of the i-th [system] prompt a flow may have, or NULL past the
+ * last (for checks that look at every one). */
+const char *vk_script_system_key(size_t i);
 /* Contacts in file order. */
 int vk_script_contact_count(const vk_script *s);
 const vk_contact *vk_script_contact(const vk_script *s, int i);

@@ -205,6 +205,8 @@ keys.answer = Or press 1 for yes, 2 for no, or 3 for not sure.
     You can also press 4 to repeat, 0 for help, B to go back, S to skip, or Q to stop.
 keys.menu = Or press 1 to hear the next topic, or 2 to go on to the contacts.
     You can also press 4 to repeat, 0 for help, or Q to stop.
+keys.offer = Or press 1 for yes, or 2 for no.
+    You can also press 4 to repeat, 0 for help, or Q to stop.
 help = Say help, repeat, go back, skip, stop, pause, or more time.
     Keys: 4 repeat, 0 help, B back, S skip, Q stop, 5 pause,
     plus or minus for volume, slash or star for speed, 7 for more time.
