@@ -783,9 +783,11 @@ int vk_cmd_simulate(const vk_cli *c)
 
 int vk_cmd_list_devices(void)
 {
-    int n = vk_audio_pa_list(stdout);
+    char err[2048];
+    int n = vk_audio_pa_list(stdout, err, sizeof err);
     if (n < 0) {
-        fprintf(stderr, "voice-kiosk: PortAudio could not start\n");
+        fprintf(stderr, "voice-kiosk: %s\n",
+                *err ? err : "PortAudio could not start");
         return VK_EXIT_NO_DEVICE;
     }
     if (n == 0)
