@@ -830,12 +830,14 @@ static bool selftest(const parts *p, vk_audio *dev, vk_service *svc)
         fprintf(stderr, "voice-kiosk: self-test stopped: %s\n", vk_strerror(e));
         return false;
     }
+    /* Only whether a yes was heard: what else was understood (a no, a
+     * not sure) is the person's answer and stays out of the log. */
     fprintf(stderr,
             "voice-kiosk: self-test %s: spoke %.1f s, microphone peak %.1f "
-            "dBFS, heard %s%s%s after %d tr%s\n",
+            "dBFS, heard %s after %d tr%s\n",
             r.heard_yes ? "passed" : "FAILED", r.spoken_s, r.mic_peak_dbfs,
-            r.meaning[0] ? "\"" : "", r.meaning[0] ? r.meaning : "no yes",
-            r.meaning[0] ? "\"" : "", r.tries, r.tries == 1 ? "y" : "ies");
+            r.heard_yes ? "a yes" : "no yes", r.tries,
+            r.tries == 1 ? "y" : "ies");
     if (!r.heard_yes)
         fprintf(stderr, "voice-kiosk: %s\n",
                 r.mic_peak_dbfs < -60.0
