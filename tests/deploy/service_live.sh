@@ -13,7 +13,10 @@
 #      (started by a spoken "yes") takes them, and STATUS= says that;
 #   5. a first start answered "no": the self-test fails, the kiosk still
 #      starts, and the log says only that no yes was heard, never what was
-#      heard instead (it is the person's answer).
+#      heard instead (it is the person's answer);
+#   6. a reload (SIGHUP) of an idle kiosk with a broken site file: the
+#      file:line problem is in the log, and STATUS= says the change was
+#      refused, at once, before any session starts.
 # The notification socket is the test's own (NOTIFY_SOCKET), as systemd's.
 #
 #   tests/deploy/service_live.sh SOURCE_DIR VOICE_KIOSK_BINARY
@@ -216,6 +219,43 @@ check(len(lines) == 1 and re.fullmatch(
     "the self-test line says only that no yes was heard: %r" % lines)
 check(not re.search(r'"(no|yes|unsure|not sure|help|repeat|stop|skip|back)"', log),
       "no recognised word is in the log")
+sock.close()
+
+# 7. SIGHUP on an idle kiosk with a broken site file: reported at once.
+# Before, the reload was checked only when the next session started.
+write_greeting("Welcome to the clinic kiosk. Nothing is recorded.")
+p, sock, err = start(["--site", site], state)
+msgs = []
+receive(sock, msgs, time.monotonic() + 30, ready_line)
+check(ready_line(msgs).startswith("READY=1"), "SIGHUP test: the kiosk is ready")
+write_greeting("<emphasis>Welcome")
+p.send_signal(signal.SIGHUP)
+where = re.compile(re.escape(flow) + r":\d+: ")
+t0 = time.monotonic()
+reported = False
+while time.monotonic() - t0 < 5 and not reported:
+    receive(sock, msgs, time.monotonic() + 0.2)
+    err.seek(0)
+    reported = where.search(err.read()) is not None
+check(reported, "SIGHUP while idle: the broken file is reported as file:line (%.1f s)"
+      % (time.monotonic() - t0))
+refused = lambda m: any(x.startswith("STATUS=") and "refused" in x for _, x in m)
+receive(sock, msgs, time.monotonic() + 1.0, refused)
+check(refused(msgs), "SIGHUP while idle: STATUS= says the change was refused")
+write_greeting("Welcome back to the clinic kiosk. Nothing is recorded.")
+p.send_signal(signal.SIGHUP)
+t0 = time.monotonic()
+passed = False
+while time.monotonic() - t0 < 5 and not passed:
+    time.sleep(0.2)
+    err.seek(0)
+    passed = "pass the check and are used from the next session" in err.read()
+check(passed, "SIGHUP while idle after the fix: the log says the files pass")
+p.send_signal(signal.SIGTERM)
+check(p.wait(timeout=10) == 0, "exit 0 after SIGTERM")
+err.seek(0); log = err.read()
+print("  stderr: " + " | ".join(log.strip().splitlines()))
+check("prompts reloaded" not in log, "no session started, so nothing was put in use")
 sock.close()
 sys.exit(1 if fails else 0)
 PY
