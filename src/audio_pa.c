@@ -383,27 +383,146 @@ static void describe_missing(char *buf, size_t len, const char *what,
         append(buf, len, "%saudio: there is no default %s device.", sep, what);
 }
 
+/* alsa-lib reports a configuration's problems only through its error
+ * handler; while the configuration is checked they are kept here (the
+ * caller holds pa_lock, so only one check runs at a time). */
+#define VK__ALSA_NOTES 8
+static char alsa_notes[VK__ALSA_NOTES][512];
+static int alsa_note_count;
+
+static void alsa_note(const char *file, int line, const char *function, int err,
+                      const char *fmt, ...)
+{
+    (void)file;
+    (void)line;
+    (void)function;
+    (void)err;
+    if (alsa_note_count >= VK__ALSA_NOTES)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(alsa_notes[alsa_note_count++], sizeof alsa_notes[0], fmt, ap);
+    va_end(ap);
+}
+
+/* Finds, in alsa-lib's "NAME:LINE:COLUMN:MESSAGE" note about a parse
+ * error, the line and the message.  Returns 1 if `note` is one. */
+static int parse_position(const char *note, long *line, const char **msg)
+{
+    for (const char *c = strchr(note, ':'); c; c = strchr(c + 1, ':')) {
+        char *end;
+        if (!isdigit((unsigned char)c[1]))
+            continue;
+        long l = strtol(c + 1, &end, 10);
+        if (*end != ':' || !isdigit((unsigned char)end[1]))
+            continue;
+        strtol(end + 1, &end, 10);
+        if (*end != ':')
+            continue;
+        *line = l;
+        *msg = end + 1;
+        return 1;
+    }
+    return 0;
+}
+
+/* Says which file (and line) of a configuration alsa-lib would not load,
+ * from its notes: "FILE may be old or corrupted..." names the file, and
+ * the note before it the line. */
+static void describe_broken_config(char *errbuf, size_t errlen,
+                                   const char *path, int err)
+{
+    static const char corrupt[] = " may be old or corrupted";
+    char file[512] = "";
+    long line = 0;
+    const char *msg = NULL;
+    for (int i = 0; i < alsa_note_count; i++) {
+        const char *n = alsa_notes[i];
+        const char *c = strstr(n, corrupt);
+        if (c && !*file)
+            snprintf(file, sizeof file, "%.*s", (int)(c - n), n);
+        else if (!msg)
+            (void)parse_position(n, &line, &msg);
+    }
+    if (!*file && path && *path)
+        snprintf(file, sizeof file, "%s", path);
+    if (*file && line > 0)
+        append(errbuf, errlen, "audio: %s:%ld: %s.", file, line, msg);
+    else if (*file)
+        append(errbuf, errlen, "audio: %s: %s.", file, snd_strerror(err));
+    else
+        append(errbuf, errlen, "audio: %s.", snd_strerror(err));
+    append(errbuf, errlen,
+           " ALSA cannot load its sound configuration, so no sound device"
+           " can be opened.");
+    if (path && *path)
+        append(errbuf, errlen,
+               " Fix the file, or unset ALSA_CONFIG_PATH (now \"%s\") to use"
+               " the system's configuration.",
+               path);
+    else
+        append(errbuf, errlen, " Fix the file, or remove it.");
+}
+
 /* PortAudio 19.6 aborts the process (an assert in the ALSA host API's
- * BuildDeviceList) if a file named in ALSA_CONFIG_PATH cannot be read
- * while it lists devices, which happens when a sound set-up that wrote
- * that file is torn down and rebuilt while the kiosk reopens its device.
- * So Pa_Initialize is not called until every named file is readable.
- * Returns 1 if they all are; otherwise says which one in errbuf. */
-static int alsa_config_readable(char *errbuf, size_t errlen)
+ * BuildDeviceList) when ALSA knows of no device at all: a file named in
+ * ALSA_CONFIG_PATH that cannot be read (which happens when a sound set-up
+ * that wrote that file is torn down and rebuilt while the kiosk reopens
+ * its device), or one that defines no PCM (an empty file).  A
+ * configuration with a syntax error makes it fail with only
+ * "Unanticipated host error".  So before Pa_Initialize the configuration
+ * is loaded here, privately, with alsa-lib's own parser (the files in
+ * ALSA_CONFIG_PATH, or the system's alsa.conf and the files it loads, such
+ * as ~/.asoundrc), and Pa_Initialize is not called unless it loads and
+ * defines a PCM.  Returns 1 if so; otherwise says in errbuf which file is
+ * wrong, where and what to do, and returns 0. */
+static int alsa_config_usable(char *errbuf, size_t errlen)
 {
     const char *path = getenv("ALSA_CONFIG_PATH");
-    if (!path || !*path)
-        return 1;
-    char *copy = vk_strdup(path), *save = NULL;
     int ok = 1;
-    for (char *f = strtok_r(copy, ":", &save); f && ok;
-         f = strtok_r(NULL, ":", &save))
-        if (access(f, R_OK) != 0) {
+    if (path && *path) {
+        char *copy = vk_strdup(path), *save = NULL;
+        for (char *f = strtok_r(copy, ":", &save); f && ok;
+             f = strtok_r(NULL, ":", &save))
+            if (access(f, R_OK) != 0) {
+                append(errbuf, errlen,
+                       "audio: %s (named in ALSA_CONFIG_PATH) cannot be read.",
+                       f);
+                ok = 0;
+            }
+        free(copy);
+        if (!ok)
+            return 0;
+    }
+    snd_config_t *top = NULL;
+    snd_config_update_t *update = NULL;
+    alsa_note_count = 0;
+    snd_lib_error_set_handler(alsa_note);
+    int err = snd_config_update_r(&top, &update, NULL);
+    snd_lib_error_set_handler(NULL);
+    snd_config_t *pcm = NULL;
+    if (err < 0) {
+        describe_broken_config(errbuf, errlen, path, err);
+        ok = 0;
+    } else if (snd_config_search(top, "pcm", &pcm) < 0 ||
+               snd_config_iterator_first(pcm) == snd_config_iterator_end(pcm)) {
+        if (path && *path)
             append(errbuf, errlen,
-                   "audio: %s (named in ALSA_CONFIG_PATH) cannot be read.", f);
-            ok = 0;
-        }
-    free(copy);
+                   "audio: %s (ALSA_CONFIG_PATH) defines no sound device (no"
+                   " pcm entry). Fix the file, or unset ALSA_CONFIG_PATH to"
+                   " use the system's configuration.",
+                   path);
+        else
+            append(errbuf, errlen,
+                   "audio: the ALSA sound configuration defines no sound"
+                   " device (no pcm entry); is /usr/share/alsa/alsa.conf"
+                   " (package libasound2-data) intact?");
+        ok = 0;
+    }
+    if (top)
+        snd_config_delete(top);
+    if (update)
+        snd_config_update_free(update);
     return ok;
 }
 
@@ -782,7 +901,7 @@ static vk_err pa_open(const char *input_name, const char *output_name,
      * gone makes ALSA and PortAudio print several lines per attempt, and
      * a lost device is reopened every couple of seconds.  What went wrong
      * is in errbuf. */
-    if (!alsa_config_readable(errbuf, errlen)) {
+    if (!alsa_config_usable(errbuf, errlen)) {
         vk_ring_destroy(a->mic);
         vk_ring_destroy(a->spk);
         free(a);
@@ -937,11 +1056,23 @@ vk_err vk_audio_pa_open_fn(void *target, vk_audio **out, char *errbuf,
                    VK__PA_REOPEN_LOCK_MS, true, "speaker");
 }
 
-int vk_audio_pa_list(FILE *out)
+int vk_audio_pa_list(FILE *out, char *errbuf, size_t errlen)
 {
-    if (pa_lock_timed(VK__PA_LOCK_MS) != 0)
+    if (errbuf && errlen)
+        errbuf[0] = '\0';
+    if (pa_lock_timed(VK__PA_LOCK_MS) != 0) {
+        append(errbuf, errlen,
+               "audio: the previous audio device is still closing (is the"
+               " sound server hung?).");
         return -1;
-    if (!alsa_config_readable(NULL, 0) || pa_start_quietly() != paNoError) {
+    }
+    if (!alsa_config_usable(errbuf, errlen)) {
+        pthread_mutex_unlock(&pa_lock);
+        return -1;
+    }
+    PaError e = pa_start_quietly();
+    if (e != paNoError) {
+        pa_failure(errbuf, errlen, "PortAudio did not start", e);
         pthread_mutex_unlock(&pa_lock);
         return -1;
     }

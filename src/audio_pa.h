@@ -64,7 +64,9 @@ vk_err vk_audio_pa_open_fn(void *target, vk_audio **out, char *errbuf,
                            size_t errlen) VK_WARN_UNUSED;
 
 /* Prints the devices PortAudio can see, one per line, to `out`.
- * Returns the number of devices, or -1 if PortAudio failed to start. */
-int vk_audio_pa_list(FILE *out);
+ * Returns the number of devices, or -1 if PortAudio did not start; then
+ * errbuf (errlen bytes, may be NULL) says why and what to fix, for
+ * example a broken ALSA configuration and its file. */
+int vk_audio_pa_list(FILE *out, char *errbuf, size_t errlen);
 
 #endif

@@ -266,6 +266,24 @@ static const vk_script *next_script(void *ctx)
     return vk_content_script(p->content);
 }
 
+/* The live kiosk's tick: the watchdog ping, and a reload asked for
+ * (SIGHUP) is checked at once rather than when the next person comes, so
+ * staff who reload an idle kiosk see a broken file's file:line problems
+ * in the log (and STATUS=) straight away.  Only a check: the script in
+ * use changes only in next_script(), between sessions, and a refused
+ * change leaves the last good version running. */
+static void live_tick(void *ctx, int64_t t)
+{
+    parts *p = ctx;
+    vk_service_tick(p->svc, (uint64_t)t * 1000000u / VK_AUDIO_RATE);
+    if (!vk_content_reload_asked())
+        return;
+    const char *before = vk_content_state(p->content);
+    (void)vk_content_check_reload(p->content, stderr);
+    if (p->svc && vk_content_state(p->content) != before)
+        say_listening(p, false);
+}
+
 /* The prompts and contacts: the site's files, or, for the live kiosk when
  * they have problems, the last good copy of them.  Prints the problems;
  * returns NULL if there is nothing to start from. */
@@ -783,9 +801,11 @@ int vk_cmd_simulate(const vk_cli *c)
 
 int vk_cmd_list_devices(void)
 {
-    int n = vk_audio_pa_list(stdout);
+    char err[2048];
+    int n = vk_audio_pa_list(stdout, err, sizeof err);
     if (n < 0) {
-        fprintf(stderr, "voice-kiosk: PortAudio could not start\n");
+        fprintf(stderr, "voice-kiosk: %s\n",
+                *err ? err : "PortAudio could not start");
         return VK_EXIT_NO_DEVICE;
     }
     if (n == 0)
@@ -828,12 +848,14 @@ static bool selftest(const parts *p, vk_audio *dev, vk_service *svc)
         fprintf(stderr, "voice-kiosk: self-test stopped: %s\n", vk_strerror(e));
         return false;
     }
+    /* Only whether a yes was heard: what else was understood (a no, a
+     * not sure) is the person's answer and stays out of the log. */
     fprintf(stderr,
             "voice-kiosk: self-test %s: spoke %.1f s, microphone peak %.1f "
-            "dBFS, heard %s%s%s after %d tr%s\n",
+            "dBFS, heard %s after %d tr%s\n",
             r.heard_yes ? "passed" : "FAILED", r.spoken_s, r.mic_peak_dbfs,
-            r.meaning[0] ? "\"" : "", r.meaning[0] ? r.meaning : "no yes",
-            r.meaning[0] ? "\"" : "", r.tries, r.tries == 1 ? "y" : "ies");
+            r.heard_yes ? "a yes" : "no yes", r.tries,
+            r.tries == 1 ? "y" : "ies");
     if (!r.heard_yes)
         fprintf(stderr, "voice-kiosk: %s\n",
                 r.mic_peak_dbfs < -60.0
@@ -979,8 +1001,9 @@ int vk_cmd_run(const vk_cli *c)
                 c->events_path);
     ko.events = events;
     ko.captions = open_captions(c);
-    ko.on_tick = service_tick;
-    ko.tick_ctx = svc;
+    p.svc = svc;
+    ko.on_tick = live_tick;
+    ko.tick_ctx = &p;
     watch_content(&ko, &p);
     vk_recognizer_set_paced(p.rec, true); /* a sound card's pace */
     vk_kiosk *k = vk_kiosk_create(p.script, p.rec, p.tts, &ko);
@@ -1001,7 +1024,6 @@ int vk_cmd_run(const vk_cli *c)
         printf("voice-kiosk is listening. Speak, or press any key, to "
                "begin.\n");
     fflush(stdout);
-    p.svc = svc;
     say_listening(&p, true);
     vk_err e = vk_kiosk_run(k, dev, NULL, vk_keys_term_poll, keys);
     vk_service_stopping(svc, e == VK_OK ? "stopping" : vk_strerror(e));

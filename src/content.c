@@ -28,6 +28,10 @@ struct vk_content {
     stamp stamps[N_WATCHED];
     vk_script *script;  /* in use */
     vk_script *retired; /* the one before, kept one more round */
+    /* Checked on a reload asked for while a session may run
+     * (vk_content_check_reload), taken by the next refresh if no watched
+     * file changed since. */
+    vk_script *pending;
     int refused;
     bool last_refused;      /* the last reload was refused */
     bool from_copy;         /* the script in use came from the copy */
@@ -122,6 +126,7 @@ void vk_content_destroy(vk_content *c)
         return;
     vk_script_destroy(c->script);
     vk_script_destroy(c->retired);
+    vk_script_destroy(c->pending);
     free(c->prompts_dir);
     free(c->site_dir);
     free(c->lang);
@@ -162,17 +167,20 @@ const char *vk_content_state(const vk_content *c)
     return NULL;
 }
 
-bool vk_content_refresh(vk_content *c, FILE *log)
+bool vk_content_reload_asked(void)
 {
-    bool asked = reload_requested;
-    if (!asked && !changed(c))
-        return false;
-    reload_requested = 0;
-    /* Stamp first: a file saved again while we read it is seen next time. */
+    return reload_requested != 0;
+}
+
+/* Checks the watched files (stamped first: a file saved again while they
+ * are read is seen next time).  On problems, refuses them: they go to
+ * `log` and *fresh is NULL.  Returns the number of problems. */
+static int check_files(vk_content *c, FILE *log, vk_script **fresh)
+{
     take_stamps(c);
     vk_diag *errors = vk_diag_create();
-    vk_script *fresh = NULL;
-    int n = vk_check_run(&c->opts, errors, NULL, &fresh);
+    *fresh = NULL;
+    int n = vk_check_run(&c->opts, errors, NULL, fresh);
     if (n != 0) {
         c->refused++;
         c->last_refused = true;
@@ -184,10 +192,51 @@ bool vk_content_refresh(vk_content *c, FILE *log)
             vk_diag_print(errors, log);
             fflush(log);
         }
-        vk_diag_destroy(errors);
-        return false;
     }
     vk_diag_destroy(errors);
+    return n;
+}
+
+bool vk_content_check_reload(vk_content *c, FILE *log)
+{
+    if (!reload_requested)
+        return false;
+    reload_requested = 0;
+    vk_script_destroy(c->pending);
+    c->pending = NULL;
+    vk_script *fresh = NULL;
+    if (check_files(c, log, &fresh) != 0)
+        return true;
+    c->pending = fresh;
+    c->last_refused = false;
+    if (log) {
+        fprintf(log, "voice-kiosk: reload asked for: the prompts pass the "
+                     "check and are used from the next session\n");
+        fflush(log);
+    }
+    return true;
+}
+
+bool vk_content_refresh(vk_content *c, FILE *log)
+{
+    bool asked = reload_requested;
+    vk_script *fresh = NULL;
+    if (c->pending && !asked && !changed(c)) {
+        /* Checked when the reload was asked for, and unchanged since. */
+        fresh = c->pending;
+        c->pending = NULL;
+        asked = true;
+    } else {
+        bool had_pending = c->pending != NULL;
+        vk_script_destroy(c->pending);
+        c->pending = NULL;
+        if (!asked && !changed(c) && !had_pending)
+            return false;
+        reload_requested = 0;
+        asked = asked || had_pending;
+        if (check_files(c, log, &fresh) != 0)
+            return false;
+    }
     c->last_refused = false;
     vk_script_destroy(c->retired);
     c->retired = c->script;

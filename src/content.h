@@ -6,10 +6,12 @@
  * trade a working script for a broken one.  So this module holds the last
  * good script and, when asked between sessions (vk_content_refresh),
  * looks whether a reload was requested (SIGHUP) or a watched file changed
- * (its modification time, size or existence).  If so it runs the same
- * checks as `voice-kiosk check` on the files; a script that passes
- * replaces the old one, and one that fails is refused: its problems go to
- * the log as file:line and the last good script keeps running.
+ * (its modification time, size or existence).  A requested reload can
+ * also be checked as soon as it is asked for (vk_content_check_reload),
+ * so a broken file is reported while the kiosk waits for a person.  If so it
+ * runs the same checks as `voice-kiosk check` on the files; a script that
+ * passes replaces the old one, and one that fails is refused: its problems go
+ * to the log as file:line and the last good script keeps running.
  *
  * At a start with broken site files the kiosk can begin from the last
  * good copy of them (site_copy.h); the site's own files are watched as
@@ -55,6 +57,19 @@ void vk_content_request_reload(void);
  * changed; on errors writes them to `log` (may be NULL) and keeps the
  * script.  Returns true if the script was replaced. */
 bool vk_content_refresh(vk_content *c, FILE *log);
+
+/* True if a reload was asked for and not yet looked at.  Safe anywhere. */
+bool vk_content_reload_asked(void);
+
+/* Safe at any time, even during a session: nothing in use changes.  If a
+ * reload was asked for, checks the files now, so staff who reload an idle
+ * kiosk are told at once.  Problems go to `log` (may be NULL) as file:line
+ * and the files are refused as by vk_content_refresh(): the last good
+ * script keeps running, and the problems are not reported again until a
+ * watched file changes.  Files that pass are held, and the next
+ * vk_content_refresh() puts them in use (checking them again only if a
+ * watched file changed since).  Returns true if the files were checked. */
+bool vk_content_check_reload(vk_content *c, FILE *log);
 
 /* What staff should know about the prompts in use, for `systemctl
  * status`: refused changes, a start from the copy, or fixed files taken

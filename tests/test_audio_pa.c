@@ -517,8 +517,8 @@ static int test_nodevice(void)
     CHECK(e == VK_OK, "index names: %s: %s", vk_errname(e), err);
     vk_audio_destroy(a);
 
-    int n = vk_audio_pa_list(stdout);
-    CHECK(n >= 3, "vk_audio_pa_list returned %d, want >= 3", n);
+    int n = vk_audio_pa_list(stdout, err, sizeof err);
+    CHECK(n >= 3, "vk_audio_pa_list returned %d, want >= 3: %s", n, err);
     return failures ? 1 : 0;
 }
 

@@ -6,6 +6,10 @@
  *   - a good edit is spoken at the next session;
  *   - a reload asked for (SIGHUP's path) with no change keeps the text;
  *   - the content is looked at only when a session starts;
+ *   - a reload asked for is checked at once (vk_content_check_reload, the
+ *     live kiosk's tick): a broken file is reported before any session and
+ *     not again, the script in use never changes there, and files that
+ *     pass are taken at the next session;
  *   - a start from the last good copy of the site files (site_copy.h)
  *     gives way to the site's own once they pass. */
 #include <setjmp.h>
@@ -318,11 +322,92 @@ static void start_from_copy(void **state)
     world_close(&w);
 }
 
+static void check_reload_at_once(void **state)
+{
+    (void)state;
+    world w;
+    world_open(&w);
+    world_start(&w, NULL);
+    const vk_script *first = vk_content_script(w.content);
+
+    /* Nothing asked for: nothing checked. */
+    assert_false(vk_content_reload_asked());
+    assert_false(vk_content_check_reload(w.content, w.log));
+
+    /* A broken edit, then a reload: reported now, before any session. */
+    vk_test_write(w.site_lang, "flow.ini",
+                  "; site\n[greeting]\ntext = <emphasis>Welcome, friend.\n");
+    vk_content_request_reload();
+    assert_true(vk_content_reload_asked());
+    assert_true(vk_content_check_reload(w.content, w.log));
+    assert_false(vk_content_reload_asked());
+    assert_ptr_equal(vk_content_script(w.content), first);
+    assert_int_equal(vk_content_refused(w.content), 1);
+    assert_non_null(strstr(vk_content_state(w.content),
+                           "refused and the last good version runs"));
+    char *log = read_log(&w);
+    char want[4400];
+    snprintf(want, sizeof want, "%s/flow.ini:3: ", w.site_lang);
+    assert_non_null(strstr(log, want));
+    size_t logged = strlen(log);
+    free(log);
+
+    /* The session after it keeps the last good words and says nothing
+     * more about the same files. */
+    char *g = run_session(&w);
+    assert_non_null(strstr(g, "Hello."));
+    free(g);
+    assert_int_equal(vk_content_refused(w.content), 1);
+    log = read_log(&w);
+    assert_int_equal(strlen(log), logged);
+    free(log);
+
+    /* Fixed, and a reload: it passes, but is put in use only at the next
+     * session, without a second check's messages. */
+    vk_test_write(w.site_lang, "flow.ini",
+                  "; site\n[greeting]\ntext = Welcome, friend. Nothing is "
+                  "recorded.\n");
+    vk_content_request_reload();
+    assert_true(vk_content_check_reload(w.content, w.log));
+    assert_ptr_equal(vk_content_script(w.content), first);
+    assert_null(vk_content_state(w.content));
+    log = read_log(&w);
+    assert_non_null(strstr(log, "used from the next session"));
+    free(log);
+    g = run_session(&w);
+    assert_string_equal(g, "Welcome, friend. Nothing is recorded.");
+    free(g);
+    assert_int_equal(vk_content_refused(w.content), 1);
+    log = read_log(&w);
+    assert_non_null(strstr(log, "prompts reloaded (asked to)"));
+    free(log);
+
+    /* Passed, then broken again before a session: checked again then,
+     * and refused. */
+    vk_content_request_reload();
+    vk_test_write(w.site_lang, "flow.ini",
+                  "; site\n[greeting]\ntext = Hi. Nothing is recorded.\n");
+    assert_true(vk_content_check_reload(w.content, w.log));
+    vk_test_write(w.site_lang, "flow.ini",
+                  "; site\n[greeting]\n\ntext = <emphasis>Hi, again.\n");
+    g = run_session(&w);
+    assert_string_equal(g, "Welcome, friend. Nothing is recorded.");
+    free(g);
+    assert_int_equal(vk_content_refused(w.content), 2);
+    log = read_log(&w);
+    snprintf(want, sizeof want, "%s/flow.ini:4: ", w.site_lang);
+    assert_non_null(strstr(log, want));
+    free(log);
+
+    world_close(&w);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(reload_between_sessions),
         cmocka_unit_test(start_from_copy),
+        cmocka_unit_test(check_reload_at_once),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -39,7 +39,8 @@ set_tests_properties(deploy.ansible PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 240
 
 # The kiosk as systemd runs it, on the headless PulseAudio devices:
 # first-start self-test, READY=1, WATCHDOG=1 every WatchdogSec/2,
-# STOPPING=1, and exit 2 with STATUS= on a bad prompts folder.
+# STOPPING=1, and exit 2 with STATUS= on a bad prompts folder; a self-test
+# answered "no" logs only that no yes was heard, never the word.
 add_test(NAME deploy.service_live
   COMMAND ${CMAKE_CURRENT_LIST_DIR}/service_live.sh ${CMAKE_SOURCE_DIR}
           $<TARGET_FILE:voice-kiosk>)
