@@ -217,8 +217,9 @@ typedef struct parts {
     char state_dir[4096];
     const char *lang;
     const char *site_dir;
-    char copy_dir[4096]; /* the copy in use at the start, or "" */
-    vk_service *svc;     /* the live kiosk's systemd link, or NULL */
+    char copy_dir[4096];   /* the copy in use at the start, or "" */
+    vk_service *svc;       /* the live kiosk's systemd link, or NULL */
+    const vk_kiosk *kiosk; /* the live kiosk, once made, or NULL */
 } parts;
 
 static void parts_free(parts *p)
@@ -271,12 +272,15 @@ static const vk_script *next_script(void *ctx)
  * staff who reload an idle kiosk see a broken file's file:line problems
  * in the log (and STATUS=) straight away.  Only a check: the script in
  * use changes only in next_script(), between sessions, and a refused
- * change leaves the last good version running. */
+ * change leaves the last good version running.  Not during a session:
+ * the check (25-50 ms) would hold up the sound; next_script() makes it
+ * when the next person comes, and this tick after the session ends. */
 static void live_tick(void *ctx, int64_t t)
 {
     parts *p = ctx;
     vk_service_tick(p->svc, (uint64_t)t * 1000000u / VK_AUDIO_RATE);
-    if (!vk_content_reload_asked())
+    if (!vk_content_reload_asked() ||
+        (p->kiosk && vk_kiosk_in_session(p->kiosk)))
         return;
     const char *before = vk_content_state(p->content);
     (void)vk_content_check_reload(p->content, stderr);
@@ -1007,6 +1011,7 @@ int vk_cmd_run(const vk_cli *c)
     watch_content(&ko, &p);
     vk_recognizer_set_paced(p.rec, true); /* a sound card's pace */
     vk_kiosk *k = vk_kiosk_create(p.script, p.rec, p.tts, &ko);
+    p.kiosk = k;
     struct sigaction sa = {0};
     sa.sa_handler = on_signal;
     sigaction(SIGINT, &sa, NULL);

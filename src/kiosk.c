@@ -204,6 +204,11 @@ static void queue_clear(vk_kiosk *k)
         drop_head(k);
 }
 
+bool vk_kiosk_in_session(const vk_kiosk *k)
+{
+    return k->active;
+}
+
 void vk_kiosk_destroy(vk_kiosk *k)
 {
     if (!k)

@@ -77,6 +77,8 @@ typedef struct vk_kiosk vk_kiosk;
 vk_kiosk *vk_kiosk_create(const vk_script *script, vk_recognizer *rec,
                           vk_tts *tts, const vk_kiosk_opts *opts);
 void vk_kiosk_destroy(vk_kiosk *k);
+/* A person's session is under way (between sessions: false). */
+bool vk_kiosk_in_session(const vk_kiosk *k);
 
 /* Key source: returns the key code (keymap.h) pressed by sample t, or 0. */
 typedef int (*vk_key_fn)(void *ctx, int64_t t);
