@@ -90,19 +90,24 @@ def receive(sock, msgs, until, stop=None):
 state = os.path.join(work, "state")
 mark = os.path.join(state, "voice-kiosk", "selftest-passed")
 
+def first_start(state, wav, seconds):
+    """A first start (the self-test) with a person who says `wav` now and
+    then until the kiosk is ready; returns p, sock, err, msgs, t0, ready."""
+    p, sock, err = start(["--self-test-once"], state)
+    msgs = []
+    t0 = time.monotonic()
+    ready = False
+    players = []
+    while time.monotonic() - t0 < seconds and p.poll() is None and not ready:
+        players.append(subprocess.Popen(["paplay", "-d", "kiosk_micfeed", wav]))
+        ready = receive(sock, msgs, time.monotonic() + 2.0,
+                        lambda m: any(x.startswith("READY=1") for _, x in m))
+    for pl in players:
+        pl.wait()
+    return p, sock, err, msgs, t0, ready
+
 # 1. First start: the self-test, answered by the microphone.
-p, sock, err = start(["--self-test-once"], state)
-msgs = []
-t0 = time.monotonic()
-ready = False
-players = []
-while time.monotonic() - t0 < 60 and p.poll() is None and not ready:
-    # A person who says yes now and then until the kiosk is ready.
-    players.append(subprocess.Popen(["paplay", "-d", "kiosk_micfeed", yes]))
-    ready = receive(sock, msgs, time.monotonic() + 2.0,
-                    lambda m: any(x.startswith("READY=1") for _, x in m))
-for pl in players:
-    pl.wait()
+p, sock, err, msgs, t0, ready = first_start(state, yes, 60)
 t_ready = time.monotonic()
 check(ready, "READY=1 after the first-start self-test (%.1f s)" % (t_ready - t0))
 texts = [m for _, m in msgs]
@@ -194,17 +199,7 @@ sock.close()
 # 6. A first start answered "no": the self-test fails and the kiosk starts
 # all the same; the log says no yes was heard, never the word heard.
 state_no = os.path.join(work, "state-no")
-p, sock, err = start(["--self-test-once"], state_no)
-msgs = []
-t0 = time.monotonic()
-ready = False
-players = []
-while time.monotonic() - t0 < 90 and p.poll() is None and not ready:
-    players.append(subprocess.Popen(["paplay", "-d", "kiosk_micfeed", no]))
-    ready = receive(sock, msgs, time.monotonic() + 2.0,
-                    lambda m: any(x.startswith("READY=1") for _, x in m))
-for pl in players:
-    pl.wait()
+p, sock, err, msgs, t0, ready = first_start(state_no, no, 90)
 check(ready, "READY=1 after a failed first-start self-test (%.1f s)" % (time.monotonic() - t0))
 check(not os.path.exists(os.path.join(state_no, "voice-kiosk", "selftest-passed")),
       "no self-test mark after a no")
