@@ -41,6 +41,7 @@ struct vk_dialog {
     bool safety;
     bool crisis_said; /* the crisis contacts were begun this session */
     bool confirmed;   /* the answer being taken was just said back */
+    bool timed_out;   /* ended by the inactivity timeout, still saying so */
 };
 
 /* ---- output helpers ------------------------------------------------------ */
@@ -638,6 +639,7 @@ void vk_dialog_on_inactive(vk_dialog *d, vk_actions *out)
     d->safety = false;
     say_system(d, out, "timeout", NULL, 0);
     end_session(d, out, "timeout");
+    d->timed_out = true;
 }
 
 void vk_dialog_person_here(vk_dialog *d)
@@ -651,6 +653,14 @@ void vk_dialog_person_here(vk_dialog *d)
 
 void vk_dialog_say_again(vk_dialog *d, vk_actions *out)
 {
+    /* The session timed out and its closing words (the crisis numbers
+     * once more, the goodbye) were cut short: a person back at R, or
+     * headphones that failed, get them again, whole. */
+    if (d->ended && d->timed_out) {
+        d->ended = d->timed_out = false;
+        vk_dialog_on_inactive(d, out);
+        return;
+    }
     if (d->ended || !d->cur)
         return;
     /* A pending "Is that right?" or "Do you want to stop?" was not heard

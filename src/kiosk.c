@@ -43,6 +43,10 @@ _Static_assert(QUEUE_MAX >= 2 * VK_DIALOG_MAX_SENTENCES, "queue too short");
 /* A barge-in pause that outlasts this resumes the prompt (someone talking
  * on and on near the kiosk, not to it). */
 #define BARGE_MAX_PAUSE (3 * RATE)
+/* A key in the first this-many samples of a safety message (the crisis
+ * contacts) does not stop it: a double press, or a key that bounces, on
+ * the yes to sign 3 would pass every number by. */
+#define SAFETY_KEY_GUARD (2 * RATE)
 /* The prompt pauses after VK_ECHO_EARLY_FRAMES in a row of sound well
  * above the echo (vk_echo_near_frames), before the recogniser's VAD, and
  * goes on if the VAD has not found speech this long after (samples). */
@@ -130,6 +134,7 @@ struct vk_kiosk {
     bool pause_early;  /* paused on the echo module alone, before the VAD */
     bool early_spent;  /* an early pause was not speech: the VAD decides */
     int64_t barge_paused_at;
+    int64_t safety_started_at; /* the safety message playing began here */
 
     /* timing for the benchmark */
     struct timespec run_start;
@@ -420,6 +425,8 @@ static void start_sentence(vk_kiosk *k, sentence *s, int64_t at)
         k->pause_spent = false;
         k->early_spent = false;
         snprintf(k->current_prompt, sizeof k->current_prompt, "%s", s->id);
+        if (s->safety)
+            k->safety_started_at = at;
         char *whole = vk_ssml_plain(s->prompt_text);
         vk_events_prompt(k->ev, t, s->id, whole, s->personal);
         free(whole);
@@ -497,11 +504,16 @@ static void interrupt(vk_kiosk *k)
     queue_clear(k);
 }
 
-/* The sentence playing is the previous answer said back (answer.taken). */
+/* The sentence playing is the previous answer said back (answer.taken),
+ * or a control's acknowledgement in front of it ("Louder."). */
 static bool saying_answer_back(const vk_kiosk *k)
 {
-    return k->qlen > 0 &&
-           strcmp(k->queue[k->qhead].id, "system.answer.taken") == 0;
+    for (int i = 0; i < k->qlen; i++) {
+        const sentence *s = &k->queue[(k->qhead + i) % QUEUE_MAX];
+        if (!s->aside)
+            return strcmp(s->id, "system.answer.taken") == 0;
+    }
+    return false;
 }
 
 /* The turn in progress is dropped (the device went, the headphones
@@ -697,6 +709,10 @@ static void deliver(vk_kiosk *k, const vk_input *in)
      * plays nothing but asides. */
     if (k->ctl.paused)
         set_paused(k, false);
+    /* Nor may a barge-in pause (a cough, a word just before the key) hold
+     * it: over a safety message nothing heard resumes one. */
+    k->barge_paused = false;
+    k->pause_early = false;
     k->listening = false;
     k->barge_armed = false;
     k->pending_listen = NULL;
@@ -1131,9 +1147,11 @@ static void on_key(vk_kiosk *k, int key)
      * message.  But help is there at any time, as the greeting says:
      * given in front of what is being said, which then goes on. */
     if (!k->listening && !k->pending_listen) {
+        bool guarded = k->qlen > 0 && k->queue[k->qhead].safety &&
+                       k->t - k->safety_started_at < SAFETY_KEY_GUARD;
         if (strcmp(action, "help") == 0 && k->qlen > 0)
             aside_system(k, "help");
-        else if (!was_paused && k->qlen > 0)
+        else if (!was_paused && k->qlen > 0 && !guarded)
             key_over_telling(k, action);
         return;
     }
