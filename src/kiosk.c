@@ -119,6 +119,10 @@ struct vk_kiosk {
     int cursor;           /* keypad: the choice said last, or -1 */
     bool warned;          /* the "more time?" warning since the last activity */
     int sessions_ended;
+    /* Paused, the pause line ("Paused. Say continue ...") is being said:
+     * pause_listening waits for its end, so that the line's own "continue"
+     * cannot end the pause (pause_listen_now). */
+    bool pause_line_playing;
     /* Between sessions: something was understood, and the short question
      * whether to start ([system] wake) was asked (see on_heard_idle). */
     bool waking;
@@ -677,6 +681,7 @@ static void start_session(vk_kiosk *k)
     /* A shared kiosk: every session starts at the site's volume and rate. */
     vk_controls_reset(&k->ctl, &k->opts.settings);
     k->pause_listening = false;
+    k->pause_line_playing = false;
     k->cursor = -1;
     free(k->last_sentence);
     k->last_sentence = NULL;
@@ -813,6 +818,24 @@ static const char *paused_context(const vk_kiosk *k)
                                                        : "command";
 }
 
+/* Paused, the pause line (and any aside said in its place) is over. */
+static bool pause_line_over(const vk_kiosk *k)
+{
+    return k->qlen == 0 || !k->queue[k->qhead].aside;
+}
+
+/* A paused kiosk hears "continue" (and the other commands) from now on,
+ * once its pause line is said: nothing heard while the line played counts
+ * (it may be the line's own "continue"). */
+static void pause_listen_now(vk_kiosk *k)
+{
+    k->pause_line_playing = false;
+    listen_from_now(k, paused_context(k));
+    /* A paused kiosk waits for the person, as when it listens. */
+    if (k->sim)
+        vk_audio_sim_on_listen(k->sim, k->t, NULL);
+}
+
 static void set_paused(vk_kiosk *k, bool paused)
 {
     k->ctl.paused = paused;
@@ -820,16 +843,26 @@ static void set_paused(vk_kiosk *k, bool paused)
         /* "continue" replays the interrupted sentence from its start. */
         rewind_queue(k, false);
         if (!k->listening) {
-            /* Hear "continue" (and the other commands) meanwhile. */
+            /* Hear "continue" (and the other commands) meanwhile, once
+             * the pause line is said (pause_listen_now). */
             k->pause_listening = true;
+            k->pause_line_playing = true;
             k->barge_armed = false;
-            listen_from_now(k, paused_context(k));
+        } else {
+            /* Waiting for an answer: that listening starts afresh after
+             * the line (on_drained), which is then the person's turn. */
+            listen_after_aside(k);
         }
-        /* A paused kiosk waits for the person, as when it listens. */
-        if (k->sim)
-            vk_audio_sim_on_listen(k->sim, k->t, NULL);
+        /* The screen's "Paused. Say continue ..." is said too, once. */
+        aside_system(k, "control.paused");
     } else {
         k->pause_listening = false;
+        k->pause_line_playing = false;
+        /* "continue" during the pause line: it stops, and the sentence it
+         * interrupted starts again from its start. */
+        if (k->qlen > 0 && k->queue[k->qhead].aside &&
+            strcmp(k->queue[k->qhead].id, "system.control.paused") == 0)
+            interrupt_head(k);
         if (k->listening)
             k->listen_start = k->t; /* the wait for an answer starts again */
     }
@@ -1554,7 +1587,8 @@ vk_err vk_kiosk_run(vk_kiosk *k, vk_audio *dev, vk_audio *sim, vk_key_fn keys,
             listen_from_now(k, bctx);
         }
         bool hear = !k->opts.keys_only &&
-                    (k->listening || barge || k->pause_listening ||
+                    (k->listening || barge ||
+                     (k->pause_listening && !k->pause_line_playing) ||
                      (!k->active && k->qlen == 0));
         if (hear) {
             vk_heard h;
@@ -1596,6 +1630,8 @@ vk_err vk_kiosk_run(vk_kiosk *k, vk_audio *dev, vk_audio *sim, vk_key_fn keys,
 
         bool had = k->qlen > 0, personal;
         bool drained = render(k, spk, VK_AUDIO_FRAME, &personal);
+        if (k->pause_line_playing && k->ctl.paused && pause_line_over(k))
+            pause_listen_now(k);
         if (private_listening(k)) {
             /* Private listening: everything to the headphones; the summary
              * and contacts not to the room.  Headphones that fail are given

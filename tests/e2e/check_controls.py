@@ -5,9 +5,11 @@ asserts on its events and on the recorded speaker audio.
 usage: check_controls.py KIOSK SCENARIO CHECK [-- EXTRA SIMULATE ARGS]
 
 CHECK is one of:
-  pause      after the pause key, the speaker is silent within 250 ms and
-             stays silent until continue; then the interrupted sentence is
-             said again from its start (its caption comes again)
+  pause      after the pause key, the interrupted sentence stops within
+             250 ms for the pause line (system.control.paused), said once
+             to its end; then the speaker is silent until continue; then
+             the interrupted sentence is said again from its start (its
+             caption comes again)
   louder     the first question, repeated after "louder", is one volume
              step (3 dB) louder; the next session starts at the default
   headroom   with a site's headroom (settings.ini default -20, max 0), the
@@ -116,26 +118,51 @@ def check_pause(events, speaker):
     if before < 300:
         fail("the kiosk was not speaking when paused (rms %.0f)" % before,
              events)
-    silent_at = None
-    while i + frame <= int(t_go * RATE):
-        if rms(speaker[i:i + frame]) < 30:
-            silent_at = silent_at if silent_at is not None else i
-        elif silent_at is not None:
-            fail("speech at %.2f s while paused" % (i / RATE), events)
-        i += frame
-    if silent_at is None:
-        fail("the speaker never went silent after pause", events)
-    latency = (silent_at / RATE - t_pause) * 1000
-    print("pause: silent %.0f ms after the key (goal <= 250 ms)" % latency)
+    # The interrupted sentence stops at once for the pause line, said once
+    # as an aside (A1: what the screen shows is said too).
+    line = next((e for e in events if e["type"] == "prompt"
+                 and e["id"] == "system.control.paused"
+                 and e["t"] >= t_pause), None)
+    if line is None:
+        fail("the pause line (system.control.paused) was not said", events)
+    latency = (line["t"] - t_pause) * 1000
+    print("pause: the interrupted sentence stopped and the pause line began "
+          "%.0f ms after the key (goal <= 250 ms)" % latency)
     if latency > 250:
         fail("pause took %.0f ms" % latency, events)
+    line_end = next((e for e in events if e["type"] == "prompt_end"
+                     and e["id"] == "system.control.paused"
+                     and e["t"] >= line["t"]), None)
+    if line_end is None or line_end["interrupted"] or line_end["t"] > t_go:
+        fail("the pause line did not play to its end before continue",
+             events)
+    lines = [e for e in events if e["type"] == "prompt"
+             and e["id"] == "system.control.paused" and e["t"] < t_go]
+    if len(lines) != 1:
+        fail("the pause line was said %d times, not once" % len(lines),
+             events)
+    said = [e for e in events if e["type"] in ("prompt", "caption")
+            and line["t"] < e["t"] < t_go]
+    if said:
+        fail("speech after the pause line, before continue: %s" % said[0],
+             events)
+    # Then silence until continue.
+    i = int(line_end["t"] * RATE) + frame
+    if i + frame > int(t_go * RATE):
+        fail("no silence between the pause line and continue", events)
+    while i + frame <= int(t_go * RATE):
+        if rms(speaker[i:i + frame]) >= 30:
+            fail("speech at %.2f s while paused" % (i / RATE), events)
+        i += frame
+    print("pause: the pause line lasted %.2f s, then silence for %.2f s"
+          % (line_end["t"] - line["t"], t_go - line_end["t"]))
     j = int(t_go * RATE)
     resumed = next((k for k in range(j, j + RATE, frame)
                     if rms(speaker[k:k + frame]) > 300), None)
     if resumed is None or (resumed - j) / RATE > 0.25:
         fail("speech did not resume within 250 ms of continue", events)
     paused_caps = [e for e in events if e["type"] == "caption"
-                   and e["t"] <= t_pause]
+                   and e["t"] <= t_pause and e["text"] != line["text"]]
     again = [e for e in events if e["type"] == "caption" and e["t"] >= t_go]
     if not paused_caps or not again or again[0]["text"] != paused_caps[-1]["text"]:
         fail("after continue, the interrupted sentence was not said again",

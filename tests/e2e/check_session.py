@@ -35,7 +35,11 @@ synthesiser; only the sound card is simulated.  Expectations:
                           prompt P was playing (barge-in over a prompt that
                           asks nothing)
   stays_paused=M          after the first pause, M was heard, and nothing was
-                          said until a control let the speech go on
+                          said but the pause line (system.control.paused)
+                          until a control let the speech go on
+  quiet_pause             the first pause says the pause line once, to its
+                          end, then nothing is said until a key (not
+                          anything heard) lets the speech go on
   heard_not_acted=P:C     C was heard while prompt P played, and no control
                           acted then
   control_count=C:N       exactly N control C acted in the session
@@ -79,6 +83,45 @@ def rms(samples):
     if not samples:
         return 0.0
     return (sum(s * s for s in samples) / len(samples)) ** 0.5
+
+
+def pause_line(events, e):
+    """e is the pause line's prompt event, or its caption."""
+    return any(p["type"] == "prompt" and p["id"] == "system.control.paused"
+               and p["t"] == e["t"]
+               and (e is p or e.get("text") == p.get("text"))
+               for p in events)
+
+
+def check_quiet_pause(events):
+    pause = next((e for e in events if e["type"] == "control"
+                  and e.get("paused")), None)
+    if pause is None:
+        fail("nothing paused the speech", events)
+    unpause = next((e for e in events if e["type"] == "control"
+                    and e["t"] >= pause["t"] and not e.get("paused")), None)
+    if unpause is None:
+        fail("the speech never went on after the pause", events)
+    if not any(e["type"] == "key" and e["t"] == unpause["t"]
+               and e["action"] == unpause["control"] for e in events):
+        fail("the pause ended without a key: %s" % unpause, events)
+    span = [e for e in events if pause["t"] <= e["t"] < unpause["t"]]
+    lines = [e for e in span if e["type"] == "prompt"
+             and e["id"] == "system.control.paused"]
+    if len(lines) != 1:
+        fail("the pause line said %d times while paused, not once"
+             % len(lines), events)
+    end = next((e for e in span if e["type"] == "prompt_end"
+                and e["id"] == "system.control.paused"), None)
+    if end is None or end["interrupted"]:
+        fail("the pause line did not play to its end", events)
+    said = [e for e in span if e["type"] in ("caption", "prompt")
+            and e["t"] > lines[0]["t"]]
+    if said:
+        fail("speech after the pause line, before the key: %s" % said[0],
+             events)
+    print("paused %.2f s: the pause line %.2f s, then silence until the key"
+          % (unpause["t"] - pause["t"], end["t"] - lines[0]["t"]))
 
 
 def check_audio(path, events):
@@ -350,10 +393,13 @@ def main():
                 if not any(e["type"] == "heard" and e.get("meaning") == val
                            for e in span):
                     fail("%s not heard while paused" % val, events)
-                said = [e for e in span if e["type"] in ("caption", "prompt")]
+                said = [e for e in span if e["type"] in ("caption", "prompt")
+                        and not pause_line(events, e)]
                 if said:
                     fail("speech while paused (before a control let it go "
                          "on): %s" % said[0], events)
+            elif key == "quiet_pause":
+                check_quiet_pause(events)
             elif key == "heard_meaning":
                 if not any(e["type"] == "heard" and e.get("meaning") == val
                            for e in events):
