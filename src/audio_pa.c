@@ -397,11 +397,14 @@ static void alsa_note(const char *file, int line, const char *function, int err,
     (void)line;
     (void)function;
     (void)err;
-    if (alsa_note_count >= VK__ALSA_NOTES)
+    /* The handler is the whole process's while it is set: another thread's
+     * ALSA error (the speaker stream) may come at the same moment. */
+    int i = __atomic_fetch_add(&alsa_note_count, 1, __ATOMIC_RELAXED);
+    if (i >= VK__ALSA_NOTES)
         return;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(alsa_notes[alsa_note_count++], sizeof alsa_notes[0], fmt, ap);
+    vsnprintf(alsa_notes[i], sizeof alsa_notes[0], fmt, ap);
     va_end(ap);
 }
 
@@ -436,7 +439,9 @@ static void describe_broken_config(char *errbuf, size_t errlen,
     char file[512] = "";
     long line = 0;
     const char *msg = NULL;
-    for (int i = 0; i < alsa_note_count; i++) {
+    int notes =
+        alsa_note_count < VK__ALSA_NOTES ? alsa_note_count : VK__ALSA_NOTES;
+    for (int i = 0; i < notes; i++) {
         const char *n = alsa_notes[i];
         const char *c = strstr(n, corrupt);
         if (c && !*file)
@@ -474,8 +479,10 @@ static void describe_broken_config(char *errbuf, size_t errlen,
  * is loaded here, privately, with alsa-lib's own parser (the files in
  * ALSA_CONFIG_PATH, or the system's alsa.conf and the files it loads, such
  * as ~/.asoundrc), and Pa_Initialize is not called unless it loads and
- * defines a PCM.  Returns 1 if so; otherwise says in errbuf which file is
- * wrong, where and what to do, and returns 0. */
+ * defines a PCM.  (That catches the cases above, not every one: a
+ * configuration whose only PCM PortAudio cannot list, a lone null device,
+ * still makes it abort.)  Returns 1 if so; otherwise says in errbuf which file
+ * is wrong, where and what to do, and returns 0. */
 static int alsa_config_usable(char *errbuf, size_t errlen)
 {
     const char *path = getenv("ALSA_CONFIG_PATH");
@@ -505,6 +512,7 @@ static int alsa_config_usable(char *errbuf, size_t errlen)
         describe_broken_config(errbuf, errlen, path, err);
         ok = 0;
     } else if (snd_config_search(top, "pcm", &pcm) < 0 ||
+               snd_config_get_type(pcm) != SND_CONFIG_TYPE_COMPOUND ||
                snd_config_iterator_first(pcm) == snd_config_iterator_end(pcm)) {
         if (path && *path)
             append(errbuf, errlen,

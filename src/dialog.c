@@ -59,7 +59,7 @@ static vk_action *push(vk_actions *out, vk_action_type t)
 void vk_actions_clear(vk_actions *a)
 {
     for (int i = 0; i < a->count; i++)
-        free(a->items[i].text);
+        vk_free_wiped(a->items[i].text); /* the summary, an answer said back */
     a->count = 0;
 }
 
@@ -581,6 +581,7 @@ void vk_dialog_on_input(vk_dialog *d, const vk_input *in, vk_actions *out)
             return;
         }
         m = "yes";
+        sure = true; /* not "I heard yes. Is that right?": nobody said yes */
     }
     d->noinput = d->nomatch = 0;
     if (d->mode != MODE_NORMAL && is_answer(m)) {

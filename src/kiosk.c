@@ -226,7 +226,7 @@ void vk_kiosk_destroy(vk_kiosk *k)
     vk_dialog_destroy(k->dialog);
     vk_session_destroy(k->session);
     vk_events_destroy(k->ev);
-    free(k->last_sentence);
+    vk_free_wiped(k->last_sentence);
     vk_echo_destroy(k->echo);
     free(k->stats.turn_gap_s);
     free(k->stats.compute_ms);
@@ -451,7 +451,7 @@ static void start_sentence(vk_kiosk *k, sentence *s, int64_t at)
                 ? vk_script_system(k->script, "headphones.caption")
                 : plain);
     if (!s->aside) {
-        free(k->last_sentence);
+        vk_free_wiped(k->last_sentence);
         k->last_sentence = vk_strdup(s->text);
         k->last_personal = s->personal;
     }
@@ -481,8 +481,9 @@ static void end_prompt(vk_kiosk *k, const sentence *s, int64_t at,
 static void drop_head(vk_kiosk *k)
 {
     sentence *s = &k->queue[k->qhead];
-    free(s->text);
-    free(s->prompt_text);
+    /* "You answered yes.", the summary: what was said may be the person's. */
+    vk_free_wiped(s->text);
+    vk_free_wiped(s->prompt_text);
     vk_tts_release(s->job);
     memset(s, 0, sizeof *s);
     k->qhead = (k->qhead + 1) % QUEUE_MAX;
@@ -506,6 +507,10 @@ static void interrupt(vk_kiosk *k)
 {
     interrupt_head(k);
     queue_clear(k);
+    /* Nothing is left for a barge-in pause to hold; kept, it would hold
+     * what comes next (over a safety message nothing heard resumes it). */
+    k->barge_paused = false;
+    k->pause_early = false;
 }
 
 /* The sentence playing is the previous answer said back (answer.taken),
@@ -683,7 +688,7 @@ static void start_session(vk_kiosk *k)
     k->pause_listening = false;
     k->pause_line_playing = false;
     k->cursor = -1;
-    free(k->last_sentence);
+    vk_free_wiped(k->last_sentence);
     k->last_sentence = NULL;
     k->last_personal = false;
     if (k->opts.captions)
@@ -1160,12 +1165,14 @@ static void on_key(vk_kiosk *k, int key)
     if (!action || handle_control(k, action))
         return;
     /* During "You answered no." the next question is queued but not yet
-     * asked: a key then (a double press, a bounce) answers nothing; it
-     * skips to the question, which is said whole. */
+     * asked: a key then (a double press, a bounce; H too, whose help is
+     * the question's) answers nothing; it skips to the question, which is
+     * said whole, past any aside in front ("Louder."). */
     if (saying_answer_back(k)) {
         if (k->ctl.paused)
             set_paused(k, false);
-        interrupt_head(k);
+        while (saying_answer_back(k))
+            interrupt_head(k);
         return;
     }
     if (is_cursor_action(action)) {

@@ -552,6 +552,12 @@ static void unsure_at_offers(void **state)
     vk_dialog_on_input(f->dialog, &in, &f->acts);
     assert_true(has(f, VK_ACT_CRISIS));
     settle(f);
+    /* Heard less surely, it is not said back as a yes nobody said. */
+    vk_actions_clear(&f->acts);
+    in.confidence = 0.6;
+    vk_dialog_on_input(f->dialog, &in, &f->acts);
+    assert_true(has(f, VK_ACT_CRISIS));
+    settle(f);
     say(f, "no", 0.95);
     assert_string_equal(last_spoken(f), "crisis.continue");
     say(f, "unsure", 0.95);

@@ -22,6 +22,9 @@ CASES = [
     # name, file contents, what the message must say besides the file
     ("empty", "", "defines no sound device"),
     ("syntax", "pcm.kiosk {\n    type hw\n    card 0 }\n}\n", ":4: Unexpected }"),
+    # "pcm" set to a word, not a section: alsa-lib's own iterator asserts
+    # on it (the check aborted, silently, before it looked at the type).
+    ("pcm_not_a_section", 'pcm "x"\n', "defines no sound device"),
 ]
 
 
