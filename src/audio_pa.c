@@ -1008,46 +1008,109 @@ vk_err vk_audio_pa_open_output(const char *output_name, vk_audio **out,
 
 extern char **environ;
 
-vk_err vk_audio_pa_probe_start(const char *output_name, pid_t *pid)
+/* Starts `voice-kiosk probe-output NAME` with its stdout on out_fd (where
+ * it says why it failed), or on /dev/null if out_fd < 0. */
+static vk_err spawn_probe(const char *output_name, int out_fd, pid_t *pid)
 {
     char *argv[] = {"voice-kiosk", "probe-output", (char *)output_name, NULL};
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
     posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+    if (out_fd >= 0)
+        posix_spawn_file_actions_adddup2(&fa, out_fd, 1);
+    else
+        posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
     posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
     int rc = posix_spawn(pid, "/proc/self/exe", &fa, NULL, argv, environ);
     posix_spawn_file_actions_destroy(&fa);
     return rc == 0 ? VK_OK : VK_ERR_DEVICE;
 }
 
+vk_err vk_audio_pa_probe_start(const char *output_name, pid_t *pid)
+{
+    return spawn_probe(output_name, -1, pid);
+}
+
+/* waitpid without waiting: 1 exited 0, -1 failed (its status in *status),
+ * 0 still running. */
+static int probe_done(pid_t pid, int *status)
+{
+    pid_t r = waitpid(pid, status, WNOHANG);
+    if (r < 0) {
+        *status = 0;
+        return -1;
+    }
+    if (r != pid)
+        return 0;
+    return WIFEXITED(*status) && WEXITSTATUS(*status) == 0 ? 1 : -1;
+}
+
 int vk_audio_pa_probe_poll(pid_t pid, bool give_up)
 {
     int status = 0;
-    pid_t r = waitpid(pid, &status, WNOHANG);
-    if (r < 0)
-        return -1;
-    if (r == pid)
-        return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 1 : -1;
-    if (!give_up)
-        return 0;
+    int r = probe_done(pid, &status);
+    if (r != 0 || !give_up)
+        return r;
     kill(pid, SIGKILL);
     (void)waitpid(pid, NULL, 0);
     return -1;
 }
 
+/* What a failed trial run said on its stdout (read_fd), as errbuf; or,
+ * if it said nothing (it crashed), how it ended. */
+static void probe_reason(int read_fd, int status, char *errbuf, size_t errlen)
+{
+    size_t n = 0;
+    ssize_t got;
+    while (errlen > 1 && n < errlen - 1 &&
+           (got = read(read_fd, errbuf + n, errlen - 1 - n)) > 0)
+        n += (size_t)got;
+    if (errlen)
+        errbuf[n < errlen ? n : errlen - 1] = '\0';
+    while (n > 0 && (errbuf[n - 1] == '\n' || errbuf[n - 1] == ' '))
+        errbuf[--n] = '\0';
+    if (n > 0)
+        return;
+    if (WIFSIGNALED(status))
+        snprintf(errbuf, errlen,
+                 "audio: cannot open the headphones: the trial run that"
+                 " opens them stopped with signal %d.",
+                 WTERMSIG(status));
+    else
+        snprintf(errbuf, errlen, "audio: cannot open the headphones.");
+}
+
 vk_err vk_audio_pa_probe_output(const char *output_name, int timeout_ms,
                                 char *errbuf, size_t errlen)
 {
+    int fds[2];
     pid_t pid;
-    if (vk_audio_pa_probe_start(output_name, &pid) != VK_OK)
+    if (pipe(fds) != 0)
         return VK_OK; /* cannot try first: open as usual */
+    fcntl(fds[0], F_SETFD, FD_CLOEXEC);
+    fcntl(fds[1], F_SETFD, FD_CLOEXEC);
+    if (spawn_probe(output_name, fds[1], &pid) != VK_OK) {
+        close(fds[0]);
+        close(fds[1]);
+        return VK_OK;
+    }
+    close(fds[1]);
     const struct timespec tick = {0, 20 * 1000000L};
+    int status = 0;
     for (int waited = 0; waited < timeout_ms; waited += 20) {
-        if (vk_audio_pa_probe_poll(pid, false) != 0)
-            return VK_OK; /* a failed open says why in the real one, fast */
+        int r = probe_done(pid, &status);
+        if (r > 0) {
+            close(fds[0]);
+            return VK_OK;
+        }
+        if (r < 0) {
+            probe_reason(fds[0], status, errbuf, errlen);
+            close(fds[0]);
+            return VK_ERR_DEVICE;
+        }
         nanosleep(&tick, NULL);
     }
+    close(fds[0]);
     (void)vk_audio_pa_probe_poll(pid, true);
     snprintf(errbuf, errlen,
              "audio: the headphones did not start within %.0f s (is their "

@@ -32,11 +32,15 @@ vk_err vk_audio_pa_open_output(const char *output_name, vk_audio **out,
 
 /* Opening a device whose sound-server sink is gone can hang inside
  * PortAudio's Pa_StartStream (ALSA pulse plug-in: the stream never gets
- * its first period), and nothing can cancel it.  So the headphones are
+ * its first period), and nothing can cancel it; and a failed open can
+ * crash the process that made it (PortAudio 19.6 with the pulse plug-in:
+ * a NULL stream written to in Pa_OpenStream, or an abort in the plug-in's
+ * thread, seen under valgrind and once in CI).  So the headphones are
  * tried first in a child process (this program's hidden `probe-output
- * NAME` command), killed after timeout_ms: VK_ERR_DEVICE with a message if
- * it hung, VK_OK otherwise (a device that fails at once fails again, with
- * its reason, in vk_audio_pa_open_output). */
+ * NAME` command), killed after timeout_ms.  VK_OK if it opened and
+ * started them: only then are they opened here.  VK_ERR_DEVICE with the
+ * child's reason if it failed (or how it ended, if it crashed), or with a
+ * message if it hung.  VK_OK too if the child cannot be started at all. */
 vk_err vk_audio_pa_probe_output(const char *output_name, int timeout_ms,
                                 char *errbuf, size_t errlen) VK_WARN_UNUSED;
 

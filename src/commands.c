@@ -934,13 +934,16 @@ static void first_start_selftest(const parts *p, vk_audio *dev, vk_service *svc)
 }
 
 /* The hidden `probe-output NAME` command: opens and starts an output device
- * and closes it again (vk_audio_pa_probe_output runs it as a child). */
+ * and closes it again (vk_audio_pa_probe_output runs it as a child, and
+ * reads why it failed on its stdout). */
 int vk_cmd_probe_output(const char *name)
 {
     vk_audio *a = NULL;
     char err[2048];
-    if (vk_audio_pa_open_output(name, &a, err, sizeof err) != VK_OK)
+    if (vk_audio_pa_open_output(name, &a, err, sizeof err) != VK_OK) {
+        printf("%s\n", err);
         return VK_EXIT_NO_DEVICE;
+    }
     vk_audio_destroy(a);
     return VK_EXIT_OK;
 }

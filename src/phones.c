@@ -31,6 +31,8 @@ vk_phones *vk_phones_open(const char *name, char *errbuf, size_t errlen)
     }
     p->next_at = -1;
     p->wait_ms = FIRST_WAIT_MS;
+    /* Only headphones the trial run opened are opened here: a failed open
+     * can crash the process that makes it (audio_pa.h). */
     if (vk_audio_pa_probe_output(name, PROBE_MS, errbuf, errlen) != VK_OK ||
         vk_audio_pa_open_output(name, &p->dev, errbuf, errlen) != VK_OK)
         p->dev = NULL;

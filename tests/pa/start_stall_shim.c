@@ -24,12 +24,23 @@
  * Only that one start in the process is held.  The shim takes
  * itself out of LD_PRELOAD when loaded, so the kiosk's children (its
  * probe-output trial runs) run without it.
+ *
+ * A second use, for a failed open that crashes the process that made it
+ * (PortAudio 19.6 with the ALSA pulse plug-in, when the sink is gone: a
+ * NULL stream written to inside Pa_OpenStream, or an abort in the
+ * plug-in's thread; rare, so this makes it certain):
+ *
+ *   VK_CRASH_FAILED_OPEN  the PortAudio device name (exact) whose failed
+ *                         Pa_OpenStream raises SIGSEGV.  The shim then
+ *                         stays in LD_PRELOAD, so the trial runs crash
+ *                         too.
  */
 #define _GNU_SOURCE
 
 #include <dlfcn.h>
 #include <fcntl.h>
 #include <portaudio.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,7 +54,7 @@ typedef PaError (*open_fn)(PaStream **, const PaStreamParameters *,
 typedef PaError (*start_fn)(PaStream *);
 
 /* Read once at load: the kiosk changes its environment as it runs. */
-static const char *stall_device, *stall_dir;
+static const char *stall_device, *stall_dir, *crash_device;
 static int stall_nth = 1;
 /* The stream to hold, once opened; NULL before and after. */
 static _Atomic(PaStream *) held;
@@ -56,7 +67,9 @@ __attribute__((constructor)) static void shim_init(void)
     const char *nth = getenv("VK_STALL_NTH");
     if (nth && atoi(nth) > 0)
         stall_nth = atoi(nth);
-    unsetenv("LD_PRELOAD");
+    crash_device = getenv("VK_CRASH_FAILED_OPEN");
+    if (!crash_device)
+        unsetenv("LD_PRELOAD");
 }
 
 static void mark(const char *dir, const char *name)
@@ -83,9 +96,12 @@ PaError Pa_OpenStream(PaStream **stream, const PaStreamParameters *in,
     open_fn real = (open_fn)dlsym(RTLD_NEXT, "Pa_OpenStream");
     PaError e = real(stream, in, out, rate, frames, flags, cb, user);
     const PaStreamParameters *one = in && !out ? in : !in && out ? out : NULL;
+    const PaDeviceInfo *d = one ? Pa_GetDeviceInfo(one->device) : NULL;
+    if (e != paNoError && crash_device && d && d->name &&
+        strcmp(d->name, crash_device) == 0)
+        raise(SIGSEGV);
     if (e != paNoError || !one || !stall_device || !stall_dir)
         return e;
-    const PaDeviceInfo *d = Pa_GetDeviceInfo(one->device);
     if (d && d->name && strcmp(d->name, stall_device) == 0 &&
         atomic_fetch_add(&matched, 1) + 1 == stall_nth)
         atomic_store(&held, *stream);
