@@ -110,6 +110,8 @@ struct vk_kiosk {
     const char *barge_context; /* in this context */
     bool dev_away;             /* the device is lost (audio_retry): paused */
     int64_t dev_lost_at;       /* sample time it went */
+    bool lost_listening;       /* it went while an answer was awaited, and
+                                  no key has answered it since */
     int phones_full;           /* frames in a row the headphones took nothing */
 
     vk_controls ctl;      /* this person's volume, rate, pause, time */
@@ -1269,6 +1271,7 @@ static bool device_away(vk_kiosk *k, vk_audio *dev)
         k->dev_away = true;
         k->dev_lost_at = k->t;
         vk_events_simple(k->ev, now_s(k), "device_lost");
+        k->lost_listening = k->active && k->listening;
         drop_turn(k);
         k->awaiting_reply = false;
         if (k->active && k->ending)
@@ -1292,6 +1295,29 @@ static bool device_away(vk_kiosk *k, vk_audio *dev)
                                            k->ctl.time_factor * RATE))
         end_unheard(k, "timeout");
     return k->dev_away;
+}
+
+/* A key while the device is gone.  An answer key (yes, no, not sure) to
+ * the question the kiosk was waiting on when the device went counts, as
+ * if pressed a moment before: the person heard that question whole, and a
+ * yes to sign 3 must reach the crisis contacts, said when the device is
+ * back (vk_dialog_on_device_back says the new step).  Only the first:
+ * what comes after it has not been heard.  Any other key now would act on
+ * something nobody can hear, so it does nothing. */
+static void key_while_lost(vk_kiosk *k, int key)
+{
+    const char *action = vk_keymap_action(&k->opts.settings.keys, key);
+    if (!k->lost_listening || !action ||
+        (strcmp(action, "yes") != 0 && strcmp(action, "no") != 0 &&
+         strcmp(action, "unsure") != 0))
+        return;
+    vk_events_key(k->ev, now_s(k), vk_key_name(key), action);
+    k->lost_listening = false;
+    vk_input in = {.kind = VK_IN_KEY, .meaning = action};
+    deliver(k, &in);
+    drop_turn(k); /* what the dialog says next: when the device is back */
+    if (k->active && k->ending)
+        end_unheard(k, k->ending);
 }
 
 /* The headphones stopped working (unplugged, their stream failed or
@@ -1547,8 +1573,9 @@ vk_err vk_kiosk_run(vk_kiosk *k, vk_audio *dev, vk_audio *sim, vk_key_fn keys,
         if (e != VK_OK)
             return e;
         if (device_away(k, dev)) {
-            if (keys)
-                (void)keys(key_ctx, k->t); /* nothing can answer a key now */
+            int key = keys ? keys(key_ctx, k->t) : 0;
+            if (key)
+                key_while_lost(k, key);
             k->t += VK_AUDIO_FRAME;
             k->stats.session_s = now_s(k);
             /* Waiting for the device is the loop working, not hung. */

@@ -15,6 +15,13 @@ vk_e2e(unplug_crisis unplug_crisis.scn answers=no,no,yes,,,,,,,,,
        prompt_order=sign.3,crisis,system.device.back,crisis,crisis.again
        finished=crisis contacts end=completed)
 vk_e2e(unplug_timeout unplug_timeout.scn answer_count=1 lost_timeout=60)
+# A yes to sign 3 pressed while the device is gone (it went while the kiosk
+# waited for that answer) counts: the crisis contacts are said, in full,
+# when it is back.  A second key in the loss does nothing.
+vk_e2e(unplug_key_crisis unplug_key_crisis.scn answers=no,no,yes,,,,,,,,,
+       crisis_before=sign.4 recovered=2.1 event_count=key:6
+       prompt_order=sign.3,system.device.back,crisis,crisis.again
+       finished=crisis contacts end=completed)
 
 # A device removed and added back on the CI audio server, once each way
 # (sinks unloaded / server killed / server frozen), plus a long outage and
