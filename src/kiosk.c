@@ -1273,12 +1273,18 @@ static bool device_away(vk_kiosk *k, vk_audio *dev)
         vk_events_simple(k->ev, now_s(k), "device_lost");
         k->lost_listening = k->active && k->listening;
         drop_turn(k);
+        /* It cannot be said; a person who reads the screen is told. */
+        if (k->opts.captions)
+            vk_captions_status(k->opts.captions,
+                               vk_script_system(k->script, "device.lost"));
         k->awaiting_reply = false;
         if (k->active && k->ending)
             end_unheard(k, k->ending); /* only the goodbye was left */
     } else if (!lost && k->dev_away) {
         k->dev_away = false;
         vk_events_simple(k->ev, now_s(k), "device_back");
+        if (k->opts.captions)
+            vk_captions_status(k->opts.captions, NULL);
         if (k->active) {
             k->last_activity += k->t - k->dev_lost_at;
             /* The notice and the step said again must be heard, even if

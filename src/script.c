@@ -90,6 +90,7 @@ static const struct {
     {"choice.next", ""},
     {"choice.done", ""},
     {"device.back", ""},
+    {"device.lost", ""},
     {"headphones.missing", ""},
     {"headphones.caption", ""},
 };
@@ -116,6 +117,8 @@ static const struct {
     const char *text;
 } system_defaults[] = {
     {"device.back", "Sorry, the sound stopped for a moment. Here it is again."},
+    {"device.lost", "The sound has stopped. Please wait. It should come back "
+                    "by itself, and then the kiosk goes on where it was."},
     {"timeout.crisis",
      "Before this session ends, here are the crisis numbers once more. "
      "{crisis_contacts}"},
