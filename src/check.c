@@ -507,14 +507,59 @@ static int keys_named(const char *text, const vk_keymap *def, named_key *k)
     return n;
 }
 
-/* The site's settings.ini moves keys while a [system] prompt still names
- * the old ones ("Press H at any time for help", "Keys: R repeat, ..."): a
- * person who cannot see the keypad would be told keys that now do
- * something else, or nothing.  Each prompt is looked at for the keys of
- * the default layout it names.  A shipped prompt is warned about when one
- * of them no longer does what it did; a prompt the site wrote, when one
- * of them now does nothing (the site may have given a default key a new
- * job on purpose, and said so). */
+/* One text that may name keys, for check_keys_said(): where it is, and
+ * how a message names it ("[system] help", "[crisis.again] text"). */
+typedef struct said_text {
+    const char *text, *file, *what;
+    int line;
+} said_text;
+
+/* Warns if `t` names a key of the default layout that the site's keys no
+ * longer give the same job (see check_keys_said()). */
+static void warn_keys_said(const vk_check_opts *o, const vk_keymap *def,
+                           const vk_keymap *now_keys, const said_text *t,
+                           vk_diag *warnings)
+{
+    bool site = t->file && strncmp(t->file, o->src.site_dir,
+                                   strlen(o->src.site_dir)) == 0;
+    named_key k[MAX_NAMED];
+    int n = keys_named(t->text, def, k);
+    char moved[512] = "";
+    size_t len = 0;
+    for (int j = 0; j < n && len < sizeof moved; j++) {
+        const char *now = vk_keymap_action(now_keys, k[j].key);
+        if (site ? now != NULL : now && strcmp(now, k[j].action) == 0)
+            continue; /* still does what the prompt says */
+        const char *to = vk_keymap_key_for(now_keys, k[j].action);
+        len += (size_t)snprintf(moved + len, sizeof moved - len,
+                                "%s%s for %s %s%s", len ? ", " : "",
+                                k[j].said, k[j].action,
+                                to ? "is now " : "has no key now", to ? to : "");
+    }
+    if (!*moved)
+        return;
+    if (site)
+        vk_diag_add(warnings, t->file, t->line,
+                    "warning: [keys] moves keys, but %s still says the old "
+                    "ones (%s); write the new keys here",
+                    t->what, moved);
+    else
+        vk_diag_add(warnings, t->file, t->line,
+                    "warning: [keys] moves keys, but the kiosk still says "
+                    "the shipped ones (%s: %s); write the new keys in your "
+                    "site's flow.ini %s",
+                    t->what, moved, t->what);
+}
+
+/* The site's settings.ini moves keys while a prompt still names the old
+ * ones ("Press H at any time for help", "Keys: R repeat, ...", es-ES's
+ * "Pulse 1 para sí" in a step's own text): a person who cannot see the
+ * keypad would be told keys that now do something else, or nothing.
+ * Every [system] prompt, and every step's text and help, is looked at for
+ * the keys of the default layout it names.  A shipped text is warned
+ * about when one of them no longer does what it did; a text the site
+ * wrote, when one of them now does nothing (the site may have given a
+ * default key a new job on purpose, and said so). */
 static void check_keys_said(const vk_check_opts *o, const vk_script *s,
                             vk_diag *warnings)
 {
@@ -531,40 +576,27 @@ static void check_keys_said(const vk_check_opts *o, const vk_script *s,
     vk_keymap_default(&def);
     if (!ok || memcmp(&def, &set.keys, sizeof def) == 0)
         return;
-    size_t site_len = strlen(o->src.site_dir);
-    /* Every [system] prompt: any of them may name a key. */
+    char what[160];
+    said_text t = {.what = what};
     const char *name;
     for (size_t i = 0; (name = vk_script_system_key(i)); i++) {
-        const char *file = NULL;
-        int line = vk_script_system_line(s, name, &file);
-        bool site = file && strncmp(file, o->src.site_dir, site_len) == 0;
-        named_key k[MAX_NAMED];
-        int n = keys_named(vk_script_system(s, name), &def, k);
-        char moved[512] = "";
-        size_t len = 0;
-        for (int j = 0; j < n && len < sizeof moved; j++) {
-            const char *now = vk_keymap_action(&set.keys, k[j].key);
-            if (site ? now != NULL : now && strcmp(now, k[j].action) == 0)
-                continue; /* still does what the prompt says */
-            const char *to = vk_keymap_key_for(&set.keys, k[j].action);
-            len += (size_t)snprintf(
-                moved + len, sizeof moved - len, "%s%s for %s %s%s",
-                len ? ", " : "", k[j].said, k[j].action,
-                to ? "is now " : "has no key now", to ? to : "");
+        snprintf(what, sizeof what, "[system] %s", name);
+        t.text = vk_script_system(s, name);
+        t.line = vk_script_system_line(s, name, &t.file);
+        warn_keys_said(o, &def, &set.keys, &t, warnings);
+    }
+    static const char *const fields[] = {"text", "text_again", "help"};
+    for (int i = 0; i < vk_script_step_count(s); i++) {
+        const vk_step *st = vk_script_step_at(s, i);
+        const char *values[] = {st->text, st->text_again, st->help};
+        for (size_t f = 0; f < sizeof fields / sizeof *fields; f++) {
+            if (!values[f])
+                continue;
+            snprintf(what, sizeof what, "[%s] %s", st->id, fields[f]);
+            t.text = values[f];
+            t.line = vk_script_value_line(s, st->id, fields[f], &t.file);
+            warn_keys_said(o, &def, &set.keys, &t, warnings);
         }
-        if (!*moved)
-            continue;
-        if (site)
-            vk_diag_add(warnings, file, line,
-                        "warning: [keys] moves keys, but [system] %s still "
-                        "says the old ones (%s); write the new keys here",
-                        name, moved);
-        else
-            vk_diag_add(warnings, file, line,
-                        "warning: [keys] moves keys, but the kiosk still "
-                        "says the shipped ones ([system] %s: %s); write the "
-                        "new keys in your site's flow.ini [system] %s",
-                        name, moved, name);
     }
 }
 

@@ -189,6 +189,15 @@ site_keys_kept_old)
   printf '[system]\nnoinput.3 = I still cannot hear you.\n    Press H for help, or ask a member of staff.\n' >"$sflow"
   file=$sflow line=2
   want="warning: [keys] moves keys, but [system] noinput.3 still says the old ones (H for help is now 0); write the new keys here" ;;
+site_keys_step_text)
+  # A step's own text or help that names keys (es-ES's steps do: "Pulse 1
+  # para sí") is looked at too: here the site's help for the crisis offer
+  # still names 1, which now does nothing.
+  status_want=0
+  printf '[keys]\nyes = y\nno = n\nunsure = u\n' >"$site/settings.ini"
+  printf '[crisis.again]\nhelp = Press 1 to hear the numbers again, or 2 to go on.\n' >"$sflow"
+  file=$sflow line=2
+  want="warning: [keys] moves keys, but [crisis.again] help still says the old ones (1 for yes is now y, 2 for no is now n); write the new keys here" ;;
 site_keys_all_said)
   # Keys moved and every prompt that names them rewritten: no warning.
   status_want=0
