@@ -520,8 +520,8 @@ static void warn_keys_said(const vk_check_opts *o, const vk_keymap *def,
                            const vk_keymap *now_keys, const said_text *t,
                            vk_diag *warnings)
 {
-    bool site = t->file && strncmp(t->file, o->src.site_dir,
-                                   strlen(o->src.site_dir)) == 0;
+    bool site = t->file &&
+                strncmp(t->file, o->src.site_dir, strlen(o->src.site_dir)) == 0;
     named_key k[MAX_NAMED];
     int n = keys_named(t->text, def, k);
     char moved[512] = "";
@@ -532,9 +532,9 @@ static void warn_keys_said(const vk_check_opts *o, const vk_keymap *def,
             continue; /* still does what the prompt says */
         const char *to = vk_keymap_key_for(now_keys, k[j].action);
         len += (size_t)snprintf(moved + len, sizeof moved - len,
-                                "%s%s for %s %s%s", len ? ", " : "",
-                                k[j].said, k[j].action,
-                                to ? "is now " : "has no key now", to ? to : "");
+                                "%s%s for %s %s%s", len ? ", " : "", k[j].said,
+                                k[j].action, to ? "is now " : "has no key now",
+                                to ? to : "");
     }
     if (!*moved)
         return;
