@@ -3,7 +3,7 @@
 # and fuzzes each for a bounded time (fuzz.run.*), after replaying every
 # seed and crash fixture (fuzz.regress.*).
 #
-#   scripts/fuzz.sh [SECONDS_EACH]     default 30; six harnesses
+#   scripts/fuzz.sh [SECONDS_EACH]     default 30; eight harnesses
 #
 # Exit 0 when nothing crashed; 77 when clang or libFuzzer is not installed.
 set -euo pipefail

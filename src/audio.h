@@ -1,8 +1,12 @@
 /*
  * audio: the device interface.  A backend moves 16 kHz mono 16-bit frames
- * between the kiosk loop and a microphone and speaker.  Two backends exist:
- * audio_pa (PortAudio, real devices, paces the loop in real time) and
- * audio_sim (the simulated room and virtual user, as fast as the CPU allows).
+ * between the kiosk loop and a microphone and speaker.  The backends:
+ * audio_pa (PortAudio, real devices, paces the loop in real time),
+ * audio_sim (the simulated room and virtual user: as fast as the CPU
+ * allows, or at a sound card's pace with --realtime) and audio_sink (an
+ * output-only WAV file, the simulated headphones).  audio_retry wraps a
+ * backend's open function and is itself a vk_audio, so that a device that
+ * goes away is reopened instead of ending the run.
  */
 #ifndef VK_AUDIO_H
 #define VK_AUDIO_H

@@ -3,8 +3,9 @@
  * the microphone hears a virtual user who follows a scenario (speaking with
  * eSpeak NG or playing real recordings), plus optional looped noise and the
  * kiosk's own voice coming back through the room (echo); the speaker output
- * is kept for the --record WAV.  Nothing sleeps: the loop runs as fast as
- * the CPU allows, and every run gives the same samples.
+ * is kept for the --record WAV.  Nothing sleeps unless the realtime option
+ * (--realtime) asks for a sound card's pace: the loop runs as fast as the
+ * CPU allows, and every run gives the same samples.
  *
  * The kiosk tells the room what it is doing (a prompt started, it is now
  * listening, what it made of the last input) because a person reacts to

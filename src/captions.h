@@ -4,8 +4,9 @@
  *
  * On a terminal or console the screen is redrawn for each sentence: the
  * sentence being spoken now in large, highlighted type (the terminal's
- * double-height, double-width lines), a status line (paused, volume,
- * speed) and, while the kiosk listens, what can be said and pressed.
+ * double-height, double-width lines), a status line (while paused, or
+ * while the sound device is gone: [system] device.lost) and, while the
+ * kiosk listens, what can be said and pressed.
  * Anywhere else (a pipe, a log) each sentence is one plain line.  A
  * separate display can use the JSON-lines event stream instead.
  */
@@ -36,7 +37,7 @@ void vk_captions_sentence(vk_captions *c, const char *text);
 /* The kiosk is listening: what can be said and pressed (copied); NULLs
  * clear it. */
 void vk_captions_expect(vk_captions *c, const char *say, const char *keys);
-/* A short status ("Paused", "Volume +3 dB"), or NULL to clear it. */
+/* A short status ("Paused", the device is gone), or NULL to clear it. */
 void vk_captions_status(vk_captions *c, const char *status);
 
 #endif

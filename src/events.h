@@ -2,8 +2,18 @@
  * events: the JSON-lines event stream (one object per line, each with `t`
  * in seconds on the session clock and a `type`), and the captions.
  *
- * Answer values are written only when the stream was opened for a
- * simulation; a live stream never carries them.
+ * The types: prompt, prompt_end, caption, expect, user_speech, heard, key,
+ * control, answer and end have fields (the functions below); crisis,
+ * contacts, wake, wake_over, barge_pause, barge_resume, device_lost,
+ * device_back, headphones_missing and headphones_back have none
+ * (vk_events_simple); a simulation's room adds unplug, replug and
+ * phones_off.
+ *
+ * Answer values, the words heard, the keys that answered and the text of
+ * personal prompts are written only when the stream was opened for a
+ * simulation.  A live stream still shows a person's path: a `crisis`
+ * event and the crisis prompt ids follow a yes or not sure to sign 3, and
+ * the cursor keys' choices are there.  A saved one is personal data.
  */
 #ifndef VK_EVENTS_H
 #define VK_EVENTS_H
@@ -19,9 +29,10 @@ vk_events *vk_events_create(FILE *out, bool with_answers);
 void vk_events_destroy(vk_events *e);
 
 /* A prompt, and each of its sentences as a caption.  A `personal` one (an
- * answer said back, the summary, the contacts: kiosk.c is_personal) has
- * its text left out of a live stream, which may be saved to a file, and
- * is marked "private". */
+ * answer said back, a confirmation, the summary, the contacts, the crisis
+ * contacts and the offer to hear them again, and their help: kiosk.c
+ * is_personal) has its text left out of a live stream, which may be saved
+ * to a file, and is marked "private". */
 void vk_events_prompt(vk_events *e, double t, const char *id, const char *text,
                       bool personal);
 void vk_events_prompt_end(vk_events *e, double t, const char *id,
@@ -39,7 +50,7 @@ void vk_events_control(vk_events *e, double t, const char *control,
 void vk_events_expect(vk_events *e, double t, const char *context,
                       const char *say, const char *keys);
 void vk_events_answer(vk_events *e, double t, int question, const char *value);
-/* crisis, contacts, listen and other events with no fields */
+/* crisis, contacts, wake and the other events with no fields (above) */
 void vk_events_simple(vk_events *e, double t, const char *type);
 void vk_events_end(vk_events *e, double t, const char *reason);
 void vk_events_caption(vk_events *e, double t, const char *sentence,

@@ -1,6 +1,7 @@
 /*
- * scenario: a line-oriented parser.  Each verb is a row of a table with the
- * shape of its arguments, so the messages and the parsing agree.
+ * scenario: a line-oriented parser.  Each verb is a branch of parse_line
+ * (a chain of strcmp), and its message is next to the code that parses
+ * it: keep the two in step when a verb changes.
  */
 #define _POSIX_C_SOURCE 200809L
 #include "scenario.h"
@@ -152,7 +153,7 @@ static int parse_line(const char *file, int line, char *text, vk_sc_step *st,
             vk_diag_add(diag, file, line,
                         "barge needs seconds after the prompt starts (>0), "
                         "an optional prompt id, then 'say TEXT', 'play FILE', "
-                        "'key K' or 'unplug SECONDS'");
+                        "'key K', 'unplug SECONDS' or 'phones_off'");
             return 0;
         }
         char *v = word(&rest);

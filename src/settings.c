@@ -59,12 +59,15 @@ static const setting table[] = {
      "Speaker device name; empty = default."},
     {"audio", "headphones", T_DEVICE, OFF(headphones), 0, 0, 0,
      "Headphone device for private listening; empty = none. When set, the\n"
-     "summary and the contacts are spoken only into the headphones."},
+     "summary, the contacts, the crisis contacts and anything that gives an\n"
+     "answer away are spoken only into the headphones."},
     {"audio", "barge_in", T_BOOL, OFF(barge_in), 1, 0, 1,
      "Listen while speaking (yes or no): a person can answer, or say a\n"
-     "control such as \"pause\" or \"louder\", while a prompt plays (never\n"
-     "over the crisis contacts). The prompt pauses when someone starts to\n"
-     "speak. In a very noisy room, no: then the kiosk listens only after\n"
+     "control such as \"pause\" or \"louder\", while a prompt plays. The\n"
+     "prompt pauses when someone starts to speak. Over the crisis contacts\n"
+     "nothing heard pauses or stops them: only a control that leaves them\n"
+     "playing acts (louder, slower, \"repeat that\", more time, help,\n"
+     "repeat). In a very noisy room, no: then the kiosk listens only after\n"
      "each question, and the keys work at any time. --barge-in and\n"
      "--no-barge-in override it."},
 };

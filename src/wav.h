@@ -1,7 +1,8 @@
 /*
  * wav: reading and writing WAV files with libsndfile.  Reading converts any
- * rate and channel count to the kiosk's 16 kHz mono.  Only the `recognize`
- * and `simulate` commands use it: a live session never writes audio.
+ * rate and channel count to the kiosk's 16 kHz mono.  Only the `recognize`,
+ * `simulate` and `preview -o` commands use it: a live session never writes
+ * audio.
  */
 #ifndef VK_WAV_H
 #define VK_WAV_H
