@@ -264,7 +264,10 @@ static bool personal_type(const vk_step *st)
 }
 
 /* The summary, the contacts and the crisis contacts are the person's own
- * business: with private listening they go only to the headphones. */
+ * business: with private listening they go only to the headphones, and so
+ * does whatever gives an answer away (the answer said back, a
+ * confirmation, the crisis numbers said again before a timeout, the offer
+ * to hear them again, and the help of any of these). */
 static bool is_personal(const vk_kiosk *k, const char *id)
 {
     /* "You answered yes." and "I heard yes. Is that right?" give an answer
@@ -1489,7 +1492,8 @@ static void barge_feed(vk_kiosk *k, vk_asr_state st, const vk_heard *h,
         /* "softer" only back down to the site's volume: someone nearby
          * must not make the numbers hard to hear (a key still can). */
         bool quieter =
-            strcmp(h->meaning, "softer") == 0 && k->ctl.volume_db <= 0.0;
+            strcmp(h->meaning, "softer") == 0 &&
+            k->ctl.volume_db <= k->opts.settings.volume_default_db;
         bool keeps_playing =
             (vk_controls_is_control(h->meaning) &&
              strcmp(h->meaning, "pause") != 0 &&
