@@ -39,9 +39,11 @@ struct vk_dialog {
     bool stopped;
     bool ended;
     bool safety;
-    bool crisis_said; /* the crisis contacts were begun this session */
-    bool confirmed;   /* the answer being taken was just said back */
-    bool timed_out;   /* ended by the inactivity timeout, still saying so */
+    bool crisis_said;     /* the crisis contacts were begun this session */
+    bool safety_asked;    /* a question leading to them (sign 3) was asked */
+    bool safety_net_said; /* nomatch.safety was said this session */
+    bool confirmed;       /* the answer being taken was just said back */
+    bool timed_out;       /* ended by the inactivity timeout, still saying so */
 };
 
 /* ---- output helpers ------------------------------------------------------ */
@@ -172,6 +174,30 @@ static const vk_step *first_contacts(const vk_dialog *d)
     return NULL;
 }
 
+static void choices_vars(const vk_dialog *d, var v[2]);
+
+/* Says [system] `key`, which lists the crisis contacts, as a safety
+ * message (nothing heard stops it), with `choices` for its {choices}. */
+static void say_crisis_numbers(vk_dialog *d, vk_actions *out, const char *key)
+{
+    bool was = d->safety;
+    d->safety = true;
+    char *list = contact_list(d, true);
+    var v[3] = {{"crisis_contacts", list}};
+    choices_vars(d, v + 1);
+    say_system(d, out, key, v, 3);
+    free(list);
+    d->safety = was;
+}
+
+/* The current step is a question whose yes or not sure leads to the crisis
+ * contacts (sign 3). */
+static bool at_safety_question(const vk_dialog *d)
+{
+    return vk_dialog_toward_crisis(d, "yes") ||
+           vk_dialog_toward_crisis(d, "unsure");
+}
+
 static void go(vk_dialog *d, const char *target, vk_actions *out)
 {
     if (target && strcmp(target, "resume") == 0)
@@ -194,6 +220,7 @@ static void enter(vk_dialog *d, const vk_step *st, vk_actions *out)
     case VK_STEP_END: say(d, out, st->id, st->text); break;
     case VK_STEP_QUESTION:
     case VK_STEP_ASK:
+        d->safety_asked |= at_safety_question(d);
         say(d, out, st->id, st->text);
         listen(d, out);
         break;
@@ -291,6 +318,20 @@ static void reprompt(vk_dialog *d, vk_actions *out, bool noinput)
         d->mode = MODE_NORMAL;
         say_system(d, out, noinput ? "noinput.1" : "nomatch.1", NULL, 0);
         reask(d, out);
+        return;
+    }
+    if (!noinput && *count == 2 && !d->safety_net_said &&
+        at_safety_question(d)) {
+        /* At the safety question a person who speaks but is not understood
+         * ("sometimes", "maybe", "kind of") may be saying yes in their own
+         * words.  At the second time the crisis contacts are said, once,
+         * in place of the reprompt, as a safety message; then the question
+         * waits for its answer as before.  No answer is made up for them. */
+        d->safety_net_said = true;
+        d->crisis_said = true; /* a timeout says them once more */
+        push(out, VK_ACT_CRISIS);
+        say_crisis_numbers(d, out, "nomatch.safety");
+        listen(d, out);
         return;
     }
     if (d->cur->type != VK_STEP_QUESTION && noinput && *count > MAX_REPROMPT) {
@@ -428,6 +469,12 @@ static void act(vk_dialog *d, const char *m, vk_actions *out)
 {
     if (strcmp(m, "help") == 0) {
         help(d, out);
+    } else if (strcmp(m, "repeat") == 0 && d->cur->type == VK_STEP_ASK &&
+               unsure_is_yes(d)) {
+        /* "Repeat" at "Would you like to hear those numbers again?" is
+         * most likely a wish to hear the numbers, not the short question:
+         * they are said again, as for a yes. */
+        answer_ask(d, "yes", out);
     } else if (strcmp(m, "repeat") == 0) {
         reask(d, out);
     } else if (strcmp(m, "stop") == 0) {
@@ -629,14 +676,24 @@ void vk_dialog_on_inactive(vk_dialog *d, vk_actions *out)
     /* Someone who was given the crisis contacts and then went quiet may
      * still be there, and may have paused them or not heard them to the
      * end: they are said once more, as a safety message, before the
-     * goodbye. */
-    if (d->crisis_said) {
-        d->safety = true;
-        char *list = contact_list(d, true);
-        var v[] = {{"crisis_contacts", list}};
-        say_system(d, out, "timeout.crisis", v, 1);
-        free(list);
+     * goodbye.  So are they to someone who went quiet at the safety
+     * question, or left it without a no: silence there may be the answer
+     * they could not say. */
+    const vk_step *q = NULL;
+    for (int i = 0; i < vk_script_step_count(d->script) && !q; i++) {
+        const vk_step *st = vk_script_step_at(d->script, i);
+        const vk_step *to = st->type == VK_STEP_QUESTION && st->on_yes
+                                ? vk_script_step(d->script, st->on_yes)
+                                : NULL;
+        if (to && to->type == VK_STEP_CRISIS)
+            q = st;
     }
+    bool left_open = d->safety_asked && q &&
+                     vk_session_get(d->session, q->sign) != VK_ANSWER_NO;
+    if (d->crisis_said)
+        say_crisis_numbers(d, out, "timeout.crisis");
+    else if (left_open)
+        say_crisis_numbers(d, out, "timeout.safety");
     d->safety = false;
     say_system(d, out, "timeout", NULL, 0);
     end_session(d, out, "timeout");

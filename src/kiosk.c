@@ -23,6 +23,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "alert.h"
 #include "audio_sim.h"
 #include "controls.h"
 #include "dialog.h"
@@ -112,6 +113,8 @@ struct vk_kiosk {
     int64_t dev_lost_at;       /* sample time it went */
     bool lost_listening;       /* it went while an answer was awaited, and
                                   no key has answered it since */
+    vk_alert *alert;           /* settings.ini [alert] command */
+    bool alerted;              /* it was run this session */
     int phones_full;           /* frames in a row the headphones took nothing */
 
     vk_controls ctl;      /* this person's volume, rate, pause, time */
@@ -204,6 +207,7 @@ vk_kiosk *vk_kiosk_create(const vk_script *script, vk_recognizer *rec,
     k->stats.compute_ms = vk_calloc(MAX_TURNS, sizeof(double));
     vk_controls_reset(&k->ctl, &k->opts.settings);
     k->cursor = -1;
+    k->alert = vk_alert_create(k->opts.settings.alert_command);
     return k;
 }
 
@@ -230,6 +234,7 @@ void vk_kiosk_destroy(vk_kiosk *k)
     vk_events_destroy(k->ev);
     vk_free_wiped(k->last_sentence);
     vk_echo_destroy(k->echo);
+    vk_alert_destroy(k->alert);
     free(k->stats.turn_gap_s);
     free(k->stats.compute_ms);
     free(k);
@@ -274,7 +279,8 @@ static bool is_personal(const vk_kiosk *k, const char *id)
      * away too; the crisis numbers said again before a timeout are the
      * crisis contacts. */
     static const char *const system_personal[] = {
-        "system.answer.taken", "system.confirm", "system.timeout.crisis"};
+        "system.answer.taken", "system.confirm", "system.timeout.crisis",
+        "system.timeout.safety", "system.nomatch.safety"};
     for (size_t i = 0; i < sizeof system_personal / sizeof *system_personal;
          i++)
         if (strcmp(id, system_personal[i]) == 0)
@@ -651,7 +657,14 @@ static void perform(vk_kiosk *k, vk_actions *acts)
         case VK_ACT_ANSWER:
             vk_events_answer(k->ev, t, a->sign, vk_answer_name(a->answer));
             break;
-        case VK_ACT_CRISIS: vk_events_simple(k->ev, t, "crisis"); break;
+        case VK_ACT_CRISIS:
+            vk_events_simple(k->ev, t, "crisis");
+            /* Staff are told once a session, at the first crisis contacts
+             * (a device loss does not hold it back: they can come). */
+            if (!k->alerted)
+                vk_alert_fire(k->alert);
+            k->alerted = true;
+            break;
         case VK_ACT_CONTACTS: vk_events_simple(k->ev, t, "contacts"); break;
         case VK_ACT_END: k->ending = a->reason; break;
         }
@@ -687,6 +700,7 @@ static void start_session(vk_kiosk *k)
     k->wake_unanswered = 0;
     k->wake_quiet_until = 0; /* a person was here: the next one is heard */
     k->wake_in_backoff = false;
+    k->alerted = false;
     k->active = true;
     /* A shared kiosk: every session starts at the site's volume and rate. */
     vk_controls_reset(&k->ctl, &k->opts.settings);
@@ -899,6 +913,21 @@ static void repeat_last(vk_kiosk *k)
     }
 }
 
+/* "Continue" where the kiosk waits for an answer (the pause came there,
+ * or nothing was paused): the question again, so that a person who cannot
+ * see the screen knows where they are, instead of a silence and then
+ * "Sorry, I did not hear anything." right after being understood. */
+static void go_on_at_question(vk_kiosk *k)
+{
+    if (!k->active || k->qlen > 0 || (!k->listening && !k->pending_listen))
+        return;
+    k->listening = false;
+    k->pending_listen = NULL;
+    vk_actions acts = {0};
+    vk_dialog_say_again(k->dialog, &acts);
+    perform(k, &acts);
+}
+
 /* Acts on a speech control (by voice or key); false if `meaning` is not
  * one. */
 static bool handle_control(vk_kiosk *k, const char *meaning)
@@ -918,6 +947,12 @@ static bool handle_control(vk_kiosk *k, const char *meaning)
     if (k->ctl.paused != was_paused) {
         k->ctl.paused = was_paused;
         set_paused(k, !was_paused);
+        if (was_paused)
+            go_on_at_question(k);
+        return true;
+    }
+    if (strcmp(meaning, "continue") == 0) {
+        go_on_at_question(k);
         return true;
     }
     if (strcmp(meaning, "repeat_last") == 0) {
@@ -1491,9 +1526,8 @@ static void barge_feed(vk_kiosk *k, vk_asr_state st, const vk_heard *h,
             return;
         /* "softer" only back down to the site's volume: someone nearby
          * must not make the numbers hard to hear (a key still can). */
-        bool quieter =
-            strcmp(h->meaning, "softer") == 0 &&
-            k->ctl.volume_db <= k->opts.settings.volume_default_db;
+        bool quieter = strcmp(h->meaning, "softer") == 0 &&
+                       k->ctl.volume_db <= k->opts.settings.volume_default_db;
         bool keeps_playing =
             (vk_controls_is_control(h->meaning) &&
              strcmp(h->meaning, "pause") != 0 &&
@@ -1694,6 +1728,7 @@ vk_err vk_kiosk_run(vk_kiosk *k, vk_audio *dev, vk_audio *sim, vk_key_fn keys,
             return e;
         k->t += VK_AUDIO_FRAME;
         retry_headphones(k);
+        vk_alert_poll(k->alert); /* a failed staff alert is logged */
         if (k->opts.on_tick)
             k->opts.on_tick(k->opts.tick_ctx, k->t);
         if (k->active && (drained || (!had && k->qlen == 0 && !k->listening)))

@@ -61,6 +61,8 @@ static const struct {
     {"skip.done", ""},
     {"timeout", ""},
     {"timeout.crisis", "crisis_contacts"},
+    {"timeout.safety", "crisis_contacts"},
+    {"nomatch.safety", "crisis_contacts choices"},
     {"answer.taken", "heard"},
     {"wake", ""},
     {"choices.answer", ""},
@@ -107,6 +109,8 @@ static const struct {
     const char *key, *needed;
 } system_needs[] = {
     {"timeout.crisis", "crisis_contacts"},
+    {"timeout.safety", "crisis_contacts"},
+    {"nomatch.safety", "crisis_contacts"},
     {"contact", "phone"},
 };
 
@@ -122,6 +126,13 @@ static const struct {
     {"timeout.crisis",
      "Before this session ends, here are the crisis numbers once more. "
      "{crisis_contacts}"},
+    {"timeout.safety",
+     "Before this session ends, here are numbers for people you can reach "
+     "at any time, if you ever need them. {crisis_contacts}"},
+    {"nomatch.safety",
+     "Sorry, I did not understand. If you are not sure how to answer, that "
+     "is all right. Here are people you can reach at any time, if you ever "
+     "need them. {crisis_contacts} {choices}"},
     {"answer.taken", "You answered {heard}."},
     {"wake", "To start, say yes or press a key."},
     {"headphones.missing",

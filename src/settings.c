@@ -11,7 +11,15 @@
 
 #include "inifile.h"
 
-typedef enum { T_DB, T_INT, T_SECONDS, T_MS, T_DEVICE, T_BOOL } setting_type;
+typedef enum {
+    T_DB,
+    T_INT,
+    T_SECONDS,
+    T_MS,
+    T_DEVICE,
+    T_BOOL,
+    T_COMMAND
+} setting_type;
 
 typedef struct setting {
     const char *section, *name;
@@ -70,6 +78,13 @@ static const setting table[] = {
      "repeat). In a very noisy room, no: then the kiosk listens only after\n"
      "each question, and the keys work at any time. --barge-in and\n"
      "--no-barge-in override it."},
+    {"alert", "command", T_COMMAND, OFF(alert_command), 0, 0, 0,
+     "A program run when a person reaches the crisis contacts, to tell\n"
+     "staff (a clinic's own script: it may page the front desk). Its full\n"
+     "path; empty = none. It is told only that it happened\n"
+     "(VOICE_KIOSK_ALERT=crisis in its environment), never an answer, and\n"
+     "runs once a session, in the background. The packaged service has no\n"
+     "network: reach staff through a local service, or see the README."},
 };
 #define N_TABLE (sizeof table / sizeof table[0])
 
@@ -84,7 +99,8 @@ void vk_settings_default(vk_settings *s)
         case T_INT:
         case T_MS: *(int *)p = (int)table[i].def; break;
         case T_BOOL: *(bool *)p = table[i].def != 0; break;
-        case T_DEVICE: break;
+        case T_DEVICE:
+        case T_COMMAND: break;
         }
     }
     vk_keymap_default(&s->keys);
@@ -120,6 +136,24 @@ static bool set_value(vk_settings *s, const setting *t, const char *value,
             return false;
         }
         snprintf(p, sizeof s->input, "%s", value);
+        return true;
+    }
+    if (t->type == T_COMMAND) {
+        /* A crisis alert that can never run is a safety problem staff must
+         * hear of now, not on the day it is needed. */
+        if (*value && (value[0] != '/' || access(value, X_OK) != 0)) {
+            vk_diag_add(diag, file, line,
+                        "[alert] command: '%s' is not a program the kiosk "
+                        "can run (give its full path, and make it "
+                        "executable)",
+                        value);
+            return false;
+        }
+        if (strlen(value) >= sizeof s->alert_command) {
+            vk_diag_add(diag, file, line, "[alert] command: path too long");
+            return false;
+        }
+        snprintf(p, sizeof s->alert_command, "%s", value);
         return true;
     }
     if (t->type == T_BOOL) {
@@ -243,7 +277,7 @@ bool vk_settings_load(vk_settings *s, const char *path, vk_diag *diag)
         if (!known) {
             vk_diag_add(diag, path, sec->line,
                         "unknown section [%s] (volume, "
-                        "speech, timing, audio or keys)",
+                        "speech, timing, audio, alert or keys)",
                         sec->name);
             continue;
         }
@@ -316,7 +350,7 @@ void vk_settings_write_sample(FILE *out)
             section = t->section;
         }
         write_doc(out, t->doc);
-        if (t->type == T_DEVICE)
+        if (t->type == T_DEVICE || t->type == T_COMMAND)
             fprintf(out, ";%s =\n", t->name);
         else if (t->type == T_BOOL)
             fprintf(out, ";%s = %s\n", t->name, t->def ? "yes" : "no");

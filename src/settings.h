@@ -29,7 +29,8 @@ typedef struct vk_settings {
     int end_silence_ms;  /* end-of-speech window */
     /* [audio] device names ("" = the default device) */
     char input[128], output[128], headphones[128];
-    bool barge_in; /* listen while speaking */
+    bool barge_in;           /* listen while speaking */
+    char alert_command[512]; /* [alert] command: run at the crisis contacts */
     /* [keys] */
     vk_keymap keys;
 } vk_settings;
