@@ -572,6 +572,79 @@ static void unsure_at_offers(void **state)
     assert_string_equal(vk_dialog_choices(f->dialog), "answer");
 }
 
+/* Sign 3 answered in words not understood: the second time, the crisis
+ * contacts once (a safety message), then the question still waits; no
+ * answer is made up, and a third is the usual reprompt. */
+static void sign_3_unclear_twice_gets_the_numbers(void **state)
+{
+    fixture *f = *state;
+    to_sign_3(f);
+    vk_input in = {.kind = VK_IN_NOMATCH};
+    vk_actions_clear(&f->acts);
+    vk_dialog_on_input(f->dialog, &in, &f->acts);
+    assert_string_equal(last_spoken(f), "system.nomatch.1");
+    assert_false(has(f, VK_ACT_CRISIS));
+    vk_actions_clear(&f->acts);
+    vk_dialog_on_input(f->dialog, &in, &f->acts);
+    assert_true(has(f, VK_ACT_CRISIS));
+    int net = spoken_at(f, "system.nomatch.safety");
+    assert_true(net >= 0);
+    assert_true(f->acts.items[net].safety);
+    assert_non_null(strstr(f->acts.items[net].text, "9 8 8"));
+    assert_true(has(f, VK_ACT_LISTEN));
+    assert_int_equal(vk_session_get(f->session, 3), VK_ANSWER_NONE);
+    vk_actions_clear(&f->acts);
+    vk_dialog_on_input(f->dialog, &in, &f->acts);
+    assert_string_equal(last_spoken(f), "system.nomatch.3");
+    assert_false(has(f, VK_ACT_CRISIS));
+    /* The answer is still taken: a key yes, the crisis contacts. */
+    key(f, '1');
+    assert_int_equal(vk_session_get(f->session, 3), VK_ANSWER_YES);
+}
+
+/* A timeout with sign 3 asked and not answered no says the crisis numbers
+ * before the goodbye (timeout.safety); after a no, it does not. */
+static void timeout_at_sign_3_says_the_numbers(void **state)
+{
+    fixture *f = *state;
+    to_sign_3(f);
+    vk_actions_clear(&f->acts);
+    vk_dialog_on_inactive(f->dialog, &f->acts);
+    int net = spoken_at(f, "system.timeout.safety");
+    assert_true(net >= 0 && spoken_at(f, "system.timeout") > net);
+    assert_true(f->acts.items[net].safety);
+    assert_non_null(strstr(f->acts.items[net].text, "9 8 8"));
+    to_sign_3(f);
+    key(f, '2');
+    assert_int_equal(vk_session_get(f->session, 3), VK_ANSWER_NO);
+    vk_actions_clear(&f->acts);
+    vk_dialog_on_inactive(f->dialog, &f->acts);
+    assert_int_equal(spoken_at(f, "system.timeout.safety"), -1);
+    assert_int_equal(spoken_at(f, "system.timeout.crisis"), -1);
+}
+
+/* "Repeat" at "Would you like to hear those numbers again?" says the
+ * numbers; at any other offer or question, the question. */
+static void repeat_at_the_numbers_offer_says_them(void **state)
+{
+    fixture *f = *state;
+    to_sign_3(f);
+    key(f, '1');
+    assert_string_equal(last_spoken(f), "crisis.again");
+    vk_actions_clear(&f->acts);
+    vk_input in = {
+        .kind = VK_IN_SPEECH, .meaning = "repeat", .confidence = 0.95};
+    vk_dialog_on_input(f->dialog, &in, &f->acts);
+    assert_true(has(f, VK_ACT_CRISIS));
+    settle(f);
+    assert_string_equal(last_spoken(f), "crisis.again");
+    say(f, "no", 0.95);
+    assert_string_equal(last_spoken(f), "crisis.continue");
+    say(f, "repeat", 0.95);
+    assert_string_equal(last_spoken(f), "crisis.continue");
+    assert_false(has(f, VK_ACT_CRISIS));
+}
+
 /* The end of a session forgets the path with the answers: on the crisis
  * path, the dialog no longer knows it was there. */
 static void forget_wipes_the_path(void **state)
@@ -633,6 +706,9 @@ int main(void)
         T(sign_3_unsure_skip_is_asked_again),
         T(answers_are_said_back_when_taken),
         T(not_sure_key_in_menu_is_not_understood),
+        T(sign_3_unclear_twice_gets_the_numbers),
+        T(timeout_at_sign_3_says_the_numbers),
+        T(repeat_at_the_numbers_offer_says_them),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
