@@ -834,14 +834,14 @@ static void start_job(helper_job *j)
  * sound-server sink of headphones or of the speaker went away after
  * Pa_OpenStream (stack: Pa_StartStream -> pthread_cond_timedwait ->
  * __pthread_mutex_cond_lock).  Nothing can rule that out beforehand: the
- * probe in a child (vk_audio_pa_probe_output) only narrows it, and the
- * main device is reopened while a speaker that was pulled out comes and
- * goes.  So the start runs on a helper thread; if it has not returned in
- * time, *abandoned is set and a, both streams, belongs to the helper,
- * which closes it if the start ever returns.  Until then its Pa_Initialize
- * keeps PortAudio up, so no Pa_Terminate pulls the library from under it.
- * The caller holds pa_lock throughout and releases it as usual, so later
- * opens and closes (the headphones tried again between sessions, the main
+ * trial runs in a child (vk_audio_pa_probe_output, _probe_device) only
+ * narrow it, as a speaker that was pulled out can come and go between the
+ * trial and the real open.  So the start runs on a helper thread; if it has not
+ * returned in time, *abandoned is set and a, both streams, belongs to the
+ * helper, which closes it if the start ever returns.  Until then its
+ * Pa_Initialize keeps PortAudio up, so no Pa_Terminate pulls the library from
+ * under it. The caller holds pa_lock throughout and releases it as usual, so
+ * later opens and closes (the headphones tried again between sessions, the main
  * device reopened by audio_retry) go on. */
 static PaError start_stream(vk_audio_pa *a, PaStream *stream, bool *abandoned)
 {
