@@ -874,6 +874,79 @@ static void describe_stalled_start(char *errbuf, size_t errlen,
            many ? "they" : "it", many ? "" : "s", many ? "they are" : "it is");
 }
 
+/* PortAudio 19.6 aborts the process (an assert in BuildDeviceList) when
+ * the ALSA configuration defines PCMs but none it can list: it skips a
+ * dozen names (hw, plug, file, front, sysdefault, ...) and fails on null
+ * devices of any name, so a file with only those loads, passes
+ * alsa_config_usable() and still kills the kiosk, silently (stderr is
+ * quiet then).  Mimicking its rules would miss some, so
+ * Pa_Initialize is tried once in a child process (this program's hidden
+ * `probe-init`) before the first Pa_Initialize here: a child that died of a
+ * signal is that abort.  Once one lived, later opens go straight on (a
+ * reopen's trial run, vk_audio_pa_probe_device, covers a configuration
+ * changed since).  A trial run's own process skips it (its parent reports
+ * how it ended). */
+static bool pa_in_trial;
+static bool pa_init_tried;
+
+static vk_err spawn_probe(char *const args[], int out_fd, pid_t *pid);
+static int probe_done(pid_t pid, int *status);
+
+void vk_audio_pa_trial_run(void)
+{
+    pa_in_trial = true;
+}
+
+/* Returns 0 if the trial Pa_Initialize died of a signal, with the fix in
+ * errbuf; 1 otherwise (it worked, failed with an error the real one will
+ * report, hung, or could not be run).  The caller holds pa_lock. */
+static int pa_init_survives(char *errbuf, size_t errlen)
+{
+    if (pa_in_trial || pa_init_tried)
+        return 1;
+    char *args[] = {"voice-kiosk", "probe-init", NULL};
+    pid_t pid;
+    if (spawn_probe(args, -1, &pid) != VK_OK)
+        return 1;
+    const struct timespec tick = {0, 5 * 1000000L};
+    long long until = now_ms() + VK__PA_START_WAIT_MS;
+    int status = 0, r;
+    while ((r = probe_done(pid, &status)) == 0 && now_ms() < until)
+        nanosleep(&tick, NULL);
+    if (r == 0) {
+        (void)vk_audio_pa_probe_poll(pid, true);
+        return 1; /* a hung sound server: the real open says so */
+    }
+    if (r > 0)
+        pa_init_tried = true;
+    if (r > 0 || !WIFSIGNALED(status))
+        return 1;
+    const char *path = getenv("ALSA_CONFIG_PATH");
+    if (path && *path)
+        append(errbuf, errlen,
+               "audio: %s (ALSA_CONFIG_PATH) defines no sound device"
+               " PortAudio can use: PortAudio stopped the program (signal %d)"
+               " while it listed them, as it does when it can list none of its"
+               " pcm devices (only null devices, or only hw, plug or file"
+               " ones). Define the sound"
+               " device there (a card's, or the sound server's with type"
+               " pulse), or unset ALSA_CONFIG_PATH to use the system's"
+               " configuration.",
+               path, WTERMSIG(status));
+    else
+        append(errbuf, errlen,
+               "audio: the ALSA sound configuration (/etc/asound.conf,"
+               " ~/.asoundrc) defines no sound device PortAudio can use:"
+               " PortAudio stopped the program (signal %d) while it listed"
+               " them, as it does when it can list none of its pcm devices"
+               " (only null devices, or only hw, plug or file ones). Define "
+               "the sound device there, or"
+               " run `voice-kiosk simulate` to use the simulated audio device"
+               " instead.",
+               WTERMSIG(status));
+    return 0;
+}
+
 /* `output_what` names the output in messages ("speaker", "headphones");
  * without `with_input` only the output is opened. */
 static vk_err pa_open(const char *input_name, const char *output_name,
@@ -914,7 +987,8 @@ static vk_err pa_open(const char *input_name, const char *output_name,
      * gone makes ALSA and PortAudio print several lines per attempt, and
      * a lost device is reopened every couple of seconds.  What went wrong
      * is in errbuf. */
-    if (!alsa_config_usable(errbuf, errlen)) {
+    if (!alsa_config_usable(errbuf, errlen) ||
+        !pa_init_survives(errbuf, errlen)) {
         vk_ring_destroy(a->mic);
         vk_ring_destroy(a->spk);
         free(a);
@@ -1181,7 +1255,8 @@ int vk_audio_pa_list(FILE *out, char *errbuf, size_t errlen)
                " sound server hung?).");
         return -1;
     }
-    if (!alsa_config_usable(errbuf, errlen)) {
+    if (!alsa_config_usable(errbuf, errlen) ||
+        !pa_init_survives(errbuf, errlen)) {
         pthread_mutex_unlock(&pa_lock);
         return -1;
     }
@@ -1214,4 +1289,14 @@ int vk_audio_pa_list(FILE *out, char *errbuf, size_t errlen)
     Pa_Terminate();
     pthread_mutex_unlock(&pa_lock);
     return count;
+}
+
+int vk_audio_pa_init_trial(void)
+{
+    pthread_mutex_lock(&pa_lock);
+    PaError e = pa_start_quietly();
+    if (e == paNoError)
+        Pa_Terminate();
+    pthread_mutex_unlock(&pa_lock);
+    return e == paNoError ? 0 : -1;
 }

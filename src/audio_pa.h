@@ -80,6 +80,15 @@ typedef struct vk_audio_pa_target {
 vk_err vk_audio_pa_open_fn(void *target, vk_audio **out, char *errbuf,
                            size_t errlen) VK_WARN_UNUSED;
 
+/* Marks this process as a trial run (the hidden probe commands): it does
+ * not try Pa_Initialize in a child of its own first. */
+void vk_audio_pa_trial_run(void);
+
+/* The hidden `probe-init`: Pa_Initialize and Pa_Terminate, 0 if they
+ * worked.  Run in a child before the first open (PortAudio 19.6 aborts on
+ * some ALSA configurations, see audio_pa.c). */
+int vk_audio_pa_init_trial(void);
+
 /* Prints the devices PortAudio can see, one per line, to `out`.
  * Returns the number of devices, or -1 if PortAudio did not start; then
  * errbuf (errlen bytes, may be NULL) says why and what to fix, for

@@ -941,6 +941,7 @@ int vk_cmd_probe_output(const char *name)
 {
     vk_audio *a = NULL;
     char err[2048];
+    vk_audio_pa_trial_run();
     if (vk_audio_pa_open_output(name, &a, err, sizeof err) != VK_OK) {
         printf("%s\n", err);
         return VK_EXIT_NO_DEVICE;
@@ -956,6 +957,7 @@ int vk_cmd_probe_device(const char *input, const char *output)
 {
     vk_audio *a = NULL;
     char err[2048];
+    vk_audio_pa_trial_run();
     if (vk_audio_pa_open(*input ? input : NULL, *output ? output : NULL, &a,
                          err, sizeof err) != VK_OK) {
         printf("%s\n", err);
@@ -963,6 +965,13 @@ int vk_cmd_probe_device(const char *input, const char *output)
     }
     vk_audio_destroy(a);
     return VK_EXIT_OK;
+}
+
+/* The hidden `probe-init` (see vk_audio_pa_init_trial). */
+int vk_cmd_probe_init(void)
+{
+    vk_audio_pa_trial_run();
+    return vk_audio_pa_init_trial() == 0 ? VK_EXIT_OK : VK_EXIT_NO_DEVICE;
 }
 
 int vk_cmd_run(const vk_cli *c)
