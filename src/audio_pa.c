@@ -99,6 +99,11 @@
 /* open() gives up on a stream start that has not returned after this long
  * (see start_stream()). */
 #define VK__PA_START_WAIT_MS 5000
+/* A reopen's trial run in a child (vk_audio_pa_probe_device) is killed
+ * after this long: it gives up on each of its two stream starts after
+ * VK__PA_START_WAIT_MS itself, so only a child stuck elsewhere (a hung
+ * sound server) is cut short. */
+#define VK__PA_PROBE_WAIT_MS (2 * VK__PA_START_WAIT_MS + 2000)
 /* Ring ceilings: 1 s of microphone backlog, 2 s of queued speech. */
 #define VK__PA_MIC_RING VK_AUDIO_RATE
 #define VK__PA_SPK_RING (2 * VK_AUDIO_RATE)
@@ -829,14 +834,14 @@ static void start_job(helper_job *j)
  * sound-server sink of headphones or of the speaker went away after
  * Pa_OpenStream (stack: Pa_StartStream -> pthread_cond_timedwait ->
  * __pthread_mutex_cond_lock).  Nothing can rule that out beforehand: the
- * probe in a child (vk_audio_pa_probe_output) only narrows it, and the
- * main device is reopened while a speaker that was pulled out comes and
- * goes.  So the start runs on a helper thread; if it has not returned in
- * time, *abandoned is set and a, both streams, belongs to the helper,
- * which closes it if the start ever returns.  Until then its Pa_Initialize
- * keeps PortAudio up, so no Pa_Terminate pulls the library from under it.
- * The caller holds pa_lock throughout and releases it as usual, so later
- * opens and closes (the headphones tried again between sessions, the main
+ * trial runs in a child (vk_audio_pa_probe_output, _probe_device) only
+ * narrow it, as a speaker that was pulled out can come and go between the
+ * trial and the real open.  So the start runs on a helper thread; if it has not
+ * returned in time, *abandoned is set and a, both streams, belongs to the
+ * helper, which closes it if the start ever returns.  Until then its
+ * Pa_Initialize keeps PortAudio up, so no Pa_Terminate pulls the library from
+ * under it. The caller holds pa_lock throughout and releases it as usual, so
+ * later opens and closes (the headphones tried again between sessions, the main
  * device reopened by audio_retry) go on. */
 static PaError start_stream(vk_audio_pa *a, PaStream *stream, bool *abandoned)
 {
@@ -867,6 +872,79 @@ static void describe_stalled_start(char *errbuf, size_t errlen,
            what, many ? "them" : "it", VK__PA_START_WAIT_MS / 1000,
            many ? "their" : "its", input ? "source" : "sink",
            many ? "they" : "it", many ? "" : "s", many ? "they are" : "it is");
+}
+
+/* PortAudio 19.6 aborts the process (an assert in BuildDeviceList) when
+ * the ALSA configuration defines PCMs but none it can list: it skips a
+ * dozen names (hw, plug, file, front, sysdefault, ...) and fails on null
+ * devices of any name, so a file with only those loads, passes
+ * alsa_config_usable() and still kills the kiosk, silently (stderr is
+ * quiet then).  Mimicking its rules would miss some, so
+ * Pa_Initialize is tried once in a child process (this program's hidden
+ * `probe-init`) before the first Pa_Initialize here: a child that died of a
+ * signal is that abort.  Once one lived, later opens go straight on (a
+ * reopen's trial run, vk_audio_pa_probe_device, covers a configuration
+ * changed since).  A trial run's own process skips it (its parent reports
+ * how it ended). */
+static bool pa_in_trial;
+static bool pa_init_tried;
+
+static vk_err spawn_probe(char *const args[], int out_fd, pid_t *pid);
+static int probe_done(pid_t pid, int *status);
+
+void vk_audio_pa_trial_run(void)
+{
+    pa_in_trial = true;
+}
+
+/* Returns 0 if the trial Pa_Initialize died of a signal, with the fix in
+ * errbuf; 1 otherwise (it worked, failed with an error the real one will
+ * report, hung, or could not be run).  The caller holds pa_lock. */
+static int pa_init_survives(char *errbuf, size_t errlen)
+{
+    if (pa_in_trial || pa_init_tried)
+        return 1;
+    char *args[] = {"voice-kiosk", "probe-init", NULL};
+    pid_t pid;
+    if (spawn_probe(args, -1, &pid) != VK_OK)
+        return 1;
+    const struct timespec tick = {0, 5 * 1000000L};
+    long long until = now_ms() + VK__PA_START_WAIT_MS;
+    int status = 0, r;
+    while ((r = probe_done(pid, &status)) == 0 && now_ms() < until)
+        nanosleep(&tick, NULL);
+    if (r == 0) {
+        (void)vk_audio_pa_probe_poll(pid, true);
+        return 1; /* a hung sound server: the real open says so */
+    }
+    if (r > 0)
+        pa_init_tried = true;
+    if (r > 0 || !WIFSIGNALED(status))
+        return 1;
+    const char *path = getenv("ALSA_CONFIG_PATH");
+    if (path && *path)
+        append(errbuf, errlen,
+               "audio: %s (ALSA_CONFIG_PATH) defines no sound device"
+               " PortAudio can use: PortAudio stopped the program (signal %d)"
+               " while it listed them, as it does when it can list none of its"
+               " pcm devices (only null devices, or only hw, plug or file"
+               " ones). Define the sound"
+               " device there (a card's, or the sound server's with type"
+               " pulse), or unset ALSA_CONFIG_PATH to use the system's"
+               " configuration.",
+               path, WTERMSIG(status));
+    else
+        append(errbuf, errlen,
+               "audio: the ALSA sound configuration (/etc/asound.conf,"
+               " ~/.asoundrc) defines no sound device PortAudio can use:"
+               " PortAudio stopped the program (signal %d) while it listed"
+               " them, as it does when it can list none of its pcm devices"
+               " (only null devices, or only hw, plug or file ones). Define "
+               "the sound device there, or"
+               " run `voice-kiosk simulate` to use the simulated audio device"
+               " instead.",
+               WTERMSIG(status));
+    return 0;
 }
 
 /* `output_what` names the output in messages ("speaker", "headphones");
@@ -909,7 +987,8 @@ static vk_err pa_open(const char *input_name, const char *output_name,
      * gone makes ALSA and PortAudio print several lines per attempt, and
      * a lost device is reopened every couple of seconds.  What went wrong
      * is in errbuf. */
-    if (!alsa_config_usable(errbuf, errlen)) {
+    if (!alsa_config_usable(errbuf, errlen) ||
+        !pa_init_survives(errbuf, errlen)) {
         vk_ring_destroy(a->mic);
         vk_ring_destroy(a->spk);
         free(a);
@@ -1008,11 +1087,11 @@ vk_err vk_audio_pa_open_output(const char *output_name, vk_audio **out,
 
 extern char **environ;
 
-/* Starts `voice-kiosk probe-output NAME` with its stdout on out_fd (where
- * it says why it failed), or on /dev/null if out_fd < 0. */
-static vk_err spawn_probe(const char *output_name, int out_fd, pid_t *pid)
+/* Starts this program with `args` (a hidden probe command and its
+ * device names) and its stdout on out_fd (where it says why it failed),
+ * or on /dev/null if out_fd < 0. */
+static vk_err spawn_probe(char *const args[], int out_fd, pid_t *pid)
 {
-    char *argv[] = {"voice-kiosk", "probe-output", (char *)output_name, NULL};
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
     posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
@@ -1021,14 +1100,15 @@ static vk_err spawn_probe(const char *output_name, int out_fd, pid_t *pid)
     else
         posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
     posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-    int rc = posix_spawn(pid, "/proc/self/exe", &fa, NULL, argv, environ);
+    int rc = posix_spawn(pid, "/proc/self/exe", &fa, NULL, args, environ);
     posix_spawn_file_actions_destroy(&fa);
     return rc == 0 ? VK_OK : VK_ERR_DEVICE;
 }
 
 vk_err vk_audio_pa_probe_start(const char *output_name, pid_t *pid)
 {
-    return spawn_probe(output_name, -1, pid);
+    char *args[] = {"voice-kiosk", "probe-output", (char *)output_name, NULL};
+    return spawn_probe(args, -1, pid);
 }
 
 /* waitpid without waiting: 1 exited 0, -1 failed (its status in *status),
@@ -1056,9 +1136,11 @@ int vk_audio_pa_probe_poll(pid_t pid, bool give_up)
     return -1;
 }
 
-/* What a failed trial run said on its stdout (read_fd), as errbuf; or,
- * if it said nothing (it crashed), how it ended. */
-static void probe_reason(int read_fd, int status, char *errbuf, size_t errlen)
+/* What a failed trial run of `what` ("the headphones", "the speaker and
+ * the microphone") said on its stdout (read_fd), as errbuf; or, if it said
+ * nothing (it crashed), how it ended. */
+static void probe_reason(int read_fd, int status, const char *what,
+                         char *errbuf, size_t errlen)
 {
     size_t n = 0;
     ssize_t got;
@@ -1073,15 +1155,18 @@ static void probe_reason(int read_fd, int status, char *errbuf, size_t errlen)
         return;
     if (WIFSIGNALED(status))
         snprintf(errbuf, errlen,
-                 "audio: cannot open the headphones: the trial run that"
-                 " opens them stopped with signal %d.",
-                 WTERMSIG(status));
+                 "audio: cannot open %s: the trial run that opens them"
+                 " stopped with signal %d.",
+                 what, WTERMSIG(status));
     else
-        snprintf(errbuf, errlen, "audio: cannot open the headphones.");
+        snprintf(errbuf, errlen, "audio: cannot open %s.", what);
 }
 
-vk_err vk_audio_pa_probe_output(const char *output_name, int timeout_ms,
-                                char *errbuf, size_t errlen)
+/* Runs the trial `args` for `what` (see probe_reason) and waits for it at
+ * most timeout_ms: VK_OK if it opened and started the devices, or if it
+ * cannot be run at all (then the caller opens them as usual). */
+static vk_err probe_wait(char *const args[], const char *what, int timeout_ms,
+                         char *errbuf, size_t errlen)
 {
     int fds[2];
     pid_t pid;
@@ -1089,23 +1174,33 @@ vk_err vk_audio_pa_probe_output(const char *output_name, int timeout_ms,
         return VK_OK; /* cannot try first: open as usual */
     fcntl(fds[0], F_SETFD, FD_CLOEXEC);
     fcntl(fds[1], F_SETFD, FD_CLOEXEC);
-    if (spawn_probe(output_name, fds[1], &pid) != VK_OK) {
+    if (spawn_probe(args, fds[1], &pid) != VK_OK) {
         close(fds[0]);
         close(fds[1]);
         return VK_OK;
     }
     close(fds[1]);
-    const struct timespec tick = {0, 20 * 1000000L};
+    const struct timespec tick = {0, 5 * 1000000L};
     int status = 0;
-    for (int waited = 0; waited < timeout_ms; waited += 20) {
+    long long until = now_ms() + timeout_ms;
+    while (now_ms() < until) {
         int r = probe_done(pid, &status);
         if (r > 0) {
             close(fds[0]);
             return VK_OK;
         }
         if (r < 0) {
-            probe_reason(fds[0], status, errbuf, errlen);
+            probe_reason(fds[0], status, what, errbuf, errlen);
             close(fds[0]);
+            /* The probe commands exit 0 or 4 (saying why); any other exit
+             * is a child that never ran them, as under valgrind, whose
+             * /proc/self/exe is valgrind itself (exit 1): open as usual,
+             * as when no child can be started. */
+            if (WIFEXITED(status) && WEXITSTATUS(status) != 4) {
+                if (errlen)
+                    errbuf[0] = '\0';
+                return VK_OK;
+            }
             return VK_ERR_DEVICE;
         }
         nanosleep(&tick, NULL);
@@ -1113,16 +1208,48 @@ vk_err vk_audio_pa_probe_output(const char *output_name, int timeout_ms,
     close(fds[0]);
     (void)vk_audio_pa_probe_poll(pid, true);
     snprintf(errbuf, errlen,
-             "audio: the headphones did not start within %.0f s (is their "
-             "sound-server sink gone?).",
-             timeout_ms / 1000.0);
+             "audio: %s did not start within %.0f s (is a sound-server sink"
+             " or source gone?).",
+             what, timeout_ms / 1000.0);
     return VK_ERR_DEVICE;
+}
+
+vk_err vk_audio_pa_probe_output(const char *output_name, int timeout_ms,
+                                char *errbuf, size_t errlen)
+{
+    char *args[] = {"voice-kiosk", "probe-output", (char *)output_name, NULL};
+    return probe_wait(args, "the headphones", timeout_ms, errbuf, errlen);
+}
+
+vk_err vk_audio_pa_probe_device(const char *input_name, const char *output_name,
+                                int timeout_ms, char *errbuf, size_t errlen)
+{
+    /* "" is the default device, as NULL is to vk_audio_pa_open. */
+    char *args[] = {"voice-kiosk", "probe-device",
+                    (char *)(input_name ? input_name : ""),
+                    (char *)(output_name ? output_name : ""), NULL};
+    return probe_wait(args, "the speaker and the microphone", timeout_ms,
+                      errbuf, errlen);
 }
 
 vk_err vk_audio_pa_open_fn(void *target, vk_audio **out, char *errbuf,
                            size_t errlen)
 {
-    const vk_audio_pa_target *t = target;
+    vk_audio_pa_target *t = target;
+    /* A reopen, after a loss: only devices a trial run in a child opened
+     * and started are opened here, because a failed open can crash the
+     * process that makes it, and a device that went away is likely to
+     * fail (audio_pa.h).  The first open is made directly: it is the
+     * kiosk's start, where a failure ends the process anyway, and the
+     * trial would only add to the start-up time. */
+    bool reopen = t->opened;
+    t->opened = true;
+    if (reopen && vk_audio_pa_probe_device(t->input_name, t->output_name,
+                                           VK__PA_PROBE_WAIT_MS, errbuf,
+                                           errlen) != VK_OK) {
+        *out = NULL;
+        return VK_ERR_DEVICE;
+    }
     return pa_open(t->input_name, t->output_name, out, errbuf, errlen,
                    VK__PA_REOPEN_LOCK_MS, true, "speaker");
 }
@@ -1137,7 +1264,8 @@ int vk_audio_pa_list(FILE *out, char *errbuf, size_t errlen)
                " sound server hung?).");
         return -1;
     }
-    if (!alsa_config_usable(errbuf, errlen)) {
+    if (!alsa_config_usable(errbuf, errlen) ||
+        !pa_init_survives(errbuf, errlen)) {
         pthread_mutex_unlock(&pa_lock);
         return -1;
     }
@@ -1170,4 +1298,14 @@ int vk_audio_pa_list(FILE *out, char *errbuf, size_t errlen)
     Pa_Terminate();
     pthread_mutex_unlock(&pa_lock);
     return count;
+}
+
+int vk_audio_pa_init_trial(void)
+{
+    pthread_mutex_lock(&pa_lock);
+    PaError e = pa_start_quietly();
+    if (e == paNoError)
+        Pa_Terminate();
+    pthread_mutex_unlock(&pa_lock);
+    return e == paNoError ? 0 : -1;
 }

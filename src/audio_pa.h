@@ -54,18 +54,40 @@ vk_err vk_audio_pa_probe_start(const char *output_name,
                                pid_t *pid) VK_WARN_UNUSED;
 int vk_audio_pa_probe_poll(pid_t pid, bool give_up);
 
-/* The devices vk_audio_pa_open_fn opens (NULL = the default ones). */
+/* The same trial for the main device, microphone and speaker (the hidden
+ * `probe-device IN OUT` command; NULL, passed on as "", is the default
+ * device), as vk_audio_pa_open_fn makes it before it reopens them after a
+ * loss.  Its messages name "the speaker and the microphone". */
+vk_err vk_audio_pa_probe_device(const char *input_name, const char *output_name,
+                                int timeout_ms, char *errbuf,
+                                size_t errlen) VK_WARN_UNUSED;
+
+/* The devices vk_audio_pa_open_fn opens (NULL = the default ones), and
+ * whether it has opened them once (false to begin with): every later
+ * open is a reopen, made only after vk_audio_pa_probe_device. */
 typedef struct vk_audio_pa_target {
     const char *input_name;
     const char *output_name;
+    bool opened;
 } vk_audio_pa_target;
 
 /* vk_audio_pa_open for audio_retry: `target` is a vk_audio_pa_target
- * (borrowed; it must outlive the retry device).  If a previous device's
- * close is still stuck on a hung sound server it fails after 0.2 s
- * instead of 3 s, so a reopen loop never stalls the kiosk for long. */
+ * (borrowed; it must outlive the retry device).  A reopen first runs the
+ * trial in a child (vk_audio_pa_probe_device), which takes a few hundred
+ * milliseconds, and fails with the child's reason if that failed.  If a
+ * previous device's close is still stuck on a hung sound server it fails after
+ * 0.2 s instead of 3 s, so a reopen loop never stalls the kiosk for long. */
 vk_err vk_audio_pa_open_fn(void *target, vk_audio **out, char *errbuf,
                            size_t errlen) VK_WARN_UNUSED;
+
+/* Marks this process as a trial run (the hidden probe commands): it does
+ * not try Pa_Initialize in a child of its own first. */
+void vk_audio_pa_trial_run(void);
+
+/* The hidden `probe-init`: Pa_Initialize and Pa_Terminate, 0 if they
+ * worked.  Run in a child before the first open (PortAudio 19.6 aborts on
+ * some ALSA configurations, see audio_pa.c). */
+int vk_audio_pa_init_trial(void);
 
 /* Prints the devices PortAudio can see, one per line, to `out`.
  * Returns the number of devices, or -1 if PortAudio did not start; then

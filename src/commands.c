@@ -883,6 +883,7 @@ static vk_err open_device(const vk_cli *c, const vk_settings *set,
     target->output_name = c->output_device ? c->output_device
                           : *set->output   ? set->output
                                            : NULL;
+    target->opened = false;
     vk_audio_retry_opts ro = {.open = vk_audio_pa_open_fn, .open_ctx = target};
     return vk_audio_retry_create(&ro, dev, err, errlen);
 }
@@ -940,12 +941,37 @@ int vk_cmd_probe_output(const char *name)
 {
     vk_audio *a = NULL;
     char err[2048];
+    vk_audio_pa_trial_run();
     if (vk_audio_pa_open_output(name, &a, err, sizeof err) != VK_OK) {
         printf("%s\n", err);
         return VK_EXIT_NO_DEVICE;
     }
     vk_audio_destroy(a);
     return VK_EXIT_OK;
+}
+
+/* The hidden `probe-device IN OUT` command: the same for the main device,
+ * microphone and speaker ("" is the default one), before a reopen (see
+ * vk_audio_pa_open_fn). */
+int vk_cmd_probe_device(const char *input, const char *output)
+{
+    vk_audio *a = NULL;
+    char err[2048];
+    vk_audio_pa_trial_run();
+    if (vk_audio_pa_open(*input ? input : NULL, *output ? output : NULL, &a,
+                         err, sizeof err) != VK_OK) {
+        printf("%s\n", err);
+        return VK_EXIT_NO_DEVICE;
+    }
+    vk_audio_destroy(a);
+    return VK_EXIT_OK;
+}
+
+/* The hidden `probe-init` (see vk_audio_pa_init_trial). */
+int vk_cmd_probe_init(void)
+{
+    vk_audio_pa_trial_run();
+    return vk_audio_pa_init_trial() == 0 ? VK_EXIT_OK : VK_EXIT_NO_DEVICE;
 }
 
 int vk_cmd_run(const vk_cli *c)

@@ -63,6 +63,10 @@ void vk_cli_resolve(vk_cli *c);
 
 /* The hidden `probe-output NAME` (see vk_audio_pa_probe_output). */
 int vk_cmd_probe_output(const char *name);
+/* The hidden `probe-device IN OUT` (see vk_audio_pa_probe_device). */
+int vk_cmd_probe_device(const char *input, const char *output);
+/* The hidden `probe-init` (see vk_audio_pa_init_trial). */
+int vk_cmd_probe_init(void);
 int vk_cmd_run(const vk_cli *c);
 int vk_cmd_list_devices(void);
 int vk_cmd_check(const vk_cli *c);

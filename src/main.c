@@ -289,9 +289,14 @@ int main(int argc, char **argv)
         return vk_cmd_selftest(&c);
     if (strcmp(command, "preview") == 0)
         return vk_cmd_preview(&c);
-    /* Internal, not in the usage: the headphones' trial run. */
+    /* Internal, not in the usage: the trial runs of the headphones, of
+     * the main device and of PortAudio's start. */
     if (strcmp(command, "probe-output") == 0 && c.nfiles == 1)
         return vk_cmd_probe_output(c.files[0]);
+    if (strcmp(command, "probe-device") == 0 && c.nfiles == 2)
+        return vk_cmd_probe_device(c.files[0], c.files[1]);
+    if (strcmp(command, "probe-init") == 0 && c.nfiles == 0)
+        return vk_cmd_probe_init();
     fprintf(stderr, "voice-kiosk: unknown command '%s'\n\n%s", command, usage);
     return VK_EXIT_BAD_INPUT;
 }

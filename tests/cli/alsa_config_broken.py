@@ -4,7 +4,8 @@
 ALSA_CONFIG_PATH that defined no device (an empty file) made PortAudio
 19.6 abort (exit 134) with nothing said, because stderr was silenced
 around Pa_Initialize, and one with a syntax error gave only "PortAudio did
-not start: Unanticipated host error"; under systemd the kiosk restarted
+not start: Unanticipated host error"; one with only a null device
+aborted too; under systemd the kiosk restarted
 every 5 s with nothing in the journal.  Both the kiosk (`--quiet`) and
 `--list-devices` are checked.
 
@@ -25,6 +26,11 @@ CASES = [
     # "pcm" set to a word, not a section: alsa-lib's own iterator asserts
     # on it (the check aborted, silently, before it looked at the type).
     ("pcm_not_a_section", 'pcm "x"\n', "defines no sound device"),
+    # Only a null device: the file loads and defines a pcm, but PortAudio
+    # 19.6 lists none of it and asserts (exit 134, nothing said); a trial
+    # Pa_Initialize in a child now finds that out first.
+    ("null_only", "pcm.null {\n    type null\n}\n",
+     "defines no sound device PortAudio can use"),
 ]
 
 

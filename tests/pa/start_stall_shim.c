@@ -31,9 +31,11 @@
  * plug-in's thread; rare, so this makes it certain):
  *
  *   VK_CRASH_FAILED_OPEN  the PortAudio device name (exact) whose failed
- *                         Pa_OpenStream raises SIGSEGV.  The shim then
- *                         stays in LD_PRELOAD, so the trial runs crash
- *                         too.
+ *                         Pa_OpenStream raises SIGSEGV, or several,
+ *                         separated by commas (the main device's
+ *                         microphone and speaker: either may be the one
+ *                         that fails first).  The shim then stays in
+ *                         LD_PRELOAD, so the trial runs crash too.
  */
 #define _GNU_SOURCE
 
@@ -88,6 +90,19 @@ static int exists(const char *dir, const char *name)
     return access(path, F_OK) == 0;
 }
 
+/* Whether `name` is one of the comma-separated names in `list`. */
+static int listed(const char *list, const char *name)
+{
+    size_t n = strlen(name);
+    for (const char *p = list; p; p = strchr(p, ',')) {
+        if (*p == ',')
+            p++;
+        if (strncmp(p, name, n) == 0 && (p[n] == ',' || p[n] == '\0'))
+            return 1;
+    }
+    return 0;
+}
+
 PaError Pa_OpenStream(PaStream **stream, const PaStreamParameters *in,
                       const PaStreamParameters *out, double rate,
                       unsigned long frames, PaStreamFlags flags,
@@ -98,7 +113,7 @@ PaError Pa_OpenStream(PaStream **stream, const PaStreamParameters *in,
     const PaStreamParameters *one = in && !out ? in : !in && out ? out : NULL;
     const PaDeviceInfo *d = one ? Pa_GetDeviceInfo(one->device) : NULL;
     if (e != paNoError && crash_device && d && d->name &&
-        strcmp(d->name, crash_device) == 0)
+        listed(crash_device, d->name))
         raise(SIGSEGV);
     if (e != paNoError || !one || !stall_device || !stall_dir)
         return e;
