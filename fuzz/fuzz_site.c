@@ -19,7 +19,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fuzz_write("flow.ini", data, size, path, sizeof path);
     snprintf(shipped, sizeof shipped, "%s/prompts/en-US", FUZZ_SOURCE_DIR);
     /* The site's language folder is the private folder itself. */
-    vk_script_src src = {shipped, fuzz_dir(), "."};
+    vk_script_src src = {shipped, fuzz_dir(), ".", false};
     vk_diag *diag = vk_diag_create();
     vk_diag *warnings = vk_diag_create();
     vk_script *s = vk_script_load_src(&src, diag, warnings);

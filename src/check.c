@@ -508,18 +508,59 @@ static int keys_named(const char *text, const vk_keymap *def, named_key *k)
 }
 
 /* One text that may name keys, for check_keys_said(): where it is, and
- * how a message names it ("[system] help", "[crisis.again] text"). */
+ * how a message names it ("[system] help", "[crisis.again] text"), and
+ * its key ("help", "text"). */
 typedef struct said_text {
-    const char *text, *file, *what;
+    const char *text, *file, *what, *key;
     int line;
+    bool voice; /* said from its ".voice" variant */
 } said_text;
+
+/* Calls fn for every [system] prompt and every step's text, text_again
+ * and help, as the kiosk says them. */
+static void each_said_text(const vk_script *s,
+                           void (*fn)(const said_text *, void *), void *ctx)
+{
+    char what[160];
+    said_text t = {.what = what};
+    for (size_t i = 0; (t.key = vk_script_system_key(i)); i++) {
+        snprintf(what, sizeof what, "[system] %s", t.key);
+        t.text = vk_script_system(s, t.key);
+        t.line = vk_script_system_line(s, t.key, &t.file);
+        t.voice = vk_script_said_voice(s, "system", t.key);
+        fn(&t, ctx);
+    }
+    static const char *const fields[] = {"text", "text_again", "help"};
+    for (int i = 0; i < vk_script_step_count(s); i++) {
+        const vk_step *st = vk_script_step_at(s, i);
+        const char *values[] = {st->text, st->text_again, st->help};
+        for (size_t f = 0; f < sizeof fields / sizeof *fields; f++) {
+            if (!values[f])
+                continue;
+            t.key = fields[f];
+            snprintf(what, sizeof what, "[%s] %s", st->id, t.key);
+            t.text = values[f];
+            t.line = vk_script_value_line(s, st->id, t.key, &t.file);
+            t.voice = vk_script_said_voice(s, st->id, t.key);
+            fn(&t, ctx);
+        }
+    }
+}
 
 /* Warns if `t` names a key of the default layout that the site's keys no
  * longer give the same job (see check_keys_said()). */
-static void warn_keys_said(const vk_check_opts *o, const vk_keymap *def,
-                           const vk_keymap *now_keys, const said_text *t,
-                           vk_diag *warnings)
+typedef struct keys_ctx {
+    const vk_check_opts *o;
+    vk_keymap def, now;
+    vk_diag *warnings;
+} keys_ctx;
+
+static void warn_keys_said(const said_text *t, void *ctx)
 {
+    const keys_ctx *c = ctx;
+    const vk_check_opts *o = c->o;
+    const vk_keymap *def = &c->def, *now_keys = &c->now;
+    vk_diag *warnings = c->warnings;
     bool site = t->file &&
                 strncmp(t->file, o->src.site_dir, strlen(o->src.site_dir)) == 0;
     named_key k[MAX_NAMED];
@@ -572,32 +613,89 @@ static void check_keys_said(const vk_check_opts *o, const vk_script *s,
     vk_diag *quiet = vk_diag_create(); /* its errors are reported already */
     bool ok = vk_settings_load(&set, path, quiet);
     vk_diag_destroy(quiet);
-    vk_keymap def;
-    vk_keymap_default(&def);
-    if (!ok || memcmp(&def, &set.keys, sizeof def) == 0)
-        return;
-    char what[160];
-    said_text t = {.what = what};
-    const char *name;
-    for (size_t i = 0; (name = vk_script_system_key(i)); i++) {
-        snprintf(what, sizeof what, "[system] %s", name);
-        t.text = vk_script_system(s, name);
-        t.line = vk_script_system_line(s, name, &t.file);
-        warn_keys_said(o, &def, &set.keys, &t, warnings);
-    }
-    static const char *const fields[] = {"text", "text_again", "help"};
-    for (int i = 0; i < vk_script_step_count(s); i++) {
-        const vk_step *st = vk_script_step_at(s, i);
-        const char *values[] = {st->text, st->text_again, st->help};
-        for (size_t f = 0; f < sizeof fields / sizeof *fields; f++) {
-            if (!values[f])
-                continue;
-            snprintf(what, sizeof what, "[%s] %s", st->id, fields[f]);
-            t.text = values[f];
-            t.line = vk_script_value_line(s, st->id, fields[f], &t.file);
-            warn_keys_said(o, &def, &set.keys, &t, warnings);
+    keys_ctx c = {.o = o, .now = set.keys, .warnings = warnings};
+    vk_keymap_default(&c.def);
+    if (ok && memcmp(&c.def, &set.keys, sizeof c.def) != 0)
+        each_said_text(s, warn_keys_said, &c);
+}
+
+/* Prompts said only after a key was pressed (the keypad's arrows). */
+static bool keypad_only(const char *key)
+{
+    static const char *const only[] = {"control.choose", "choice.next",
+                                       "choice.done"};
+    for (size_t i = 0; i < sizeof only / sizeof *only; i++)
+        if (strcmp(only[i], key) == 0)
+            return true;
+    return false;
+}
+
+/* Words that speak of keys without naming one ("press a key", "use the
+ * keys"), in the shipped languages. */
+static const char *const key_talk[] = {"press", "key",   "keys",  "keypad",
+                                       "pulse", "tecla", "teclas"};
+
+/* Appends to `said` the key_talk words in `text` (whole words, any case). */
+static size_t add_key_talk(const char *text, char *said, size_t len,
+                           size_t size)
+{
+    for (const char *p = text; *p && len < size;) {
+        if (*p == '{' || *p == '<') { /* placeholders and tags */
+            const char *end = strchr(p, *p == '{' ? '}' : '>');
+            p = end ? end + 1 : p + strlen(p);
+            continue;
         }
+        size_t w = 0;
+        while (isalpha((unsigned char)p[w]))
+            w++;
+        for (size_t i = 0; w && i < sizeof key_talk / sizeof *key_talk; i++)
+            if (strlen(key_talk[i]) == w &&
+                strncasecmp(key_talk[i], p, w) == 0 &&
+                !strstr(said, key_talk[i]))
+                len += (size_t)snprintf(said + len, size - len, "%s%.*s",
+                                        len ? ", " : "", (int)w, p);
+        p += w ? w : 1;
     }
+    return len;
+}
+
+static void warn_keys_voice(const said_text *t, void *ctx)
+{
+    const keys_ctx *c = ctx;
+    if (strncmp(t->what, "[system] ", 9) == 0 && keypad_only(t->key))
+        return;
+    named_key k[MAX_NAMED];
+    int n = keys_named(t->text, &c->def, k);
+    char said[256] = "";
+    size_t len = 0;
+    for (int j = 0; j < n && len < sizeof said; j++)
+        len += (size_t)snprintf(said + len, sizeof said - len, "%s%s",
+                                j ? ", " : "", k[j].said);
+    if (add_key_talk(t->text, said, len, sizeof said) == 0)
+        return;
+    if (t->voice)
+        vk_diag_add(c->warnings, t->file, t->line,
+                    "warning: %s.voice names keys (%s), but it is said "
+                    "because this kiosk has none (voice only); leave them "
+                    "out",
+                    t->what, said);
+    else
+        vk_diag_add(c->warnings, t->file, t->line,
+                    "warning: %s names keys (%s), but this kiosk has none "
+                    "(voice only); write a '%s.voice' without them",
+                    t->what, said, t->key);
+}
+
+/* Voice only (the home service reads no keys): a text that tells people
+ * to press keys would send them looking for keys that are not there. */
+static void check_keys_voice(const vk_check_opts *o, const vk_script *s,
+                             vk_diag *warnings)
+{
+    if (!o->src.voice_only)
+        return;
+    keys_ctx c = {.o = o, .warnings = warnings};
+    vk_keymap_default(&c.def);
+    each_said_text(s, warn_keys_voice, &c);
 }
 
 /* ---- all together
@@ -618,6 +716,7 @@ int vk_check_run(const vk_check_opts *o, vk_diag *errors, vk_diag *warnings,
         check_texts(o, s, errors, warnings);
         check_voice(o, s, errors);
         check_keys_said(o, s, warnings);
+        check_keys_voice(o, s, warnings);
     }
     int n = vk_diag_count(errors) - before;
     if (script_out && n == 0)

@@ -145,15 +145,35 @@ static bool model_missing(const vk_cli *c)
 static void check_opts(const vk_cli *c, vk_check_opts *o)
 {
     memset(o, 0, sizeof *o);
-    o->src = (vk_script_src){c->prompts_dir, c->site_dir, c->lang};
+    o->src =
+        (vk_script_src){c->prompts_dir, c->site_dir, c->lang, c->voice_only};
     o->grammars_dir = c->grammars_dir;
     o->keys_only = !lang_has_model(c->lang);
     o->rate_wpm = c->rate_wpm > 0 ? c->rate_wpm : VK_TTS_DEFAULT_RATE;
 }
 
+/* Voice only in a language the kiosk cannot hear (es-ES: Debian ships no
+ * model for it) would be a kiosk nobody can answer. */
+static bool voice_only_possible(const vk_cli *c)
+{
+    if (!c->voice_only || lang_has_model(c->lang))
+        return true;
+    fprintf(stderr,
+            "voice-kiosk: %s has no speech recogniser, so it needs keys, but "
+            "this kiosk has none (%s); nobody could answer it. Use "
+            "--lang en-US, or give it keys (run it in a terminal, or with "
+            "the keypad set-up of deploy/systemd/keypad-tty1.conf)\n",
+            c->lang,
+            c->voice_only_auto ? "its standard input reads nothing"
+                               : "--voice-only");
+    return false;
+}
+
 /* A site folder that was asked for must be there. */
 static bool site_ok(const vk_cli *c)
 {
+    if (!voice_only_possible(c))
+        return false;
     if (c->site_opt && !vk_site_dir_exists(c->site_opt)) {
         fprintf(stderr, "voice-kiosk: the site folder %s does not exist\n",
                 c->site_opt);
@@ -544,7 +564,7 @@ int vk_cmd_preview(const vk_cli *c)
     if (!site_ok(c))
         return VK_EXIT_BAD_INPUT;
     vk_diag *diag = vk_diag_create();
-    vk_script_src src = {c->prompts_dir, c->site_dir, c->lang};
+    vk_script_src src = {c->prompts_dir, c->site_dir, c->lang, c->voice_only};
     vk_script *s = vk_script_load_src(&src, diag, NULL);
     if (!s) {
         vk_diag_print(diag, stderr);
@@ -1054,6 +1074,9 @@ int vk_cmd_run(const vk_cli *c)
         printf("voice-kiosk is ready (%s: keys only). Press any key to "
                "begin.\n",
                c->lang);
+    else if (c->voice_only)
+        printf("voice-kiosk is listening (voice only: it never speaks of "
+               "keys). Speak to begin.\n");
     else
         printf("voice-kiosk is listening. Speak, or press any key, to "
                "begin.\n");

@@ -47,6 +47,10 @@ typedef struct vk_cli {
     bool quiet;          /* no captions on stdout */
     const char *screen;  /* captions to this terminal instead */
     bool self_test_once; /* run: the first-start self-test, until it passes */
+    bool voice_only;     /* nobody can press a key: never speak of keys
+                            (--voice-only; run: also when standard input
+                            can give none, as in the packaged services) */
+    bool voice_only_auto; /* voice_only because standard input gives none */
     char **files;
     int nfiles;
     char default_prompts[4096];

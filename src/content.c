@@ -91,7 +91,8 @@ vk_content *vk_content_create(const vk_check_opts *o, const char *copy_dir,
     c->grammars_dir = dup_or_null(o->grammars_dir);
     c->dict_path = dup_or_null(o->dict_path);
     c->opts = *o;
-    c->opts.src = (vk_script_src){c->prompts_dir, c->site_dir, c->lang};
+    c->opts.src = (vk_script_src){c->prompts_dir, c->site_dir, c->lang,
+                                  o->src.voice_only};
     c->opts.grammars_dir = c->grammars_dir;
     c->opts.dict_path = c->dict_path;
     c->opts.tts = NULL;

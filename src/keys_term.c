@@ -5,6 +5,7 @@
 #include <poll.h>
 #include <stdbool.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -32,6 +33,15 @@ vk_keys_term *vk_keys_term_create(bool console)
         k->raw = tcsetattr(STDIN_FILENO, TCSANOW, &raw) == 0;
     }
     return k;
+}
+
+bool vk_keys_term_none(void)
+{
+    struct stat in, null;
+    if (fstat(STDIN_FILENO, &in) != 0)
+        return true;
+    return stat("/dev/null", &null) == 0 && S_ISCHR(in.st_mode) &&
+           in.st_rdev == null.st_rdev;
 }
 
 void vk_keys_term_destroy(vk_keys_term *k)

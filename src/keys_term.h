@@ -22,5 +22,9 @@ void vk_keys_term_destroy(vk_keys_term *k);
  * blocks (an escape sequence is read whole).  The signature matches
  * vk_key_fn; `t` is unused. */
 int vk_keys_term_poll(void *k, int64_t t);
+/* True if standard input can never give a key: it is closed, or it is
+ * /dev/null (systemd's StandardInput=null, as in the packaged services
+ * without the keypad drop-in). */
+bool vk_keys_term_none(void);
 
 #endif

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "keys_term.h"
 #include "settings.h"
 
 static const char usage[] =
@@ -92,6 +93,9 @@ static const char usage[] =
     "                          as /dev/tty1), even with --quiet\n"
     "  --self-test-once        before the first session, run the self-test\n"
     "                          until it has once heard yes (home set-up)\n"
+    "  --voice-only            nobody can press a key: the kiosk never speaks\n"
+    "                          of keys (run: also when standard input is\n"
+    "                          /dev/null or closed, as in the services)\n"
     "  -o, --output FILE       preview: write the WAV here instead of playing "
     "it\n"
     "  --all                   preview: every prompt of the flow, in order\n"
@@ -138,7 +142,8 @@ enum {
     OPT_LANG,
     OPT_ALL,
     OPT_NO_BARGE,
-    OPT_NO_ECHO
+    OPT_NO_ECHO,
+    OPT_VOICE_ONLY
 };
 
 static const struct option options[] = {
@@ -165,6 +170,7 @@ static const struct option options[] = {
     {"sessions", required_argument, 0, OPT_SESSIONS},
     {"headphones-record", required_argument, 0, OPT_PHONES},
     {"self-test-once", no_argument, 0, OPT_SELFTEST_ONCE},
+    {"voice-only", no_argument, 0, OPT_VOICE_ONLY},
     {"lang", required_argument, 0, OPT_LANG},
     {"output", required_argument, 0, 'o'},
     {"all", no_argument, 0, OPT_ALL},
@@ -244,6 +250,7 @@ int main(int argc, char **argv)
         case OPT_QUIET: c.quiet = true; break;
         case OPT_SCREEN: c.screen = optarg; break;
         case OPT_SELFTEST_ONCE: c.self_test_once = true; break;
+        case OPT_VOICE_ONLY: c.voice_only = true; break;
         case OPT_LIST: list = true; break;
         case OPT_NOINPUT:
             if (!setting("--noinput-timeout", optarg, "timing", "no_answer",
@@ -275,8 +282,13 @@ int main(int argc, char **argv)
     vk_cli_resolve(&c);
     if (list)
         return vk_cmd_list_devices();
-    if (strcmp(command, "run") == 0 && c.nfiles == 0)
+    if (strcmp(command, "run") == 0 && c.nfiles == 0) {
+        /* The packaged services read no keys unless the keypad drop-in
+         * gives them a terminal: then the kiosk never speaks of keys. */
+        if (!c.voice_only && vk_keys_term_none())
+            c.voice_only = c.voice_only_auto = true;
         return vk_cmd_run(&c);
+    }
     if (strcmp(command, "check") == 0 && c.nfiles == 0)
         return vk_cmd_check(&c);
     if (strcmp(command, "recognize") == 0)

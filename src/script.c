@@ -135,6 +135,7 @@ static const struct {
      "need them. {crisis_contacts} {choices}"},
     {"answer.taken", "You answered {heard}."},
     {"wake", "To start, say yes or press a key."},
+    {"wake.voice", "To start, say yes."},
     {"headphones.missing",
      "The headphones are not connected. Everything will be said out loud, "
      "on the speaker, your results and the contacts too."},
@@ -171,6 +172,7 @@ struct vk_script {
     const char *start;
     const char *voice;
     const char *system[N_SYSTEM];
+    bool voice_only; /* see vk_script_src */
     vk_contact *contacts;
     int ncontacts;
 };
@@ -259,6 +261,47 @@ static bool is_site_file(const vk_script *s, const char *file)
 static bool from_site(const vk_script *s, const vk_ini_kv *kv)
 {
     return kv && is_site_file(s, kv->file);
+}
+
+/* The suffix of a value said in place of another when nobody can press a
+ * key: "text.voice" for "text". */
+#define VOICE_SUFFIX ".voice"
+
+/* The base key of a ".voice" variant ("text" for "text.voice") in `out`;
+ * false if `key` is no variant. */
+static bool voice_base(const char *key, char *out, size_t len)
+{
+    size_t n = strlen(key), sn = strlen(VOICE_SUFFIX);
+    if (n <= sn || strcmp(key + n - sn, VOICE_SUFFIX) != 0 || n - sn >= len)
+        return false;
+    memcpy(out, key, n - sn);
+    out[n - sn] = '\0';
+    return true;
+}
+
+/* Value `key` of `sec` as it is said: with voice_only its ".voice"
+ * variant if it has one, unless the site rewrote the value and not its
+ * variant (the site's words then win over the shipped variant).  NULL if
+ * neither is there. */
+static const vk_ini_kv *said_kv(const vk_script *s, const vk_ini_section *sec,
+                                const char *key)
+{
+    const vk_ini_kv *kv = vk_ini_get(sec, key);
+    if (!s->voice_only)
+        return kv;
+    char vkey[64];
+    snprintf(vkey, sizeof vkey, "%s" VOICE_SUFFIX, key);
+    const vk_ini_kv *v = vk_ini_get(sec, vkey);
+    if (v && (!kv || from_site(s, v) || !from_site(s, kv)))
+        return v;
+    return kv;
+}
+
+static const char *said_value(const vk_script *s, const vk_ini_section *sec,
+                              const char *key)
+{
+    const vk_ini_kv *kv = said_kv(s, sec, key);
+    return kv ? kv->value : NULL;
 }
 
 /* Where a problem found in the merged flow is reported: at `cause` when a
@@ -398,8 +441,20 @@ static void build_step(vk_script *s, const vk_ini_section *sec, vk_diag *diag)
         }
         const char *file = kv->file;
         line = blame(s, type_kv, kv->file, kv->line, &at);
-        if (!word_in(k->required, key, strlen(key)) &&
-            !word_in(k->optional, key, strlen(key))) {
+        char base[32];
+        if (voice_base(key, base, sizeof base)) {
+            if (!word_in("text text_again help", base, strlen(base)) ||
+                (!word_in(k->required, base, strlen(base)) &&
+                 !word_in(k->optional, base, strlen(base)))) {
+                vk_diag_add(diag, at, line,
+                            "'%s': only the text, text_again and help a %s "
+                            "step uses have a .voice variant",
+                            key, k->name);
+                continue;
+            }
+            key = base; /* checked as the value it stands in for */
+        } else if (!word_in(k->required, key, strlen(key)) &&
+                   !word_in(k->optional, key, strlen(key))) {
             vk_diag_add(diag, at, line,
                         "'%s' is not used by a %s step (it uses: %s%s%s)", key,
                         k->name, k->required, *k->optional ? " " : "",
@@ -407,7 +462,7 @@ static void build_step(vk_script *s, const vk_ini_section *sec, vk_diag *diag)
             continue;
         }
         if (kv->value[0] == '\0')
-            vk_diag_add(diag, file, kv->line, "'%s' is empty", key);
+            vk_diag_add(diag, file, kv->line, "'%s' is empty", kv->key);
         if (strcmp(key, "text") == 0 || strcmp(key, "text_again") == 0 ||
             strcmp(key, "help") == 0) {
             check_placeholders(at, line, kv,
@@ -415,7 +470,7 @@ static void build_step(vk_script *s, const vk_ini_section *sec, vk_diag *diag)
                                diag);
             if (strcmp(key, "text") == 0)
                 check_needed(at, line, kv, k->needed, diag);
-            vk_ssml_check(kv->value, file, kv->line, key, diag);
+            vk_ssml_check(kv->value, file, kv->line, kv->key, diag);
         }
     }
     for (const char *p = k->required; *p;) {
@@ -432,9 +487,9 @@ static void build_step(vk_script *s, const vk_ini_section *sec, vk_diag *diag)
                         sec->name, k->name, key);
         p = e;
     }
-    st.text = kv_value(sec, "text");
-    st.text_again = kv_value(sec, "text_again");
-    st.help = kv_value(sec, "help");
+    st.text = said_value(s, sec, "text");
+    st.text_again = said_value(s, sec, "text_again");
+    st.help = said_value(s, sec, "help");
     st.next = kv_value(sec, "next");
     st.on_yes = kv_value(sec, "on_yes");
     st.on_no = kv_value(sec, "on_no");
@@ -1039,6 +1094,7 @@ vk_script *vk_script_load_src(const vk_script_src *src, vk_diag *diag,
 {
     int before = vk_diag_count(diag);
     vk_script *s = vk_calloc(1, sizeof *s);
+    s->voice_only = src->voice_only;
     char path[4096];
     snprintf(path, sizeof path, "%s/flow.ini", src->prompts_dir);
     s->flow = vk_ini_load(path, diag);
@@ -1083,30 +1139,48 @@ vk_script *vk_script_load_src(const vk_script_src *src, vk_diag *diag,
     if (!sys)
         vk_diag_add(diag, file, 1, "the [system] section is missing");
     for (size_t i = 0; i < N_SYSTEM; i++) {
-        const vk_ini_kv *kv = vk_ini_get(sys, system_keys[i].key);
-        const char *fallback = system_default(system_keys[i].key);
+        const char *key = system_keys[i].key;
+        const vk_ini_kv *kv = vk_ini_get(sys, key);
+        char vkey[64];
+        snprintf(vkey, sizeof vkey, "%s" VOICE_SUFFIX, key);
+        const char *fallback = s->voice_only && system_default(vkey)
+                                   ? system_default(vkey)
+                                   : system_default(key);
         if (sys && !kv && !fallback)
             vk_diag_add(diag, sys->file, sys->line,
-                        "[system] needs '%s' (a missing prompt id)",
-                        system_keys[i].key);
-        if (kv) {
-            check_placeholders(kv->file, kv->line, kv,
+                        "[system] needs '%s' (a missing prompt id)", key);
+        const vk_ini_kv *forms[] = {kv, vk_ini_get(sys, vkey)};
+        for (int f = 0; f < 2; f++) {
+            if (!forms[f])
+                continue;
+            check_placeholders(forms[f]->file, forms[f]->line, forms[f],
                                system_keys[i].placeholders, diag);
             for (size_t n = 0; n < sizeof system_needs / sizeof *system_needs;
                  n++)
-                if (strcmp(system_needs[n].key, system_keys[i].key) == 0)
-                    check_needed(kv->file, kv->line, kv, system_needs[n].needed,
-                                 diag);
-            vk_ssml_check(kv->value, kv->file, kv->line, kv->key, diag);
-            s->system[i] = kv->value;
-        } else {
-            s->system[i] = fallback ? fallback : "";
+                if (strcmp(system_needs[n].key, key) == 0)
+                    check_needed(forms[f]->file, forms[f]->line, forms[f],
+                                 system_needs[n].needed, diag);
+            vk_ssml_check(forms[f]->value, forms[f]->file, forms[f]->line,
+                          forms[f]->key, diag);
         }
+        const vk_ini_kv *said = said_kv(s, sys, key);
+        if (said && said != kv)
+            s->system[i] = said->value;
+        else if (s->voice_only && strncmp(key, "keys.", 5) == 0)
+            s->system[i] = ""; /* no keys to tell of */
+        else if (kv)
+            s->system[i] = kv->value;
+        else
+            s->system[i] = fallback ? fallback : "";
     }
     for (int i = 0; sys && i < sys->nkv; i++) {
+        char base[64];
+        const char *name = voice_base(sys->kv[i].key, base, sizeof base)
+                               ? base
+                               : sys->kv[i].key;
         size_t k;
         for (k = 0; k < N_SYSTEM; k++)
-            if (strcmp(system_keys[k].key, sys->kv[i].key) == 0)
+            if (strcmp(system_keys[k].key, name) == 0)
                 break;
         if (k == N_SYSTEM) {
             const char *near = NULL;
@@ -1179,6 +1253,13 @@ const char *vk_script_system(const vk_script *s, const char *key)
     return "";
 }
 
+bool vk_script_said_voice(const vk_script *s, const char *id, const char *key)
+{
+    const vk_ini_section *sec = vk_ini_find(s->flow, id);
+    const vk_ini_kv *said = said_kv(s, sec, key);
+    return said && said != vk_ini_get(sec, key);
+}
+
 int vk_script_contact_count(const vk_script *s)
 {
     return s->ncontacts;
@@ -1207,7 +1288,7 @@ int vk_script_step_line(const vk_script *s, const char *id, const char **file)
 int vk_script_value_line(const vk_script *s, const char *id, const char *key,
                          const char **file)
 {
-    const vk_ini_kv *kv = vk_ini_get(vk_ini_find(s->flow, id), key);
+    const vk_ini_kv *kv = said_kv(s, vk_ini_find(s->flow, id), key);
     if (!kv)
         return vk_script_step_line(s, id, file);
     if (file)
@@ -1254,7 +1335,7 @@ int vk_script_contacts_blame(const vk_script *s, bool crisis_only,
 int vk_script_system_line(const vk_script *s, const char *key,
                           const char **file)
 {
-    const vk_ini_kv *kv = vk_ini_get(vk_ini_find(s->flow, "system"), key);
+    const vk_ini_kv *kv = said_kv(s, vk_ini_find(s->flow, "system"), key);
     if (file)
         *file = kv ? kv->file : s->flow->path;
     return kv ? kv->line : 0;

@@ -65,6 +65,10 @@ typedef struct vk_script_src {
     const char *prompts_dir; /* shipped prompts/<lang> */
     const char *site_dir;    /* the site folder (not its <lang>), or NULL */
     const char *lang;        /* such as "en-US": the site's subfolder */
+    /* Nobody can press a key (the home service reads none): a value's
+     * ".voice" variant ("text.voice", "[system] help.voice") is said in
+     * its place, and the [system] keys.* lines are left out. */
+    bool voice_only;
 } vk_script_src;
 
 /* Loads and validates prompts_dir/flow.ini and prompts_dir/contacts.ini.
@@ -92,6 +96,9 @@ const char *vk_script_voice(const vk_script *s);
 const char *vk_script_clinic(const vk_script *s);
 /* A [system] prompt such as "noinput.1"; never NULL (validated). */
 const char *vk_script_system(const vk_script *s, const char *key);
+/* True if value `key` of section `id` ("system" for the [system] prompts)
+ * is said from its ".voice" variant (vk_script_src.voice_only). */
+bool vk_script_said_voice(const vk_script *s, const char *id, const char *key);
 /* The name of the i-th [system] prompt a flow may have, or NULL past the
  * last (for checks that look at every one). */
 const char *vk_script_system_key(size_t i);

@@ -255,7 +255,7 @@ static void site_overrides_entry_by_entry(void **state)
                   "[desk]\nphone = 612 555 2368\n[old]\nremove = yes\n"
                   "[new]\nname = New line\nphone = 111\n");
     vk_diag *d = vk_diag_create(), *w = vk_diag_create();
-    vk_script_src src = {shipped, site, "xx-XX"};
+    vk_script_src src = {shipped, site, "xx-XX", false};
     vk_script *s = vk_script_load_src(&src, d, w);
     vk_diag_print(d, stderr);
     assert_non_null(s);
@@ -316,10 +316,81 @@ static void kiosk_values_use_the_clinic_name(void **state)
     vk_test_write(lang, "flow.ini",
                   "[kiosk]\nclinic = Hill\nstart = {clinic}\n");
     vk_diag *d = vk_diag_create();
-    vk_script_src src = {shipped, site, "xx-XX"};
+    vk_script_src src = {shipped, site, "xx-XX", false};
     assert_null(vk_script_load_src(&src, d, NULL));
     assert_true(vk_test_diag_has(d, "start: no step called 'Hill'"));
     vk_diag_destroy(d);
+    vk_test_rmdir(site);
+    vk_test_rmdir(shipped);
+}
+
+/* With nobody to press a key (voice_only), a value's ".voice" variant is
+ * said in its place and the [system] keys.* lines are empty; a site that
+ * rewrites a value without its variant is said as the site wrote it. */
+static void voice_variants_replace_their_values(void **state)
+{
+    (void)state;
+    char *shipped, *site, lang[4200];
+    shipped_and_site(&shipped, &site, lang);
+    char *flow = minimal_flow("crisis", "help.voice = hv.\nwake.voice = wv.\n");
+    char *q2 = strstr(flow, "text = Q2?\n");
+    assert_non_null(q2);
+    char *with = malloc(strlen(flow) + 64);
+    snprintf(with, strlen(flow) + 64, "%.*stext = Q2?\ntext.voice = V2?\n%s",
+             (int)(q2 - flow), flow, q2 + strlen("text = Q2?\n"));
+    vk_test_write(shipped, "flow.ini", with);
+    vk_test_write(shipped, "contacts.ini", contacts);
+    vk_script_src src = {shipped, NULL, "xx-XX", false};
+    vk_diag *d = vk_diag_create();
+    vk_script *s = vk_script_load_src(&src, d, NULL);
+    vk_diag_print(d, stderr);
+    assert_non_null(s);
+    assert_string_equal(vk_script_system(s, "help"), "h.");
+    assert_string_equal(vk_script_system(s, "keys.answer"), "k.");
+    assert_string_equal(vk_script_step(s, "sign.2")->text, "Q2?");
+    assert_false(vk_script_said_voice(s, "sign.2", "text"));
+    vk_script_destroy(s);
+
+    src.voice_only = true;
+    s = vk_script_load_src(&src, d, NULL);
+    assert_non_null(s);
+    assert_string_equal(vk_script_system(s, "help"), "hv.");
+    assert_string_equal(vk_script_system(s, "wake"), "wv.");
+    assert_string_equal(vk_script_system(s, "keys.answer"), "");
+    assert_string_equal(vk_script_system(s, "noinput.1"), "a.");
+    assert_string_equal(vk_script_step(s, "sign.2")->text, "V2?");
+    assert_string_equal(vk_script_step(s, "sign.1")->text, "Q1?");
+    assert_true(vk_script_said_voice(s, "sign.2", "text"));
+    assert_true(vk_script_said_voice(s, "system", "help"));
+    const char *file;
+    int text_line = vk_script_value_line(s, "sign.2", "text", &file);
+    assert_int_equal(vk_script_value_line(s, "sign.2", "next", &file) - 1,
+                     text_line); /* the variant's own line, before next */
+    vk_script_destroy(s);
+
+    /* The site rewrites sign 2's text, not its variant; it adds one for
+     * sign 1. */
+    vk_test_write(lang, "flow.ini",
+                  "[sign.2]\ntext = Site Q2?\n[sign.1]\ntext.voice = SV1?\n");
+    src.site_dir = site;
+    s = vk_script_load_src(&src, d, NULL);
+    assert_non_null(s);
+    assert_string_equal(vk_script_step(s, "sign.2")->text, "Site Q2?");
+    assert_string_equal(vk_script_step(s, "sign.1")->text, "SV1?");
+    vk_script_destroy(s);
+    assert_int_equal(vk_diag_count(d), 0);
+
+    /* Only text, text_again and help have variants, at the variant's line. */
+    vk_test_write(lang, "flow.ini", "[sign.2]\nnext.voice = sign.3\n");
+    assert_null(vk_script_load_src(&src, d, NULL));
+    assert_true(vk_test_diag_has(d, "flow.ini:2: 'next.voice'"));
+    vk_diag_destroy(d);
+    free(with);
+    free(flow);
+    char path[4400];
+    snprintf(path, sizeof path, "%s/flow.ini", lang);
+    unlink(path);
+    rmdir(lang);
     vk_test_rmdir(site);
     vk_test_rmdir(shipped);
 }
@@ -349,6 +420,7 @@ int main(void)
         cmocka_unit_test(ssml_plain_is_the_caption),
         cmocka_unit_test(site_overrides_entry_by_entry),
         cmocka_unit_test(kiosk_values_use_the_clinic_name),
+        cmocka_unit_test(voice_variants_replace_their_values),
         cmocka_unit_test(site_dir_order),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -58,11 +58,16 @@ synthesiser; only the sound card is simulated.  Expectations:
                           gone, and within S s of each `replug` the kiosk
                           says system.device.back, then the prompt the loss
                           cut off (or the one it was listening after)
+  no_keys_said            nothing said speaks of keys ("press", "key",
+                          "keys", "keypad", "Enter", a lone capital letter
+                          or digit), and the screen lists no keys (a
+                          kiosk without keys: --voice-only)
   lost_timeout=S          the device is lost and never back, and the session
                           ends with reason timeout S s (+-0.1) after the loss
 """
 import json
 import os
+import re
 import struct
 import subprocess
 import sys
@@ -122,6 +127,29 @@ def check_quiet_pause(events):
              events)
     print("paused %.2f s: the pause line %.2f s, then silence until the key"
           % (unpause["t"] - pause["t"], end["t"] - lines[0]["t"]))
+
+
+KEY_WORDS = re.compile(r"\b(press|key|keys|keypad|enter|arrows?)\b",
+                       re.IGNORECASE)
+# A capital letter standing alone ("press H"; "I" and "A" are words), or a
+# digit as a key ("1 for yes"; not a count, "yes to 0 of the signs").
+LONE_KEY = re.compile(r"(?<![\w'])([B-HJ-Z])(?![\w'])|"
+                      r"\b([0-9] for)\b")
+PHONE = re.compile(r"[0-9](?:[ ,]+[0-9])+")
+
+
+def check_no_keys_said(events):
+    """No prompt speaks of keys, and no listening point lists keys."""
+    for e in events:
+        if e["type"] == "prompt":
+            text = PHONE.sub(" ", e["text"])
+            found = KEY_WORDS.findall(text) + [
+                "".join(m) for m in LONE_KEY.findall(text)]
+            if found:
+                fail("prompt %s speaks of keys (%s): %r"
+                     % (e["id"], ", ".join(found), e["text"]), events)
+        elif e["type"] == "expect" and e.get("keys"):
+            fail("the screen lists keys: %r" % e["keys"], events)
 
 
 def check_audio(path, events):
@@ -348,6 +376,8 @@ def main():
                 if not texts or not any(words in t for t in texts):
                     fail("prompt %s does not say %r (it said %r)"
                          % (pid, words, texts[:1]), events)
+            elif key == "no_keys_said":
+                check_no_keys_said(events)
             elif key == "not_text":
                 pid, _, words = val.partition(":")
                 if any(words in e["text"] for e in events
