@@ -190,6 +190,17 @@ static void say_crisis_numbers(vk_dialog *d, vk_actions *out, const char *key)
     d->safety = was;
 }
 
+/* Says [system] `key` (nomatch.safety, skip.safety) at the safety
+ * question: the crisis contacts, once, as a safety message, without
+ * taking an answer.  They count as said: staff are alerted as for the
+ * crisis contacts, and a timeout says them once more. */
+static void say_safety_net(vk_dialog *d, vk_actions *out, const char *key)
+{
+    d->crisis_said = true;
+    push(out, VK_ACT_CRISIS);
+    say_crisis_numbers(d, out, key);
+}
+
 /* The current step is a question whose yes or not sure leads to the crisis
  * contacts (sign 3). */
 static bool at_safety_question(const vk_dialog *d)
@@ -328,9 +339,7 @@ static void reprompt(vk_dialog *d, vk_actions *out, bool noinput)
          * in place of the reprompt, as a safety message; then the question
          * waits for its answer as before.  No answer is made up for them. */
         d->safety_net_said = true;
-        d->crisis_said = true; /* a timeout says them once more */
-        push(out, VK_ACT_CRISIS);
-        say_crisis_numbers(d, out, "nomatch.safety");
+        say_safety_net(d, out, "nomatch.safety");
         listen(d, out);
         return;
     }
@@ -398,8 +407,15 @@ static void answer_question(vk_dialog *d, const char *m, vk_actions *out)
 {
     const vk_step *q = d->cur;
     if (strcmp(m, "skip") == 0) {
+        /* A person may skip the safety question (sign 3) because it is
+         * hard to answer: the crisis contacts are said once, gently, in
+         * place of skip.done.  It stays a skip, not a yes. */
+        bool safety = at_safety_question(d);
         record(d, out, VK_ANSWER_SKIPPED);
-        say_system(d, out, "skip.done", NULL, 0);
+        if (safety)
+            say_safety_net(d, out, "skip.safety");
+        else
+            say_system(d, out, "skip.done", NULL, 0);
         go(d, q->next, out);
         return;
     }
