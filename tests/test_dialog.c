@@ -701,6 +701,63 @@ static void skip_elsewhere_is_plain(void **state)
     assert_string_equal(last_spoken(f), "sign.5");
 }
 
+/* The text of the last SPEAK action, or "". */
+static const char *last_text(const fixture *f)
+{
+    for (int i = f->acts.count - 1; i >= 0; i--)
+        if (f->acts.items[i].type == VK_ACT_SPEAK)
+            return f->acts.items[i].text;
+    return "";
+}
+
+/* "Repeat" right after an explanation says that explanation again (not
+ * the list of topics), then "another topic?" (the menu's text_again); by
+ * voice and by key.  Once something else was done at the menu (help),
+ * "repeat" says the menu again, as at any question. */
+static void repeat_after_an_explanation_says_it_again(void **state)
+{
+    fixture *f = *state;
+    start(f);
+    for (int i = 1; i <= VK_SIGNS; i++)
+        key(f, '2');
+    const vk_step *menu = vk_script_step(f->script, "menu");
+    assert_non_null(menu->text_again);
+    assert_string_equal(last_spoken(f), "menu");
+    /* Before any topic, "repeat" is the menu itself. */
+    say(f, "repeat", 0.95);
+    assert_string_equal(last_spoken(f), "menu");
+    assert_string_equal(last_text(f), menu->text);
+    key(f, '1'); /* the first topic, then "another topic?" */
+    assert_string_equal(last_spoken(f), "menu");
+    assert_string_equal(last_text(f), menu->text_again);
+    /* Each input's first actions (before settle() plays them out). */
+    vk_input rep = {
+        .kind = VK_IN_SPEECH, .meaning = "repeat", .confidence = 0.95};
+    vk_input key_r = {.kind = VK_IN_KEY, .meaning = "repeat"};
+    const vk_input *ins[] = {&rep, &key_r};
+    for (int i = 0; i < 2; i++) {
+        vk_actions_clear(&f->acts);
+        vk_dialog_on_input(f->dialog, ins[i], &f->acts);
+        assert_string_equal(last_spoken(f), "explain.what");
+        assert_false(has(f, VK_ACT_LISTEN));
+        settle(f);
+        assert_string_equal(last_spoken(f), "menu");
+        assert_string_equal(last_text(f), menu->text_again);
+    }
+    /* "Repeat" after help is the menu again, not the explanation. */
+    say(f, "help", 0.95);
+    vk_actions_clear(&f->acts);
+    vk_dialog_on_input(f->dialog, &rep, &f->acts);
+    assert_int_equal(spoken_at(f, "explain.what"), -1);
+    assert_string_equal(last_spoken(f), "menu");
+    settle(f);
+    /* The next topic is still the next one. */
+    vk_actions_clear(&f->acts);
+    vk_input yes = {.kind = VK_IN_KEY, .meaning = "yes"};
+    vk_dialog_on_input(f->dialog, &yes, &f->acts);
+    assert_string_equal(last_spoken(f), "explain.differs");
+}
+
 /* "Repeat" at "Would you like to hear those numbers again?" says the
  * numbers; at any other offer or question, the question. */
 static void repeat_at_the_numbers_offer_says_them(void **state)
@@ -790,6 +847,7 @@ int main(void)
         T(sign_3_skip_by_voice_says_the_numbers),
         T(sign_3_skip_by_key_says_the_numbers),
         T(skip_elsewhere_is_plain),
+        T(repeat_after_an_explanation_says_it_again),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
