@@ -4,7 +4,8 @@
  * State is small on purpose: the current step, a mode (normal, confirming
  * an unsure answer, confirming a stop), the noinput and nomatch counters of
  * the current field, the questions answered so far (for "go back"), the
- * question to resume after the crisis contacts, and the menu topics heard.
+ * question to resume after the crisis contacts, the menu topics heard and
+ * the explanation just heard (for "repeat" at the menu).
  * Every decision is a table lookup or a short switch, so unit tests can walk
  * every path without audio.
  */
@@ -36,6 +37,7 @@ struct vk_dialog {
     const char *resume;    /* step after the question that led to a crisis */
     unsigned topics_heard; /* bit i: menu option i */
     bool returning_to_menu;
+    const vk_step *explained; /* the explanation the menu came back from */
     bool stopped;
     bool ended;
     bool safety;
@@ -190,6 +192,17 @@ static void say_crisis_numbers(vk_dialog *d, vk_actions *out, const char *key)
     d->safety = was;
 }
 
+/* Says [system] `key` (nomatch.safety, skip.safety) at the safety
+ * question: the crisis contacts, once, as a safety message, without
+ * taking an answer.  They count as said: staff are alerted as for the
+ * crisis contacts, and a timeout says them once more. */
+static void say_safety_net(vk_dialog *d, vk_actions *out, const char *key)
+{
+    d->crisis_said = true;
+    push(out, VK_ACT_CRISIS);
+    say_crisis_numbers(d, out, key);
+}
+
 /* The current step is a question whose yes or not sure leads to the crisis
  * contacts (sign 3). */
 static bool at_safety_question(const vk_dialog *d)
@@ -210,6 +223,7 @@ static void go(vk_dialog *d, const char *target, vk_actions *out)
 
 static void enter(vk_dialog *d, const vk_step *st, vk_actions *out)
 {
+    const vk_step *prev = d->cur;
     d->cur = st;
     d->mode = MODE_NORMAL;
     d->noinput = d->nomatch = 0;
@@ -225,6 +239,10 @@ static void enter(vk_dialog *d, const vk_step *st, vk_actions *out)
         listen(d, out);
         break;
     case VK_STEP_MENU:
+        /* Back from a topic: "repeat" now means that explanation.  The
+         * menu said again (a device back, "continue") keeps it. */
+        if (prev != st)
+            d->explained = d->returning_to_menu ? prev : NULL;
         say(d, out, st->id,
             d->returning_to_menu && st->text_again ? st->text_again : st->text);
         d->returning_to_menu = false;
@@ -328,9 +346,7 @@ static void reprompt(vk_dialog *d, vk_actions *out, bool noinput)
          * in place of the reprompt, as a safety message; then the question
          * waits for its answer as before.  No answer is made up for them. */
         d->safety_net_said = true;
-        d->crisis_said = true; /* a timeout says them once more */
-        push(out, VK_ACT_CRISIS);
-        say_crisis_numbers(d, out, "nomatch.safety");
+        say_safety_net(d, out, "nomatch.safety");
         listen(d, out);
         return;
     }
@@ -398,8 +414,15 @@ static void answer_question(vk_dialog *d, const char *m, vk_actions *out)
 {
     const vk_step *q = d->cur;
     if (strcmp(m, "skip") == 0) {
+        /* A person may skip the safety question (sign 3) because it is
+         * hard to answer: the crisis contacts are said once, gently, in
+         * place of skip.done.  It stays a skip, not a yes. */
+        bool safety = at_safety_question(d);
         record(d, out, VK_ANSWER_SKIPPED);
-        say_system(d, out, "skip.done", NULL, 0);
+        if (safety)
+            say_safety_net(d, out, "skip.safety");
+        else
+            say_system(d, out, "skip.done", NULL, 0);
         go(d, q->next, out);
         return;
     }
@@ -467,6 +490,10 @@ static void answer_menu(vk_dialog *d, const char *m, vk_actions *out)
 /* Acts on a meaning the kiosk is sure of. */
 static void act(vk_dialog *d, const char *m, vk_actions *out)
 {
+    /* Anything but "repeat" at the menu (help, a topic, stop) and "repeat"
+     * no longer means the explanation heard before it. */
+    if (d->cur->type == VK_STEP_MENU && strcmp(m, "repeat") != 0)
+        d->explained = NULL;
     if (strcmp(m, "help") == 0) {
         help(d, out);
     } else if (strcmp(m, "repeat") == 0 && d->cur->type == VK_STEP_ASK &&
@@ -475,6 +502,13 @@ static void act(vk_dialog *d, const char *m, vk_actions *out)
          * most likely a wish to hear the numbers, not the short question:
          * they are said again, as for a yes. */
         answer_ask(d, "yes", out);
+    } else if (strcmp(m, "repeat") == 0 && d->cur->type == VK_STEP_MENU &&
+               d->explained) {
+        /* "Repeat" right after an explanation ("Would you like another
+         * topic?") is a wish to hear the explanation again, not the list
+         * of topics: it is said again, then the menu's text_again. */
+        d->returning_to_menu = true;
+        enter(d, d->explained, out);
     } else if (strcmp(m, "repeat") == 0) {
         reask(d, out);
     } else if (strcmp(m, "stop") == 0) {

@@ -279,8 +279,9 @@ static bool is_personal(const vk_kiosk *k, const char *id)
      * away too; the crisis numbers said again before a timeout are the
      * crisis contacts. */
     static const char *const system_personal[] = {
-        "system.answer.taken", "system.confirm", "system.timeout.crisis",
-        "system.timeout.safety", "system.nomatch.safety"};
+        "system.answer.taken",   "system.confirm",
+        "system.timeout.crisis", "system.timeout.safety",
+        "system.nomatch.safety", "system.skip.safety"};
     for (size_t i = 0; i < sizeof system_personal / sizeof *system_personal;
          i++)
         if (strcmp(id, system_personal[i]) == 0)

@@ -63,6 +63,7 @@ static const struct {
     {"timeout.crisis", "crisis_contacts"},
     {"timeout.safety", "crisis_contacts"},
     {"nomatch.safety", "crisis_contacts choices"},
+    {"skip.safety", "crisis_contacts"},
     {"answer.taken", "heard"},
     {"wake", ""},
     {"choices.answer", ""},
@@ -111,6 +112,7 @@ static const struct {
     {"timeout.crisis", "crisis_contacts"},
     {"timeout.safety", "crisis_contacts"},
     {"nomatch.safety", "crisis_contacts"},
+    {"skip.safety", "crisis_contacts"},
     {"contact", "phone"},
 };
 
@@ -133,6 +135,9 @@ static const struct {
      "Sorry, I did not understand. If you are not sure how to answer, that "
      "is all right. Here are people you can reach at any time, if you ever "
      "need them. {crisis_contacts} {choices}"},
+    {"skip.safety",
+     "All right. We will skip that one. If you ever need to talk to someone, "
+     "here are people you can reach at any time. {crisis_contacts}"},
     {"answer.taken", "You answered {heard}."},
     {"wake", "To start, say yes or press a key."},
     {"wake.voice", "To start, say yes."},

@@ -623,6 +623,141 @@ static void timeout_at_sign_3_says_the_numbers(void **state)
     assert_int_equal(spoken_at(f, "system.timeout.crisis"), -1);
 }
 
+/* The number of actions of type `t`. */
+static int count_of(const fixture *f, vk_action_type t)
+{
+    int n = 0;
+    for (int i = 0; i < f->acts.count; i++)
+        n += f->acts.items[i].type == t;
+    return n;
+}
+
+/* A sure skip at sign 3 (here `how`: the S key or a sure spoken "skip"):
+ * the crisis contacts once, as a safety message, in place of skip.done;
+ * sign 3 is a skip, not a yes; then sign 4. */
+static void skip_at_sign_3_says_the_numbers_once(fixture *f, bool by_key)
+{
+    to_sign_3(f);
+    if (by_key)
+        key(f, 's');
+    else
+        say(f, "skip", 0.95);
+    int net = spoken_at(f, "system.skip.safety");
+    assert_true(net >= 0);
+    assert_int_equal(spoken_at(f, "system.skip.done"), -1);
+    assert_true(f->acts.items[net].safety);
+    assert_non_null(strstr(f->acts.items[net].text, "9 8 8"));
+    assert_int_equal(count_of(f, VK_ACT_CRISIS), 1);
+    /* Said once: nothing else in the turn lists the numbers. */
+    int lists = 0;
+    for (int i = 0; i < f->acts.count; i++)
+        lists += f->acts.items[i].type == VK_ACT_SPEAK &&
+                 strstr(f->acts.items[i].text, "9 8 8") != NULL;
+    assert_int_equal(lists, 1);
+    assert_true(spoken_at(f, "sign.4") > net);
+    assert_false(f->acts.items[spoken_at(f, "sign.4")].safety);
+    assert_false(vk_dialog_in_safety(f->dialog));
+    /* Not an answer: no yes or not sure for sign 3, and none counted. */
+    assert_int_equal(vk_session_get(f->session, 3), VK_ANSWER_SKIPPED);
+    for (int i = 0; i < f->acts.count; i++)
+        if (f->acts.items[i].type == VK_ACT_ANSWER)
+            assert_int_equal(f->acts.items[i].answer, VK_ANSWER_SKIPPED);
+    assert_int_equal(vk_session_count(f->session, VK_ANSWER_YES), 0);
+    assert_int_equal(vk_session_count(f->session, VK_ANSWER_UNSURE), 0);
+    assert_string_equal(last_spoken(f), "sign.4");
+    /* They count as said: a timeout later says them once more. */
+    vk_actions_clear(&f->acts);
+    vk_dialog_on_inactive(f->dialog, &f->acts);
+    assert_true(spoken_at(f, "system.timeout.crisis") >= 0);
+}
+
+static void sign_3_skip_by_voice_says_the_numbers(void **state)
+{
+    skip_at_sign_3_says_the_numbers_once(*state, false);
+}
+
+static void sign_3_skip_by_key_says_the_numbers(void **state)
+{
+    skip_at_sign_3_says_the_numbers_once(*state, true);
+}
+
+/* At any other question a skip is the plain skip.done, with no numbers. */
+static void skip_elsewhere_is_plain(void **state)
+{
+    fixture *f = *state;
+    start(f);
+    say(f, "skip", 0.95);
+    assert_true(spoken_at(f, "system.skip.done") >= 0);
+    assert_int_equal(spoken_at(f, "system.skip.safety"), -1);
+    assert_false(has(f, VK_ACT_CRISIS));
+    assert_string_equal(last_spoken(f), "sign.2");
+    key(f, '2');
+    key(f, '2'); /* sign 3: no */
+    key(f, 's'); /* sign 4 */
+    assert_true(spoken_at(f, "system.skip.done") >= 0);
+    assert_int_equal(spoken_at(f, "system.skip.safety"), -1);
+    assert_false(has(f, VK_ACT_CRISIS));
+    assert_int_equal(vk_session_get(f->session, 4), VK_ANSWER_SKIPPED);
+    assert_string_equal(last_spoken(f), "sign.5");
+}
+
+/* The text of the last SPEAK action, or "". */
+static const char *last_text(const fixture *f)
+{
+    for (int i = f->acts.count - 1; i >= 0; i--)
+        if (f->acts.items[i].type == VK_ACT_SPEAK)
+            return f->acts.items[i].text;
+    return "";
+}
+
+/* "Repeat" right after an explanation says that explanation again (not
+ * the list of topics), then "another topic?" (the menu's text_again); by
+ * voice and by key.  Once something else was done at the menu (help),
+ * "repeat" says the menu again, as at any question. */
+static void repeat_after_an_explanation_says_it_again(void **state)
+{
+    fixture *f = *state;
+    start(f);
+    for (int i = 1; i <= VK_SIGNS; i++)
+        key(f, '2');
+    const vk_step *menu = vk_script_step(f->script, "menu");
+    assert_non_null(menu->text_again);
+    assert_string_equal(last_spoken(f), "menu");
+    /* Before any topic, "repeat" is the menu itself. */
+    say(f, "repeat", 0.95);
+    assert_string_equal(last_spoken(f), "menu");
+    assert_string_equal(last_text(f), menu->text);
+    key(f, '1'); /* the first topic, then "another topic?" */
+    assert_string_equal(last_spoken(f), "menu");
+    assert_string_equal(last_text(f), menu->text_again);
+    /* Each input's first actions (before settle() plays them out). */
+    vk_input rep = {
+        .kind = VK_IN_SPEECH, .meaning = "repeat", .confidence = 0.95};
+    vk_input key_r = {.kind = VK_IN_KEY, .meaning = "repeat"};
+    const vk_input *ins[] = {&rep, &key_r};
+    for (int i = 0; i < 2; i++) {
+        vk_actions_clear(&f->acts);
+        vk_dialog_on_input(f->dialog, ins[i], &f->acts);
+        assert_string_equal(last_spoken(f), "explain.what");
+        assert_false(has(f, VK_ACT_LISTEN));
+        settle(f);
+        assert_string_equal(last_spoken(f), "menu");
+        assert_string_equal(last_text(f), menu->text_again);
+    }
+    /* "Repeat" after help is the menu again, not the explanation. */
+    say(f, "help", 0.95);
+    vk_actions_clear(&f->acts);
+    vk_dialog_on_input(f->dialog, &rep, &f->acts);
+    assert_int_equal(spoken_at(f, "explain.what"), -1);
+    assert_string_equal(last_spoken(f), "menu");
+    settle(f);
+    /* The next topic is still the next one. */
+    vk_actions_clear(&f->acts);
+    vk_input yes = {.kind = VK_IN_KEY, .meaning = "yes"};
+    vk_dialog_on_input(f->dialog, &yes, &f->acts);
+    assert_string_equal(last_spoken(f), "explain.differs");
+}
+
 /* "Repeat" at "Would you like to hear those numbers again?" says the
  * numbers; at any other offer or question, the question. */
 static void repeat_at_the_numbers_offer_says_them(void **state)
@@ -709,6 +844,10 @@ int main(void)
         T(sign_3_unclear_twice_gets_the_numbers),
         T(timeout_at_sign_3_says_the_numbers),
         T(repeat_at_the_numbers_offer_says_them),
+        T(sign_3_skip_by_voice_says_the_numbers),
+        T(sign_3_skip_by_key_says_the_numbers),
+        T(skip_elsewhere_is_plain),
+        T(repeat_after_an_explanation_says_it_again),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
