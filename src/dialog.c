@@ -39,6 +39,7 @@ struct vk_dialog {
     bool returning_to_menu;
     const vk_step *explained; /* the explanation the menu came back from */
     bool stopped;
+    bool contacts_said; /* the contacts step was entered this session */
     bool ended;
     bool safety;
     bool crisis_said;     /* the crisis contacts were begun this session */
@@ -168,12 +169,17 @@ static void end_session(vk_dialog *d, vk_actions *out, const char *reason)
     push(out, VK_ACT_END)->reason = reason;
 }
 
-static const vk_step *first_contacts(const vk_dialog *d)
+static const vk_step *first_of_type(const vk_dialog *d, vk_step_type type)
 {
     for (int i = 0; i < vk_script_step_count(d->script); i++)
-        if (vk_script_step_at(d->script, i)->type == VK_STEP_CONTACTS)
+        if (vk_script_step_at(d->script, i)->type == type)
             return vk_script_step_at(d->script, i);
     return NULL;
+}
+
+static const vk_step *first_contacts(const vk_dialog *d)
+{
+    return first_of_type(d, VK_STEP_CONTACTS);
 }
 
 static void choices_vars(const vk_dialog *d, var v[2]);
@@ -267,6 +273,7 @@ static void enter(vk_dialog *d, const vk_step *st, vk_actions *out)
         break;
     }
     case VK_STEP_CONTACTS: {
+        d->contacts_said = true;
         push(out, VK_ACT_CONTACTS);
         char *list = contact_list(d, false);
         var v[] = {{"contacts", list}};
@@ -548,7 +555,11 @@ static void on_confirmation(vk_dialog *d, const char *m, vk_actions *out)
     if (was == MODE_STOP) {
         if (yes) {
             d->stopped = true;
-            enter(d, first_contacts(d), out);
+            /* The contacts first, unless they were said already ("stop"
+             * at "Would you like to hear the contacts again?"): then the
+             * goodbye, not the contacts and that question once more. */
+            const vk_step *end = first_of_type(d, VK_STEP_END);
+            enter(d, d->contacts_said && end ? end : first_contacts(d), out);
         } else {
             say_system(d, out, "stop.cancel", NULL, 0);
             reask(d, out);

@@ -348,6 +348,31 @@ static void stop_asks_then_goes_to_contacts(void **state)
             assert_string_equal(f->acts.items[i].reason, "stopped");
 }
 
+/* "Stop" once the contacts were said ("Would you like to hear the
+ * contacts again?"): the goodbye, not the contacts and that question once
+ * more (a person who asked to stop was kept another 45 s). */
+static void stop_after_the_contacts_says_goodbye(void **state)
+{
+    fixture *f = *state;
+    start(f);
+    for (int i = 1; i <= VK_SIGNS; i++)
+        key(f, '2');
+    say(f, "no", 0.95); /* no more topics */
+    assert_string_equal(last_spoken(f), "contacts.again");
+    say(f, "stop", 0.95);
+    assert_string_equal(last_spoken(f), "system.stop.confirm");
+    vk_actions_clear(&f->acts);
+    vk_input in = {.kind = VK_IN_SPEECH, .meaning = "yes", .confidence = 0.95};
+    vk_dialog_on_input(f->dialog, &in, &f->acts);
+    assert_false(has(f, VK_ACT_CONTACTS));
+    assert_string_equal(last_spoken(f), "goodbye");
+    settle(f);
+    assert_true(has(f, VK_ACT_END));
+    for (int i = 0; i < f->acts.count; i++)
+        if (f->acts.items[i].type == VK_ACT_END)
+            assert_string_equal(f->acts.items[i].reason, "stopped");
+}
+
 /* "Do you want to stop?" unheard: the question is asked again, and a yes
  * to it is an answer, not a yes to stopping. */
 static void stop_check_unheard_does_not_stop(void **state)
@@ -833,6 +858,7 @@ int main(void)
         T(skip_records_skipped),
         T(stop_asks_then_goes_to_contacts),
         T(stop_check_unheard_does_not_stop),
+        T(stop_after_the_contacts_says_goodbye),
         T(full_walk_by_keys_reaches_summary_menu_and_contacts),
         T(summary_speaks_the_counts),
         T(menu_silence_moves_on_to_contacts),
