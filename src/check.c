@@ -369,11 +369,15 @@ static void check_texts(const vk_check_opts *o, const vk_script *s,
                 warn_if_long(o, s, st, keys[k], vals[k], file, line, warnings);
         }
     }
-    /* The one [system] prompt with the contacts in it. */
-    const char *tc_file;
-    int tc_line = vk_script_system_line(s, "timeout.crisis", &tc_file);
-    check_fits(s, NULL, "timeout.crisis", vk_script_system(s, "timeout.crisis"),
-               tc_file, tc_line, errors);
+    /* The [system] prompts with the crisis contacts in them. */
+    static const char *const with_contacts[] = {
+        "timeout.crisis", "timeout.safety", "nomatch.safety", "skip.safety"};
+    for (size_t k = 0; k < sizeof with_contacts / sizeof *with_contacts; k++) {
+        const char *file;
+        int line = vk_script_system_line(s, with_contacts[k], &file);
+        check_fits(s, NULL, with_contacts[k],
+                   vk_script_system(s, with_contacts[k]), file, line, errors);
+    }
     if (!warnings)
         return;
     /* Between sessions the question whether to start may be said to an

@@ -362,7 +362,10 @@ site_contacts_too_long)
   file=$scontacts line=2
   want="[contacts] 'text' comes to"
   also=("$scontacts:2: [crisis] 'text' comes to"
-        "$scontacts:2: [system] 'timeout.crisis' comes to") ;;
+        "$scontacts:2: [system] 'timeout.crisis' comes to"
+        "$scontacts:2: [system] 'timeout.safety' comes to"
+        "$scontacts:2: [system] 'nomatch.safety' comes to"
+        "$scontacts:2: [system] 'skip.safety' comes to") ;;
 long_prompt)
   # A warning, not an error: check still passes.
   status_want=0
