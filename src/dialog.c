@@ -43,7 +43,8 @@ struct vk_dialog {
     bool ended;
     bool safety;
     bool crisis_said;     /* the crisis contacts were begun this session */
-    bool safety_asked;    /* a question leading to them (sign 3) was asked */
+    /* The question leading to them (sign 3), once it was asked. */
+    const vk_step *safety_asked;
     bool safety_net_said; /* nomatch.safety was said this session */
     bool confirmed;       /* the answer being taken was just said back */
     bool timed_out;       /* ended by the inactivity timeout, still saying so */
@@ -240,7 +241,8 @@ static void enter(vk_dialog *d, const vk_step *st, vk_actions *out)
     case VK_STEP_END: say(d, out, st->id, st->text); break;
     case VK_STEP_QUESTION:
     case VK_STEP_ASK:
-        d->safety_asked |= at_safety_question(d);
+        if (at_safety_question(d))
+            d->safety_asked = st;
         say(d, out, st->id, st->text);
         listen(d, out);
         break;
@@ -724,17 +726,8 @@ void vk_dialog_on_inactive(vk_dialog *d, vk_actions *out)
      * goodbye.  So are they to someone who went quiet at the safety
      * question, or left it without a no: silence there may be the answer
      * they could not say. */
-    const vk_step *q = NULL;
-    for (int i = 0; i < vk_script_step_count(d->script) && !q; i++) {
-        const vk_step *st = vk_script_step_at(d->script, i);
-        const vk_step *to = st->type == VK_STEP_QUESTION && st->on_yes
-                                ? vk_script_step(d->script, st->on_yes)
-                                : NULL;
-        if (to && to->type == VK_STEP_CRISIS)
-            q = st;
-    }
-    bool left_open = d->safety_asked && q &&
-                     vk_session_get(d->session, q->sign) != VK_ANSWER_NO;
+    const vk_step *q = d->safety_asked;
+    bool left_open = q && vk_session_get(d->session, q->sign) != VK_ANSWER_NO;
     if (d->crisis_said)
         say_crisis_numbers(d, out, "timeout.crisis");
     else if (left_open)
