@@ -42,7 +42,7 @@ struct vk_dialog {
     bool contacts_said; /* the contacts step was entered this session */
     bool ended;
     bool safety;
-    bool crisis_said;     /* the crisis contacts were begun this session */
+    bool crisis_said; /* the crisis contacts were begun this session */
     /* The question leading to them (sign 3), once it was asked. */
     const vk_step *safety_asked;
     bool safety_net_said; /* nomatch.safety was said this session */
