@@ -687,8 +687,8 @@ void vk_dialog_on_input(vk_dialog *d, const vk_input *in, vk_actions *out)
      * safety moment, so it is taken at once. */
     bool safety_q = d->cur->type == VK_STEP_QUESTION &&
                     (d->cur->on_yes || d->cur->on_unsure);
-    /* A skip there passes the crisis contacts by, and an unsure "skip" may
-     * be a yes misheard: it is asked again (a sure one, or the key, skips). */
+    /* An unsure "skip" there may be a yes misheard: it is asked again (a
+     * sure one, or the key, skips, with the numbers said: skip.safety). */
     if (safety_q && !sure && strcmp(m, "skip") == 0 && d->mode == MODE_NORMAL) {
         reprompt(d, out, false);
         return;

@@ -148,7 +148,8 @@ void vk_events_expect(vk_events *e, double t, const char *context,
     cJSON *o = begin(t, "expect");
     cJSON_AddStringToObject(o, "context", context);
     cJSON_AddStringToObject(o, "say", say);
-    cJSON_AddStringToObject(o, "keys", keys);
+    if (keys)
+        cJSON_AddStringToObject(o, "keys", keys);
     finish(e, o);
 }
 

@@ -779,6 +779,8 @@ static void on_drained(vk_kiosk *k)
         const char *say = vk_script_system(k->script, key);
         snprintf(key, sizeof key, "keys.%s", kind);
         const char *keys = vk_script_system(k->script, key);
+        if (!*keys)
+            keys = NULL; /* voice only: no keys line, on the screen too */
         vk_events_expect(k->ev, now_s(k), k->context, say, keys);
         if (k->opts.captions)
             vk_captions_expect(k->opts.captions, say, keys);

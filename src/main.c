@@ -1,8 +1,10 @@
 /*
  * main: parses the command line into a vk_cli and calls the command.
- * It does nothing else.
+ * It does nothing else, but open closed standard streams on /dev/null.
  */
 #define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -204,8 +206,20 @@ static int setting(const char *opt, const char *s, const char *section,
     return number(opt, s, lo, hi, out);
 }
 
+/* A standard stream the kiosk was started without (closed) is opened on
+ * /dev/null: else the next file opened would take its number, and the
+ * key reader would read an audio device or a socket as keys. */
+static void fill_standard_fds(void)
+{
+    for (int fd = 0; fd <= 2; fd++)
+        if (fcntl(fd, F_GETFD) == -1 && errno == EBADF &&
+            open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY) != fd)
+            return;
+}
+
 int main(int argc, char **argv)
 {
+    fill_standard_fds();
     /* A reader of --events (a display) that goes away must not kill the
      * kiosk: the write fails instead, and the kiosk goes on (events.c). */
     signal(SIGPIPE, SIG_IGN);

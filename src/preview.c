@@ -81,6 +81,18 @@ static const char *text_of(const vk_script *s, const char *id,
     return NULL;
 }
 
+/* True if `id` is system.KEY for a [system] prompt the script knows. */
+static bool is_system_key(const char *id)
+{
+    const char *name;
+    for (size_t i = 0;
+         strncmp(id, "system.", 7) == 0 && (name = vk_script_system_key(i));
+         i++)
+        if (strcmp(name, id + 7) == 0)
+            return true;
+    return false;
+}
+
 static void nearest_ids(const vk_script *s, const char *id, char *out,
                         size_t len)
 {
@@ -105,6 +117,14 @@ vk_err vk_preview_render(const vk_script *s, vk_tts *tts, int rate_wpm,
     if (id) {
         const vk_step *st;
         const char *text = text_of(s, id, &st);
+        if (!text && vk_script_voice_only(s) && is_system_key(id)) {
+            snprintf(errbuf, errlen,
+                     "'%s' says nothing when there are no keys (voice only: "
+                     "the keys lines are left out, or its .voice variant is "
+                     "empty)",
+                     id);
+            return VK_ERR_NOTFOUND;
+        }
         if (!text) {
             char near[512];
             nearest_ids(s, id, near, sizeof near);

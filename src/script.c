@@ -271,6 +271,15 @@ static bool from_site(const vk_script *s, const vk_ini_kv *kv)
 /* The suffix of a value said in place of another when nobody can press a
  * key: "text.voice" for "text". */
 #define VOICE_SUFFIX ".voice"
+/* Room for a key and its suffix ("control.warning.voice"). */
+#define KEY_MAX 64
+
+/* The ".voice" variant's name of `key`, in `out` (KEY_MAX bytes). */
+static const char *voice_key(const char *key, char out[KEY_MAX])
+{
+    snprintf(out, KEY_MAX, "%s" VOICE_SUFFIX, key);
+    return out;
+}
 
 /* The base key of a ".voice" variant ("text" for "text.voice") in `out`;
  * false if `key` is no variant. */
@@ -294,9 +303,8 @@ static const vk_ini_kv *said_kv(const vk_script *s, const vk_ini_section *sec,
     const vk_ini_kv *kv = vk_ini_get(sec, key);
     if (!s->voice_only)
         return kv;
-    char vkey[64];
-    snprintf(vkey, sizeof vkey, "%s" VOICE_SUFFIX, key);
-    const vk_ini_kv *v = vk_ini_get(sec, vkey);
+    char vkey[KEY_MAX];
+    const vk_ini_kv *v = vk_ini_get(sec, voice_key(key, vkey));
     if (v && (!kv || from_site(s, v) || !from_site(s, kv)))
         return v;
     return kv;
@@ -446,7 +454,7 @@ static void build_step(vk_script *s, const vk_ini_section *sec, vk_diag *diag)
         }
         const char *file = kv->file;
         line = blame(s, type_kv, kv->file, kv->line, &at);
-        char base[32];
+        char base[KEY_MAX];
         if (voice_base(key, base, sizeof base)) {
             if (!word_in("text text_again help", base, strlen(base)) ||
                 (!word_in(k->required, base, strlen(base)) &&
@@ -1146,15 +1154,22 @@ vk_script *vk_script_load_src(const vk_script_src *src, vk_diag *diag,
     for (size_t i = 0; i < N_SYSTEM; i++) {
         const char *key = system_keys[i].key;
         const vk_ini_kv *kv = vk_ini_get(sys, key);
-        char vkey[64];
-        snprintf(vkey, sizeof vkey, "%s" VOICE_SUFFIX, key);
-        const char *fallback = s->voice_only && system_default(vkey)
-                                   ? system_default(vkey)
-                                   : system_default(key);
+        char vkey[KEY_MAX];
+        voice_key(key, vkey);
+        const char *fallback = s->voice_only ? system_default(vkey) : NULL;
+        if (!fallback)
+            fallback = system_default(key);
         if (sys && !kv && !fallback)
             vk_diag_add(diag, sys->file, sys->line,
                         "[system] needs '%s' (a missing prompt id)", key);
         const vk_ini_kv *forms[] = {kv, vk_ini_get(sys, vkey)};
+        if (forms[1] && strncmp(key, "keys.", 5) == 0) {
+            vk_diag_add(diag, forms[1]->file, forms[1]->line,
+                        "'%s': the keys lines are left out when nobody can "
+                        "press a key, so they have no .voice variant",
+                        vkey);
+            forms[1] = NULL;
+        }
         for (int f = 0; f < 2; f++) {
             if (!forms[f])
                 continue;
@@ -1169,34 +1184,40 @@ vk_script *vk_script_load_src(const vk_script_src *src, vk_diag *diag,
                           forms[f]->key, diag);
         }
         const vk_ini_kv *said = said_kv(s, sys, key);
-        if (said && said != kv)
-            s->system[i] = said->value;
-        else if (s->voice_only && strncmp(key, "keys.", 5) == 0)
+        if (s->voice_only && strncmp(key, "keys.", 5) == 0)
             s->system[i] = ""; /* no keys to tell of */
+        else if (said && said != kv)
+            s->system[i] = said->value;
         else if (kv)
             s->system[i] = kv->value;
         else
             s->system[i] = fallback ? fallback : "";
     }
     for (int i = 0; sys && i < sys->nkv; i++) {
-        char base[64];
-        const char *name = voice_base(sys->kv[i].key, base, sizeof base)
-                               ? base
-                               : sys->kv[i].key;
+        const char *key = sys->kv[i].key;
+        char base[KEY_MAX];
+        const char *name = voice_base(key, base, sizeof base) ? base : key;
         size_t k;
         for (k = 0; k < N_SYSTEM; k++)
             if (strcmp(system_keys[k].key, name) == 0)
                 break;
         if (k == N_SYSTEM) {
-            const char *near = NULL;
-            for (size_t j = 0; j < N_SYSTEM && !near; j++)
-                if (vk_diag_edit_distance(sys->kv[i].key, system_keys[j].key,
-                                          2) <= 2)
-                    near = system_keys[j].key;
+            /* The nearest prompt id, or its variant ("hepl.voice",
+             * "help.vioce": 'help.voice'). */
+            char near[KEY_MAX] = "";
+            for (size_t j = 0; j < N_SYSTEM && !near[0]; j++) {
+                char vkey[KEY_MAX];
+                if (vk_diag_edit_distance(name, system_keys[j].key, 2) <= 2)
+                    snprintf(near, sizeof near, "%s%s", system_keys[j].key,
+                             name == base ? VOICE_SUFFIX : "");
+                else if (vk_diag_edit_distance(
+                             key, voice_key(system_keys[j].key, vkey), 2) <= 2)
+                    snprintf(near, sizeof near, "%s", vkey);
+            }
             vk_diag_add(diag, sys->kv[i].file, sys->kv[i].line,
-                        "unknown prompt id '%s' in [system]%s%s%s",
-                        sys->kv[i].key, near ? " (did you mean '" : "",
-                        near ? near : "", near ? "'?)" : "");
+                        "unknown prompt id '%s' in [system]%s%s%s", key,
+                        near[0] ? " (did you mean '" : "", near,
+                        near[0] ? "'?)" : "");
         }
     }
     for (int i = 0; i < s->flow->nsec; i++) {
@@ -1263,6 +1284,11 @@ bool vk_script_said_voice(const vk_script *s, const char *id, const char *key)
     const vk_ini_section *sec = vk_ini_find(s->flow, id);
     const vk_ini_kv *said = said_kv(s, sec, key);
     return said && said != vk_ini_get(sec, key);
+}
+
+bool vk_script_voice_only(const vk_script *s)
+{
+    return s->voice_only;
 }
 
 int vk_script_contact_count(const vk_script *s)

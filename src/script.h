@@ -99,6 +99,8 @@ const char *vk_script_system(const vk_script *s, const char *key);
 /* True if value `key` of section `id` ("system" for the [system] prompts)
  * is said from its ".voice" variant (vk_script_src.voice_only). */
 bool vk_script_said_voice(const vk_script *s, const char *id, const char *key);
+/* True if the script was loaded for a kiosk without keys. */
+bool vk_script_voice_only(const vk_script *s);
 /* The name of the i-th [system] prompt a flow may have, or NULL past the
  * last (for checks that look at every one). */
 const char *vk_script_system_key(size_t i);

@@ -78,10 +78,19 @@ def main():
             failed.append("check without --voice-only warned: %s" % p.stdout)
 
         with open(flow, "a") as f:
-            f.write("[sign.1]\nnext.voice = sign.2\n")
+            f.write("[sign.1]\nnext.voice = sign.2\n"
+                    "[system]\nhepl.voice = Say help.\nhelp.vioce = Say help.\n"
+                    "keys.answer.voice = Press 1.\n")
         p = run(kiosk, ["check", "--site", site])
-        if p.returncode != 2 or "%s:7: 'next.voice'" % flow not in p.stdout:
-            failed.append("next.voice: exit %d, %r" % (p.returncode, p.stdout))
+        for w in ["%s:7: 'next.voice'" % flow,
+                  "%s:9: unknown prompt id 'hepl.voice' in [system] (did you "
+                  "mean 'help.voice'?)" % flow,
+                  "%s:10: unknown prompt id 'help.vioce' in [system] (did you "
+                  "mean 'help.voice'?)" % flow,
+                  "%s:11: 'keys.answer.voice': the keys lines are left out"
+                  % flow]:
+            if p.returncode != 2 or w not in p.stdout:
+                failed.append("exit %d, no %r in %r" % (p.returncode, w, p.stdout))
 
     p = run(kiosk, ["preview", "--voice-only", "-o", os.devnull, "greeting"])
     if p.returncode != 0 or "Answer yes, no, or not sure." not in p.stdout \
@@ -90,6 +99,11 @@ def main():
     p = run(kiosk, ["preview", "--voice-only", "-o", os.devnull, "system.help"])
     if p.returncode != 0 or "more time" not in p.stdout or "Keys" in p.stdout:
         failed.append("preview --voice-only system.help: %r" % p.stdout)
+    p = run(kiosk, ["preview", "--voice-only", "-o", os.devnull,
+                    "system.keys.answer"])
+    if p.returncode != 2 or "says nothing when there are no keys" not in p.stderr:
+        failed.append("preview --voice-only system.keys.answer: exit %d, %r"
+                      % (p.returncode, p.stderr))
     p = run(kiosk, ["preview", "-o", os.devnull, "system.help"])
     if "Keys: R repeat" not in p.stdout:
         failed.append("preview system.help (keys): %r" % p.stdout)
